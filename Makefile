@@ -1,0 +1,50 @@
+# Tchap desktop. The two commands a newcomer needs:
+#   make demo   sets everything up and opens the app, logged in to a local demo homeserver
+#   make test   sets everything up and runs every test
+SHELL := /bin/bash
+export CARGO_TARGET_DIR ?= $(HOME)/.cache/tchap/target
+export TCHAP_CACHE ?= $(HOME)/.cache/tchap
+APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
+DEMO_DIR := $(TCHAP_CACHE)/demo
+DEMO_PORT ?= 8448
+
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench
+
+deps:
+	scripts/install-deps.sh
+
+ui: deps
+	npm --prefix ui run build
+
+app: ui
+	cargo build -p tchap-desktop --locked
+
+test: app
+	npm --prefix ui test
+	scripts/with-synapse.sh $(MAKE) --no-print-directory test-rust test-e2e
+
+# Backend tests (no window) against the Synapse started by `make test`.
+test-rust:
+	cargo test -p tchap-desktop --locked -- --test-threads=2
+
+# The real app under Xvfb, driven through tauri-driver + WebKitWebDriver.
+test-e2e:
+	TCHAP_APP_BINARY=$(APP) xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- npm --prefix tests/e2e test -- chat.test.mjs
+
+demo: app
+	tests/synapse/synapse.sh start $(DEMO_DIR)/synapse $(DEMO_PORT)
+	$(TCHAP_CACHE)/synapse-venv/bin/python scripts/demo-seed.py --homeserver http://127.0.0.1:$(DEMO_PORT) --shared-secret-file $(DEMO_DIR)/synapse/shared_secret
+	TCHAP_DATA_DIR=$(DEMO_DIR)/app TCHAP_DEFAULT_HOMESERVER=http://127.0.0.1:$(DEMO_PORT) \
+	  TCHAP_DEMO_USER=demo TCHAP_DEMO_PASSWORD=tchap-demo-2026 $(APP)
+
+clean-demo:
+	-tests/synapse/synapse.sh stop $(DEMO_DIR)/synapse
+	rm -rf $(DEMO_DIR)
+
+# The Linux package, with the configuration at the top level (see README).
+deb: ui
+	cd src-tauri && TAURI_APP_PATH=. ../tests/e2e/node_modules/.bin/tauri build --bundles deb
+
+# Room-list figures written to BENCHMARKS.md (see the example's header).
+bench: deps
+	scripts/with-synapse.sh cargo run -p tchap-desktop --locked --example bench_room_list -- --rooms 1000 --runs 5 --out $(CURDIR)/BENCHMARKS.md

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs what building and testing need on Debian 12, only what is missing:
+# Debian packages, the UI's and the e2e tests' npm packages (from their
+# lockfiles), tauri-driver, and the Synapse venv. Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_PACKAGES=(
+  build-essential pkg-config curl file libssl-dev libxdo-dev
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
+  python3-venv xvfb xauth dbus dbus-x11 webkit2gtk-driver
+)
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "install-deps: installing ${missing[*]}"
+  SUDO=; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+# npm packages, exactly as locked; skipped when the lockfile hasn't changed.
+for dir in ui tests/e2e; do
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] || ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.lock-installed"; then
+    echo "install-deps: npm ci in $dir"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.lock-installed)
+  fi
+done
+
+if ! command -v tauri-driver >/dev/null 2>&1; then
+  echo "install-deps: cargo install tauri-driver"
+  cargo install tauri-driver --version '^2' --locked --quiet
+fi
+
+tests/synapse/synapse.sh install

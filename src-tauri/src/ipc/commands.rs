@@ -1,0 +1,149 @@
+//! The commands the UI calls: thin adapters from IPC to the `matrix` module.
+
+use tauri::{AppHandle, State, ipc::Channel};
+
+use super::events;
+use crate::{
+    config::AppConfig,
+    error::AppResult,
+    matrix::{
+        room_list::{self, RoomListBatch},
+        rooms,
+        session::{Session, SessionInfo},
+        timeline::{self, TimelineBatch},
+    },
+    state::AppState,
+};
+
+#[tauri::command]
+#[specta::specta]
+pub fn app_config(state: State<'_, AppState>) -> AppConfig {
+    state.config.clone()
+}
+
+/// The stored session, reopened without the password; `null` when there is none.
+#[tauri::command]
+#[specta::specta]
+pub async fn restore_session(app: AppHandle, state: State<'_, AppState>) -> AppResult<Option<SessionInfo>> {
+    if let Some(session) = state.current() {
+        return Ok(Some(session.info().await));
+    }
+    let session = match Session::restore(&state.paths.data_dir).await? {
+        Some(session) => session,
+        None => match &state.demo_login {
+            Some(demo) => Session::login(&state.paths.data_dir, &state.config.default_homeserver, &demo.username, &demo.password).await?,
+            None => return Ok(None),
+        },
+    };
+    events::attach(&app, &session);
+    state.set_session(Some(session.clone()));
+    Ok(Some(session.info().await))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn login(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    homeserver: String,
+    username: String,
+    password: String,
+) -> AppResult<SessionInfo> {
+    if let Some(previous) = state.set_session(None) {
+        previous.stop().await;
+    }
+    let session = Session::login(&state.paths.data_dir, &homeserver, &username, &password).await?;
+    events::attach(&app, &session);
+    state.set_session(Some(session.clone()));
+    Ok(session.info().await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn logout(state: State<'_, AppState>) -> AppResult<()> {
+    let session = state.session()?;
+    state.set_session(None);
+    session.logout().await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn subscribe_room_list(state: State<'_, AppState>, on_update: Channel<RoomListBatch>) -> AppResult<()> {
+    room_list::subscribe(&*state.session()?, move |batch| {
+        let _ = on_update.send(batch);
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn open_timeline(state: State<'_, AppState>, room_id: String, on_update: Channel<TimelineBatch>) -> AppResult<()> {
+    timeline::open(&*state.session()?, &room_id, move |batch| {
+        let _ = on_update.send(batch);
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub fn close_timeline(state: State<'_, AppState>, room_id: String) -> AppResult<()> {
+    timeline::close(&*state.session()?, &room_id);
+    Ok(())
+}
+
+/// Loads older messages; `true` once the start of the room is reached.
+#[tauri::command]
+#[specta::specta]
+pub async fn paginate_backwards(state: State<'_, AppState>, room_id: String) -> AppResult<bool> {
+    timeline::paginate_backwards(&*state.session()?, &room_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn send_message(state: State<'_, AppState>, room_id: String, body: String) -> AppResult<()> {
+    timeline::send_text(&*state.session()?, &room_id, &body).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn retry_send(state: State<'_, AppState>, room_id: String, item_id: String) -> AppResult<()> {
+    timeline::retry_send(&*state.session()?, &room_id, &item_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn discard_send(state: State<'_, AppState>, room_id: String, item_id: String) -> AppResult<()> {
+    timeline::discard_send(&*state.session()?, &room_id, &item_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn mark_read(state: State<'_, AppState>, room_id: String) -> AppResult<()> {
+    timeline::mark_read(&*state.session()?, &room_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn accept_invite(state: State<'_, AppState>, room_id: String) -> AppResult<()> {
+    rooms::accept_invite(&*state.session()?, &room_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn decline_invite(state: State<'_, AppState>, room_id: String) -> AppResult<()> {
+    rooms::decline_invite(&*state.session()?, &room_id).await
+}
+
+/// The id of the (new or existing) direct chat with `user_id`.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_dm(state: State<'_, AppState>, user_id: String) -> AppResult<String> {
+    rooms::create_dm(&*state.session()?, &user_id).await
+}
+
+/// The id of the new room.
+#[tauri::command]
+#[specta::specta]
+pub async fn create_room(state: State<'_, AppState>, name: String) -> AppResult<String> {
+    rooms::create_room(&*state.session()?, &name).await
+}

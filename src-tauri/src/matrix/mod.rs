@@ -1,0 +1,10 @@
+//! The Matrix side of the app, with no knowledge of any window: sessions,
+//! sync, the room list, timelines and sending. Tested against a real Synapse.
+
+pub mod homeserver;
+pub mod list_diff;
+pub mod room_list;
+pub mod rooms;
+pub mod session;
+pub mod stored_session;
+pub mod timeline;

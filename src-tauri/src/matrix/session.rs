@@ -1,0 +1,260 @@
+//! One logged-in account: its `Client`, its `SyncService`, and every task it
+//! spawned (aborted when the session stops or is logged out).
+
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+};
+
+use matrix_sdk::{Client, SessionChange};
+use matrix_sdk_ui::sync_service::{self, SyncService};
+use serde::{Deserialize, Serialize};
+use tokio::{sync::watch, task::JoinHandle};
+use tracing::{info, warn};
+
+use super::{
+    homeserver::{HomeserverInput, build_client, check_homeserver, parse_homeserver},
+    stored_session::StoredSession,
+    timeline::OpenTimeline,
+};
+use crate::error::{AppError, AppResult, ErrorCode};
+
+pub const DEVICE_DISPLAY_NAME: &str = "Tchap desktop";
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SessionInfo {
+    pub user_id: String,
+    pub device_id: String,
+    pub homeserver: String,
+    pub display_name: Option<String>,
+}
+
+/// The background sync as the user should see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum SyncState {
+    Starting,
+    Running,
+    Offline,
+    Error,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionEndReason {
+    LoggedOut,
+    TokenRevoked,
+}
+
+pub struct Session {
+    client: Client,
+    sync_service: Arc<SyncService>,
+    account_dir: PathBuf,
+    sync_state: watch::Sender<SyncState>,
+    ended: watch::Sender<Option<SessionEndReason>>,
+    /// Named background tasks; starting one under a name aborts the previous.
+    tasks: Mutex<HashMap<String, JoinHandle<()>>>,
+    pub(super) timelines: Mutex<HashMap<String, OpenTimeline>>,
+}
+
+/// The folder of the (single, for now) account inside the data folder.
+pub fn account_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("account")
+}
+
+impl Session {
+    /// Logs in with a password and starts syncing. Nothing is left on disk if it fails.
+    pub async fn login(data_dir: &Path, homeserver: &str, username: &str, password: &str) -> AppResult<Arc<Self>> {
+        let input = parse_homeserver(homeserver)?;
+        let username = username.trim();
+        if username.is_empty() || password.is_empty() {
+            return Err(AppError::new(ErrorCode::InvalidCredentials, "empty identifier or password"));
+        }
+        let dir = account_dir(data_dir);
+        remove_dir_if_exists(&dir)?;
+        std::fs::create_dir_all(&dir).map_err(|e| AppError::storage("account folder", e))?;
+        let result = Self::login_in(&dir, &input, username, password).await;
+        if result.is_err() {
+            let _ = remove_dir_if_exists(&dir);
+        }
+        result
+    }
+
+    async fn login_in(dir: &Path, input: &HomeserverInput, username: &str, password: &str) -> AppResult<Arc<Self>> {
+        let store_key: [u8; 32] = rand::random();
+        let client = build_client(input, dir, &store_key).await?;
+        check_homeserver(&client).await?;
+        client
+            .matrix_auth()
+            .login_username(username, password)
+            .initial_device_display_name(DEVICE_DISPLAY_NAME)
+            .await
+            .map_err(|e| match AppError::from_sdk("login", &e) {
+                // On /login, M_FORBIDDEN means a wrong identifier or password.
+                err if err.code == ErrorCode::Forbidden => AppError::new(ErrorCode::InvalidCredentials, err.message),
+                err => err,
+            })?;
+        let matrix_session = client.matrix_auth().session().ok_or_else(|| AppError::internal("login", "no session"))?;
+        StoredSession::new(client.homeserver().to_string(), &matrix_session, &store_key).save(dir)?;
+        info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, "logged in");
+        Self::start(client, dir.to_owned()).await
+    }
+
+    /// Reopens the stored session, if any, without network: the sync reconnects by itself.
+    pub async fn restore(data_dir: &Path) -> AppResult<Option<Arc<Self>>> {
+        let dir = account_dir(data_dir);
+        let Some(stored) = StoredSession::load(&dir)? else { return Ok(None) };
+        let url = url::Url::parse(&stored.homeserver).map_err(|e| AppError::storage("session file", e))?;
+        let client = build_client(&HomeserverInput::Url(url), &dir, &stored.store_key()?).await?;
+        client.restore_session(stored.matrix_session()).await.map_err(|e| AppError::from_sdk("restoring the session", &e))?;
+        info!(user_id = %stored.user_id, "session restored");
+        Self::start(client, dir).await.map(Some)
+    }
+
+    async fn start(client: Client, account_dir: PathBuf) -> AppResult<Arc<Self>> {
+        let sync_service = SyncService::builder(client.clone())
+            .with_offline_mode()
+            .build()
+            .await
+            .map_err(|e| AppError::internal("sync service", e))?;
+        let session = Arc::new(Self {
+            client,
+            sync_service: Arc::new(sync_service),
+            account_dir,
+            sync_state: watch::Sender::new(SyncState::Starting),
+            ended: watch::Sender::new(None),
+            tasks: Mutex::default(),
+            timelines: Mutex::default(),
+        });
+        session.sync_service.start().await;
+        session.spawn("sync-state", watch_sync_state(session.sync_service.clone(), session.sync_state.clone()));
+        session.spawn("session-changes", watch_session_changes(session.client.clone(), session.account_dir.clone(), session.ended.clone()));
+        Ok(session)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn sync_service(&self) -> &Arc<SyncService> {
+        &self.sync_service
+    }
+
+    pub fn sync_state(&self) -> watch::Receiver<SyncState> {
+        self.sync_state.subscribe()
+    }
+
+    /// `Some(reason)` once the server ended the session (token revoked) or the user logged out.
+    pub fn ended(&self) -> watch::Receiver<Option<SessionEndReason>> {
+        self.ended.subscribe()
+    }
+
+    pub async fn info(&self) -> SessionInfo {
+        let display_name = match tokio::time::timeout(std::time::Duration::from_secs(3), self.client.account().get_display_name()).await {
+            Ok(Ok(name)) => name,
+            _ => None,
+        };
+        SessionInfo {
+            user_id: self.client.user_id().map(ToString::to_string).unwrap_or_default(),
+            device_id: self.client.device_id().map(ToString::to_string).unwrap_or_default(),
+            homeserver: self.client.homeserver().to_string(),
+            display_name,
+        }
+    }
+
+    /// Runs `task` until the session stops; a task already running under `name` is aborted.
+    pub fn spawn(&self, name: &str, task: impl Future<Output = ()> + Send + 'static) {
+        let handle = tokio::spawn(task);
+        if let Some(previous) = self.tasks.lock().unwrap().insert(name.to_owned(), handle) {
+            previous.abort();
+        }
+    }
+
+    pub fn abort_task(&self, name: &str) {
+        if let Some(task) = self.tasks.lock().unwrap().remove(name) {
+            task.abort();
+        }
+    }
+
+    /// Stops syncing and every task, keeping the stores (app shutdown).
+    pub async fn stop(&self) {
+        for (_, task) in self.tasks.lock().unwrap().drain() {
+            task.abort();
+        }
+        self.timelines.lock().unwrap().clear();
+        self.sync_service.stop().await;
+    }
+
+    /// Ends the session on the server, then deletes this account's local stores.
+    /// The local data goes even if the server can't be reached.
+    pub async fn logout(&self) -> AppResult<()> {
+        self.stop().await;
+        if let Err(error) = self.client.logout().await {
+            warn!(%error, "server-side logout failed; deleting local data anyway");
+        }
+        self.ended.send_replace(Some(SessionEndReason::LoggedOut));
+        remove_dir_if_exists(&self.account_dir)?;
+        info!("logged out, local stores deleted");
+        Ok(())
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        for (_, task) in self.tasks.get_mut().unwrap().drain() {
+            task.abort();
+        }
+    }
+}
+
+fn remove_dir_if_exists(dir: &Path) -> AppResult<()> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(AppError::storage("deleting local data", e)),
+        _ => Ok(()),
+    }
+}
+
+async fn watch_sync_state(service: Arc<SyncService>, out: watch::Sender<SyncState>) {
+    let mut states = service.state();
+    while let Some(state) = states.next().await {
+        let shown = match state {
+            sync_service::State::Idle => SyncState::Starting,
+            sync_service::State::Running => SyncState::Running,
+            sync_service::State::Offline => SyncState::Offline,
+            sync_service::State::Terminated | sync_service::State::Error(_) => SyncState::Error,
+        };
+        out.send_replace(shown);
+        if let sync_service::State::Error(error) = state {
+            // The SDK expects the app to restart the sync after an error.
+            warn!(%error, "sync stopped with an error; restarting in 2 s");
+            tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+            service.start().await;
+        }
+    }
+}
+
+/// Keeps `session.json` current when tokens are refreshed, and reports a
+/// revoked token (logged out from another device, account deactivated).
+async fn watch_session_changes(client: Client, account_dir: PathBuf, ended: watch::Sender<Option<SessionEndReason>>) {
+    let mut changes = client.subscribe_to_session_changes();
+    while let Ok(change) = changes.recv().await {
+        match change {
+            SessionChange::TokensRefreshed => {
+                let (Some(session), Ok(Some(mut stored))) = (client.matrix_auth().session(), StoredSession::load(&account_dir)) else {
+                    continue;
+                };
+                stored.access_token = session.tokens.access_token;
+                stored.refresh_token = session.tokens.refresh_token;
+                if let Err(error) = stored.save(&account_dir) {
+                    warn!(%error, "could not save refreshed tokens");
+                }
+            }
+            SessionChange::UnknownToken(_) => {
+                warn!("the server no longer accepts this session's token");
+                ended.send_replace(Some(SessionEndReason::TokenRevoked));
+            }
+        }
+    }
+}

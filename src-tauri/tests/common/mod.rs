@@ -1,0 +1,164 @@
+//! Shared helpers for the backend tests: they run against the real Synapse
+//! that `make test` starts (`TCHAP_TEST_HOMESERVER`, `TCHAP_TEST_SHARED_SECRET`).
+#![allow(dead_code)]
+
+use std::{
+    path::Path,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use hmac::{Hmac, Mac};
+use serde_json::{Value, json};
+use sha1::Sha1;
+use tchap_desktop_lib::matrix::list_diff::{ListDiff, apply};
+
+pub fn homeserver() -> String {
+    std::env::var("TCHAP_TEST_HOMESERVER").expect("TCHAP_TEST_HOMESERVER: run the tests through `make test`")
+}
+
+fn shared_secret() -> String {
+    let value = std::env::var("TCHAP_TEST_SHARED_SECRET").expect("TCHAP_TEST_SHARED_SECRET: run the tests through `make test`");
+    match std::fs::read_to_string(&value) {
+        Ok(text) => text.trim().to_owned(),
+        Err(_) => value,
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A user registered for one test only: unique local part, known password.
+pub struct TestUser {
+    pub localpart: String,
+    pub user_id: String,
+    pub access_token: String,
+}
+
+pub fn unique(prefix: &str) -> String {
+    let n: u32 = rand::random();
+    format!("{prefix}{n:08x}")
+}
+
+pub async fn register(prefix: &str, display_name: &str) -> TestUser {
+    let http = reqwest::Client::new();
+    let base = homeserver();
+    let url = format!("{base}/_synapse/admin/v1/register");
+    let nonce: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    let nonce = nonce["nonce"].as_str().unwrap().to_owned();
+    let localpart = unique(prefix);
+    let mut mac = Hmac::<Sha1>::new_from_slice(shared_secret().as_bytes()).unwrap();
+    mac.update(format!("{nonce}\0{localpart}\0{PASSWORD}\0notadmin").as_bytes());
+    let body = json!({
+        "nonce": nonce, "username": localpart, "password": PASSWORD, "admin": false,
+        "displayname": display_name, "mac": hex::encode(mac.finalize().into_bytes()),
+    });
+    let response: Value = http.post(&url).json(&body).send().await.unwrap().json().await.unwrap();
+    TestUser {
+        localpart,
+        user_id: response["user_id"].as_str().expect("registered").to_owned(),
+        access_token: response["access_token"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// A plain Client-Server API peer, standing for "another Matrix client".
+pub struct RawClient {
+    http: reqwest::Client,
+    token: String,
+}
+
+impl RawClient {
+    pub fn new(user: &TestUser) -> Self {
+        Self { http: reqwest::Client::new(), token: user.access_token.clone() }
+    }
+
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", homeserver())).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+
+    pub async fn create_room(&self, name: &str, invite: &[&str]) -> String {
+        let (status, body) = self
+            .call(reqwest::Method::POST, "/_matrix/client/v3/createRoom", Some(json!({"name": name, "invite": invite, "preset": "private_chat"})))
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["room_id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn send_text(&self, room_id: &str, body: &str) -> String {
+        let txn = unique("t");
+        let path = format!("/_matrix/client/v3/rooms/{room_id}/send/m.room.message/{txn}");
+        let (status, answer) = self.call(reqwest::Method::PUT, &path, Some(json!({"msgtype": "m.text", "body": body}))).await;
+        assert_eq!(status, 200, "{answer}");
+        answer["event_id"].as_str().unwrap().to_owned()
+    }
+
+    pub async fn join(&self, room_id: &str) {
+        let (status, body) = self.call(reqwest::Method::POST, &format!("/_matrix/client/v3/join/{room_id}"), Some(json!({}))).await;
+        assert_eq!(status, 200, "{body}");
+    }
+
+    /// Bodies of the `m.room.message` events of the room, oldest first.
+    pub async fn messages(&self, room_id: &str) -> Vec<String> {
+        let path = format!("/_matrix/client/v3/rooms/{room_id}/messages?dir=b&limit=100");
+        let (_, body) = self.call(reqwest::Method::GET, &path, None).await;
+        let mut bodies: Vec<String> = body["chunk"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["type"] == "m.room.message")
+            .filter_map(|e| e["content"]["body"].as_str().map(ToOwned::to_owned))
+            .collect();
+        bodies.reverse();
+        bodies
+    }
+}
+
+/// A list kept up to date from the batches a sink receives, as the UI does.
+pub struct Mirror<T>(pub Arc<Mutex<Vec<T>>>);
+
+impl<T: Clone + Send + 'static> Mirror<T> {
+    pub fn new() -> Self {
+        Self(Arc::default())
+    }
+
+    pub fn sink(&self) -> impl Fn(Vec<ListDiff<T>>) + Send + Sync + 'static {
+        let list = self.0.clone();
+        move |batch| apply(&mut list.lock().unwrap(), batch)
+    }
+
+    pub fn snapshot(&self) -> Vec<T> {
+        self.0.lock().unwrap().clone()
+    }
+
+    /// Waits (up to 30 s) until `predicate` holds for the list.
+    pub async fn wait_until(&self, what: &str, predicate: impl Fn(&[T]) -> bool) -> Vec<T> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let snapshot = self.snapshot();
+            if predicate(&snapshot) {
+                return snapshot;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+}
+
+pub fn data_dir() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+pub fn dir_is_gone(path: &Path) -> bool {
+    !path.exists()
+}
+
+/// The token the app stored for its session (to check that logout revoked it).
+pub fn stored_access_token(data_dir: &Path) -> String {
+    let dir = tchap_desktop_lib::matrix::session::account_dir(data_dir);
+    tchap_desktop_lib::matrix::stored_session::StoredSession::load(&dir).unwrap().unwrap().access_token
+}

@@ -1,0 +1,90 @@
+//! Logging in, restoring and logging out against the real Synapse.
+
+mod common;
+
+use common::*;
+use tchap_desktop_lib::{
+    error::ErrorCode,
+    matrix::{room_list, session::{Session, account_dir}},
+};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn wrong_password_is_refused_and_leaves_nothing_on_disk() {
+    let user = register("pw", "Paul Wrong").await;
+    let data = data_dir();
+    let err = Session::login(data.path(), &homeserver(), &user.localpart, "not the password").await.err().unwrap();
+    assert_eq!(err.code, ErrorCode::InvalidCredentials);
+    assert!(dir_is_gone(&account_dir(data.path())));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_server_and_bad_addresses_get_their_own_errors() {
+    let data = data_dir();
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let err = Session::login(data.path(), &format!("http://127.0.0.1:{port}"), "alice", "pw").await.err().unwrap();
+    assert_eq!(err.code, ErrorCode::HomeserverUnreachable);
+
+    let err = Session::login(data.path(), "ceci n'est pas une adresse", "alice", "pw").await.err().unwrap();
+    assert_eq!(err.code, ErrorCode::InvalidHomeserverUrl);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_web_server_that_is_not_matrix_is_named_as_such() {
+    // A tiny HTTP server answering every request with a 404 HTML page.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let mut buf = [0u8; 4096];
+            let _ = socket.read(&mut buf).await;
+            let page = "<html><body>Not found</body></html>";
+            let reply = format!("HTTP/1.1 404 Not Found\r\ncontent-type: text/html\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{page}", page.len());
+            let _ = socket.write_all(reply.as_bytes()).await;
+        }
+    });
+    let data = data_dir();
+    let err = Session::login(data.path(), &format!("http://127.0.0.1:{port}"), "alice", "pw").await.err().unwrap();
+    assert_eq!(err.code, ErrorCode::NotAMatrixServer);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn session_is_restored_without_password_then_logout_wipes_it() {
+    let user = register("restore", "Rita Restore").await;
+    let peer = register("restorepeer", "Pierre Pair").await;
+    let raw_peer = RawClient::new(&peer);
+    let room_id = raw_peer.create_room("Salon restauré", &[&user.user_id]).await;
+
+    let data = data_dir();
+    let session = Session::login(data.path(), &homeserver(), &user.localpart, PASSWORD).await.unwrap();
+    let info = session.info().await;
+    assert_eq!(info.user_id, user.user_id);
+    assert_eq!(info.display_name.as_deref(), Some("Rita Restore"));
+    let rooms = Mirror::new();
+    room_list::subscribe(&session, rooms.sink()).await.unwrap();
+    rooms.wait_until("the invite is listed", |r| r.iter().any(|s| s.id == room_id)).await;
+    session.stop().await;
+    drop(session);
+
+    // Relaunch: no password, same account, the room list comes from the store.
+    let restored = Session::restore(data.path()).await.unwrap().expect("a stored session");
+    assert_eq!(restored.info().await.user_id, user.user_id);
+    let rooms = Mirror::new();
+    room_list::subscribe(&restored, rooms.sink()).await.unwrap();
+    rooms.wait_until("the room is still listed", |r| r.iter().any(|s| s.id == room_id)).await;
+
+    // Logout ends the server session and deletes the local stores.
+    let token = common::stored_access_token(data.path());
+    restored.logout().await.unwrap();
+    assert!(dir_is_gone(&account_dir(data.path())));
+    let status = reqwest::Client::new()
+        .get(format!("{}/_matrix/client/v3/account/whoami", homeserver()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 401, "the server must have forgotten the token");
+    assert!(Session::restore(data.path()).await.unwrap().is_none());
+}

@@ -1,0 +1,47 @@
+// Starts the real app through tauri-driver (which drives WebKitWebDriver) and
+// returns a WebdriverIO session on its window.
+import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { remote } from "webdriverio";
+
+const application = process.env.TCHAP_APP_BINARY ?? resolve(import.meta.dirname, "../../target/debug/tchap-desktop");
+
+export async function launchApp({ homeserver }) {
+  const dataDir = mkdtempSync(join(tmpdir(), "tchap-e2e-"));
+  const port = 4444 + Math.floor(Math.random() * 1000);
+  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
+    env: { ...process.env, TCHAP_DATA_DIR: dataDir, TCHAP_DEFAULT_HOMESERVER: homeserver },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  // tauri-driver needs a moment before it accepts sessions.
+  const browser = await connect(port);
+  return {
+    browser,
+    dataDir,
+    async close() {
+      await browser.deleteSession().catch(() => {});
+      driver.kill();
+    },
+  };
+}
+
+async function connect(port) {
+  let lastError;
+  for (let attempt = 0; attempt < 40; attempt++) {
+    try {
+      return await remote({
+        hostname: "127.0.0.1",
+        port,
+        logLevel: "warn",
+        connectionRetryCount: 0,
+        capabilities: { "tauri:options": { application }, "wdio:enforceWebDriverClassic": true },
+      });
+    } catch (error) {
+      lastError = error;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+  throw lastError;
+}

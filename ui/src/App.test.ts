@@ -1,0 +1,161 @@
+import { render, screen, waitFor, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import App from "./App.svelte";
+import { appError, deferred, FakeBackend, SESSION } from "./test/backend";
+
+async function fillLogin(user: ReturnType<typeof userEvent.setup>, username: string, password: string) {
+  await user.type(screen.getByLabelText("Identifiant"), username);
+  await user.type(screen.getByLabelText("Mot de passe"), password);
+}
+
+describe("start-up", () => {
+  it("shows a neutral loading state, then the login screen when there is no saved session", async () => {
+    const restore = deferred<null>();
+    new FakeBackend({ restore_session: () => restore.promise });
+    render(App);
+    expect(screen.getByRole("status")).toHaveTextContent("Chargement…");
+    expect(screen.queryByRole("heading", { name: "Connexion à Tchap" })).toBeNull();
+
+    restore.resolve(null);
+    expect(await screen.findByRole("heading", { level: 1, name: "Connexion à Tchap" })).toBeInTheDocument();
+  });
+
+  it("pre-fills the server address from the app configuration", async () => {
+    new FakeBackend({ app_config: () => ({ defaultHomeserver: "https://matrix.example.gouv.fr" }) });
+    render(App);
+    await waitFor(() => expect(screen.getByLabelText("Adresse du serveur")).toHaveValue("https://matrix.example.gouv.fr"));
+    expect(screen.getByLabelText("Adresse du serveur")).toHaveAttribute("type", "url");
+  });
+
+  it("goes straight to the main screen when a session is restored", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    render(App);
+    expect(await screen.findByText("Marie Dupont")).toBeInTheDocument();
+    expect(screen.getByText(SESSION.userId)).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Se déconnecter" })).toBeInTheDocument();
+    expect(screen.queryByLabelText("Mot de passe")).toBeNull();
+    expect(backend.callsOf("subscribe_room_list")).toHaveLength(1);
+  });
+
+  it("returns to the login screen with an explanation when the session ends by itself", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    render(App);
+    await screen.findByText("Marie Dupont");
+
+    await backend.emit("session-ended", { reason: "token_revoked" });
+    expect(await screen.findByRole("heading", { name: "Connexion à Tchap" })).toBeInTheDocument();
+    expect(screen.getByText(/Votre session a expiré/)).toBeInTheDocument();
+  });
+});
+
+describe("login", () => {
+  it("shows the French error in the form and keeps what was typed", async () => {
+    const backend = new FakeBackend({
+      login: () => {
+        throw appError("invalid_credentials");
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByRole("heading", { name: "Connexion à Tchap" });
+    await fillLogin(user, "marie.dupont", "mauvais-mot-de-passe");
+    await user.click(screen.getByRole("button", { name: "Se connecter" }));
+
+    const form = screen.getByRole("button", { name: "Se connecter" }).closest("form")!;
+    const alert = await within(form).findByRole("alert");
+    expect(alert).toHaveTextContent("Identifiant ou mot de passe incorrect.");
+    expect(alert).not.toHaveTextContent("backend said");
+    expect(screen.getByLabelText("Identifiant")).toHaveValue("marie.dupont");
+    expect(screen.getByLabelText("Mot de passe")).toHaveValue("mauvais-mot-de-passe");
+    expect(backend.callsOf("login")).toEqual([
+      { homeserver: "https://matrix.agent.tchap.gouv.fr", username: "marie.dupont", password: "mauvais-mot-de-passe" },
+    ]);
+  });
+
+  it("tells an unreachable server apart from a server that is not Matrix", async () => {
+    const backend = new FakeBackend({
+      login: () => {
+        throw appError("homeserver_unreachable");
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByRole("heading", { name: "Connexion à Tchap" });
+    await fillLogin(user, "marie", "secret");
+    await user.click(screen.getByRole("button", { name: "Se connecter" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Impossible de joindre le serveur.");
+
+    backend.on("login", () => {
+      throw appError("not_a_matrix_server");
+    });
+    await user.click(screen.getByRole("button", { name: "Se connecter" }));
+    await waitFor(() => expect(screen.getByRole("alert")).toHaveTextContent("ne correspond pas à un serveur Tchap"));
+  });
+
+  it("disables the button while signing in, then shows the main screen", async () => {
+    const pending = deferred<typeof SESSION>();
+    new FakeBackend({ login: () => pending.promise });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByRole("heading", { name: "Connexion à Tchap" });
+    await fillLogin(user, "@marie.dupont:agent.tchap.gouv.fr", "secret");
+    await user.keyboard("{Enter}");
+
+    const button = screen.getByRole("button", { name: "Se connecter" });
+    await waitFor(() => expect(button).toBeDisabled());
+    expect(screen.getByText("Connexion en cours…")).toBeInTheDocument();
+
+    pending.resolve(SESSION);
+    expect(await screen.findByText("Marie Dupont")).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Connexion à Tchap" })).toBeNull();
+  });
+
+  it("asks for an empty field before calling the backend", async () => {
+    const backend = new FakeBackend();
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByRole("heading", { name: "Connexion à Tchap" });
+    await user.type(screen.getByLabelText("Identifiant"), "marie");
+    await user.click(screen.getByRole("button", { name: "Se connecter" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Indiquez votre mot de passe.");
+    expect(backend.callsOf("login")).toHaveLength(0);
+  });
+
+  it("switches to English and back, and remembers the choice", async () => {
+    new FakeBackend();
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByRole("heading", { name: "Connexion à Tchap" });
+
+    await user.selectOptions(screen.getByLabelText("Langue / Language"), "en");
+    expect(screen.getByRole("heading", { level: 1, name: "Sign in to Tchap" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe("en");
+    expect(localStorage.getItem("tchap.locale")).toBe("en");
+
+    await user.selectOptions(screen.getByLabelText("Langue / Language"), "fr");
+    expect(screen.getByRole("heading", { name: "Connexion à Tchap" })).toBeInTheDocument();
+    expect(document.documentElement.lang).toBe("fr");
+  });
+});
+
+describe("logout", () => {
+  it("asks for confirmation, then returns to the login screen", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    const user = userEvent.setup();
+    render(App);
+    await user.click(await screen.findByRole("button", { name: "Se déconnecter" }));
+
+    const dialog = screen.getByRole("dialog", { name: "Se déconnecter ?" });
+    await user.click(within(dialog).getByRole("button", { name: "Annuler" }));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(backend.callsOf("logout")).toHaveLength(0);
+    expect(screen.getByRole("button", { name: "Se déconnecter" })).toHaveFocus();
+
+    await user.click(screen.getByRole("button", { name: "Se déconnecter" }));
+    await user.click(screen.getByRole("button", { name: "Confirmer la déconnexion" }));
+    expect(await screen.findByRole("heading", { name: "Connexion à Tchap" })).toBeInTheDocument();
+    expect(backend.callsOf("logout")).toHaveLength(1);
+  });
+});

@@ -1,0 +1,71 @@
+import { commands, events, type AppError, type SessionEnded, type SessionInfo } from "../../bindings";
+import { call } from "../ipc";
+
+export type Phase = "loading" | "login" | "main";
+
+/** Which screen is shown, and the signed-in session. */
+export class SessionStore {
+  phase = $state<Phase>("loading");
+  session = $state<SessionInfo | null>(null);
+  /** Why the previous session ended by itself (shown on the login screen). */
+  ended = $state<SessionEnded["reason"] | null>(null);
+  /** A failure while restoring the saved session (shown on the login screen). */
+  restoreError = $state<AppError | null>(null);
+
+  /** Restores the saved session and listens for `session-ended`. Returns a cleanup function. */
+  start(): () => void {
+    let stopped = false;
+    let unlisten: (() => void) | null = null;
+    events.sessionEnded
+      .listen((e) => this.sessionEnded(e.payload.reason))
+      .then((fn) => (stopped ? fn() : (unlisten = fn)))
+      .catch((e) => console.warn("cannot listen to session-ended", e));
+    void this.restore();
+    return () => {
+      stopped = true;
+      unlisten?.();
+    };
+  }
+
+  async restore(): Promise<void> {
+    this.phase = "loading";
+    const res = await call(commands.restoreSession());
+    if (this.phase !== "loading") return; // a session-ended event came first
+    if (res.status === "ok" && res.data) {
+      this.session = res.data;
+      this.phase = "main";
+    } else {
+      if (res.status === "error") this.restoreError = res.error;
+      this.phase = "login";
+    }
+  }
+
+  /** Resolves to the error to show, or null once signed in. */
+  async login(homeserver: string, username: string, password: string): Promise<AppError | null> {
+    const res = await call(commands.login(homeserver, username, password));
+    if (res.status === "error") return res.error;
+    this.session = res.data;
+    this.ended = null;
+    this.restoreError = null;
+    this.phase = "main";
+    return null;
+  }
+
+  async logout(): Promise<AppError | null> {
+    const res = await call(commands.logout());
+    if (res.status === "error") return res.error;
+    this.toLogin(null);
+    return null;
+  }
+
+  sessionEnded(reason: SessionEnded["reason"]): void {
+    this.toLogin(reason);
+  }
+
+  private toLogin(reason: SessionEnded["reason"] | null): void {
+    this.session = null;
+    this.ended = reason;
+    this.restoreError = null;
+    this.phase = "login";
+  }
+}

@@ -1,0 +1,68 @@
+import { describe, expect, it } from "vitest";
+import type { TimelineItem } from "../bindings";
+import { translate } from "./i18n/translate";
+import { continuesGroup, GROUP_WINDOW_MS, renderContent } from "./timelineView";
+
+type EventItem = Extract<TimelineItem, { kind: "event" }>;
+const T0 = new Date(2026, 10, 24, 10, 0).getTime();
+const ev = (id: string, senderId: string, timestamp: number, content: EventItem["content"]): EventItem => ({
+  kind: "event",
+  id,
+  eventId: null,
+  senderId,
+  senderName: senderId === "@a:x" ? "Alice Martin" : "Bruno Petit",
+  isOwn: false,
+  timestamp,
+  content,
+  sendState: null,
+});
+const text = (body: string) => ({ type: "text" as const, body });
+const tfr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
+  translate("fr", key, params);
+
+describe("continuesGroup", () => {
+  it("groups close messages of the same sender", () => {
+    expect(continuesGroup(ev("1", "@a:x", T0, text("a")), ev("2", "@a:x", T0 + 60_000, text("b")))).toBe(true);
+  });
+
+  it("starts a new group for another sender, a long pause, or anything in between", () => {
+    const first = ev("1", "@a:x", T0, text("a"));
+    expect(continuesGroup(first, ev("2", "@b:x", T0 + 1000, text("b")))).toBe(false);
+    expect(continuesGroup(first, ev("2", "@a:x", T0 + GROUP_WINDOW_MS, text("b")))).toBe(false);
+    expect(continuesGroup({ kind: "daySeparator", id: "d", timestamp: T0 }, first)).toBe(false);
+    expect(continuesGroup(undefined, first)).toBe(false);
+    const joined = ev("0", "@a:x", T0 - 1000, { type: "membership", change: "joined", targetName: "Alice Martin" });
+    expect(continuesGroup(joined, first)).toBe(false);
+  });
+});
+
+describe("renderContent", () => {
+  it("keeps message text exactly as sent (no markup interpretation)", () => {
+    const body = "<b>gras</b>\nligne 2";
+    expect(renderContent(ev("1", "@a:x", T0, text(body)), tfr)).toEqual({ style: "message", text: body });
+  });
+
+  it("writes membership changes as sentences", () => {
+    const m = (change: "joined" | "left" | "invited" | "kicked" | "banned" | "other") =>
+      renderContent(ev("1", "@b:x", T0, { type: "membership", change, targetName: "Alice Martin" }), tfr).text;
+    expect(m("joined")).toBe("Alice Martin a rejoint le salon");
+    expect(m("left")).toBe("Alice Martin a quitté le salon");
+    expect(m("invited")).toBe("Bruno Petit a invité Alice Martin");
+    expect(m("kicked")).toBe("Bruno Petit a retiré Alice Martin du salon");
+    expect(m("banned")).toBe("Bruno Petit a banni Alice Martin du salon");
+    expect(m("other")).toContain("Alice Martin");
+  });
+
+  it("explains what cannot be shown", () => {
+    const r = (content: EventItem["content"]) => renderContent(ev("1", "@a:x", T0, content), tfr);
+    expect(r({ type: "undecryptable" })).toEqual({
+      style: "muted",
+      text: "🔒 Message chiffré impossible à déchiffrer pour le moment",
+    });
+    expect(r({ type: "redacted" }).text).toBe("Message supprimé");
+    expect(r({ type: "unsupported" }).text).toBe("Événement non pris en charge");
+    expect(r({ type: "file", name: "rapport.pdf" }).text).toBe("Fichier : rapport.pdf");
+    expect(r({ type: "emote", body: "salue" }).text).toBe("* Alice Martin salue");
+    expect(r({ type: "roomCreated" }).text).toBe("Alice Martin a créé le salon");
+  });
+});

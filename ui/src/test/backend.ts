@@ -1,0 +1,139 @@
+// A fake backend for component tests, on top of mockIPC from @tauri-apps/api.
+// Commands are answered by handlers (a handler that throws an AppError makes
+// the command return {status:"error"}); channels passed as arguments are
+// captured so tests can push batches through them like the Rust side does.
+import type { Channel } from "@tauri-apps/api/core";
+import { emit } from "@tauri-apps/api/event";
+import { mockIPC } from "@tauri-apps/api/mocks";
+import type { AppError, ErrorCode, ListDiff, RoomSummary, SessionInfo, TimelineItem } from "../bindings";
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+export const SESSION: SessionInfo = {
+  userId: "@marie.dupont:agent.tchap.gouv.fr",
+  deviceId: "DEVICE",
+  homeserver: "https://matrix.agent.tchap.gouv.fr",
+  displayName: "Marie Dupont",
+};
+
+export function appError(code: ErrorCode, message = `backend said ${code}`): AppError {
+  return { code, message };
+}
+
+export class FakeBackend {
+  calls: { cmd: string; args: Record<string, unknown> }[] = [];
+  handlers: Record<string, Handler>;
+  #indexes = new Map<number, number>();
+
+  constructor(overrides: Record<string, Handler> = {}) {
+    this.handlers = {
+      app_config: () => ({ defaultHomeserver: "https://matrix.agent.tchap.gouv.fr" }),
+      restore_session: () => null,
+      login: () => SESSION,
+      logout: () => null,
+      subscribe_room_list: () => null,
+      open_timeline: () => null,
+      close_timeline: () => null,
+      paginate_backwards: () => true,
+      send_message: () => null,
+      retry_send: () => null,
+      discard_send: () => null,
+      mark_read: () => null,
+      accept_invite: () => null,
+      decline_invite: () => null,
+      create_dm: () => "!dm:agent.tchap.gouv.fr",
+      create_room: () => "!new:agent.tchap.gouv.fr",
+      ...overrides,
+    };
+    mockIPC(
+      (cmd, args) => {
+        const a = (args ?? {}) as Record<string, unknown>;
+        this.calls.push({ cmd, args: a });
+        const handler = this.handlers[cmd];
+        if (!handler) throw new Error(`unexpected command ${cmd}`);
+        return handler(a);
+      },
+      { shouldMockEvents: true },
+    );
+  }
+
+  on(cmd: string, handler: Handler): void {
+    this.handlers[cmd] = handler;
+  }
+
+  callsOf(cmd: string): Record<string, unknown>[] {
+    return this.calls.filter((c) => c.cmd === cmd).map((c) => c.args);
+  }
+
+  /** The channel given to the last call of `cmd` (argument `onUpdate`). */
+  channel<T>(cmd: "subscribe_room_list" | "open_timeline", roomId?: string): Channel<ListDiff<T>[]> {
+    const call = [...this.calls]
+      .reverse()
+      .find((c) => c.cmd === cmd && (roomId === undefined || c.args.roomId === roomId));
+    if (!call) throw new Error(`${cmd} was not called`);
+    return call.args.onUpdate as Channel<ListDiff<T>[]>;
+  }
+
+  /** Sends one batch as tauri::ipc::Channel does (indexed messages). */
+  push<T>(channel: Channel<ListDiff<T>[]>, batch: ListDiff<T>[]): void {
+    const index = this.#indexes.get(channel.id) ?? 0;
+    this.#indexes.set(channel.id, index + 1);
+    const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
+      .__TAURI_INTERNALS__;
+    internals.runCallback(channel.id, { index, message: batch });
+  }
+
+  pushRooms(batch: ListDiff<RoomSummary>[]): void {
+    this.push(this.channel<RoomSummary>("subscribe_room_list"), batch);
+  }
+
+  pushTimeline(roomId: string, batch: ListDiff<TimelineItem>[]): void {
+    this.push(this.channel<TimelineItem>("open_timeline", roomId), batch);
+  }
+
+  emit(event: string, payload: unknown): Promise<void> {
+    return emit(event, payload);
+  }
+}
+
+/** A promise whose resolution the test controls. */
+export function deferred<T>() {
+  let resolve!: (value: T) => void;
+  let reject!: (reason: unknown) => void;
+  const promise = new Promise<T>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  return { promise, resolve, reject };
+}
+
+export function room(id: string, name: string, extra: Partial<RoomSummary> = {}): RoomSummary {
+  return {
+    id,
+    name,
+    kind: "room",
+    initials: name.slice(0, 2).toUpperCase(),
+    lastMessage: null,
+    unreadCount: 0,
+    mentionCount: 0,
+    isEncrypted: true,
+    inviterName: null,
+    ...extra,
+  };
+}
+
+type EventItem = Extract<TimelineItem, { kind: "event" }>;
+export function message(id: string, body: string, extra: Partial<EventItem> = {}): EventItem {
+  return {
+    kind: "event",
+    id,
+    eventId: `$${id}`,
+    senderId: "@alice.martin:agent.tchap.gouv.fr",
+    senderName: "Alice Martin",
+    isOwn: false,
+    timestamp: new Date(2026, 10, 24, 9, 30).getTime(),
+    content: { type: "text", body },
+    sendState: null,
+    ...extra,
+  };
+}
