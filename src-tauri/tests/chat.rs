@@ -33,9 +33,11 @@ async fn direct_chat_between_two_of_our_clients() {
     // Asking again opens the same chat instead of creating another.
     assert_eq!(rooms::create_dm(&alice_s, &bob.user_id).await.unwrap(), dm_id);
 
-    let listed = bob_rooms.wait_until("Bob sees the invite", |r| r.iter().any(|s| s.id == dm_id && s.kind == RoomKind::Invite)).await;
-    let invite = listed.iter().find(|s| s.id == dm_id).unwrap();
-    assert_eq!(invite.inviter_name.as_deref(), Some("Alice Martin"));
+    bob_rooms
+        .wait_until("Bob sees the invite, from Alice by name", |r| {
+            r.iter().any(|s| s.id == dm_id && s.kind == RoomKind::Invite && s.inviter_name.as_deref() == Some("Alice Martin"))
+        })
+        .await;
     rooms::accept_invite(&bob_s, &dm_id).await.unwrap();
     bob_rooms.wait_until("the DM is joined", |r| r.iter().any(|s| s.id == dm_id && s.kind == RoomKind::Dm)).await;
 
@@ -95,13 +97,16 @@ async fn room_from_another_client_history_and_reply() {
         }
     }
     assert!(reached_start, "the start of the room must be reachable");
-    let all = items.wait_until("message 1 loaded", |i| i.iter().filter_map(text_of).any(|(_, b)| b == "message 1")).await;
+    let all = items
+        .wait_until("message 1 and the start of the room", |i| {
+            i.iter().filter_map(text_of).any(|(_, b)| b == "message 1") && i.iter().any(|i| matches!(i, TimelineItem::TimelineStart { .. }))
+        })
+        .await;
     let bodies: Vec<&str> = all.iter().filter_map(text_of).map(|(_, b)| b).collect();
     assert_eq!(bodies.len(), 45, "every message once, in order");
     assert_eq!(bodies.first(), Some(&"message 1"));
     assert_eq!(bodies.last(), Some(&"message 45"));
     assert!(all.iter().any(|i| matches!(i, TimelineItem::DaySeparator { .. })));
-    assert!(all.iter().any(|i| matches!(i, TimelineItem::TimelineStart { .. })));
 
     // A live message from the other client arrives, and our reply reaches it.
     raw.send_text(&room_id, "Point de situation à 16 h ?").await;
@@ -127,7 +132,7 @@ async fn create_room_and_refuse_unknown_people() {
 
     let server = user.user_id.split(':').nth(1).unwrap().to_owned();
     let err = rooms::create_dm(&session, &format!("@personne-inconnue:{server}")).await.unwrap_err();
-    assert_eq!(err.code, tchap_desktop_lib::error::ErrorCode::UserNotFound);
+    assert_eq!(err.code, tchap_desktop_lib::error::ErrorCode::UserNotFound, "{err}");
     let err = rooms::create_dm(&session, "bob").await.unwrap_err();
     assert_eq!(err.code, tchap_desktop_lib::error::ErrorCode::InvalidUserId);
 

@@ -128,8 +128,13 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
     }
 }
 
+/// `None` for others' messages. Our own messages show "sending", "failed" or
+/// "sent"; once the server echoes one back it stays "sent".
 fn send_state(item: &EventTimelineItem) -> Option<SendState> {
-    Some(match item.send_state()? {
+    let Some(state) = item.send_state() else {
+        return item.is_own().then_some(SendState::Sent);
+    };
+    Some(match state {
         EventSendState::NotSentYet { .. } => SendState::Sending,
         EventSendState::Sent { .. } => SendState::Sent,
         EventSendState::SendingFailed { is_recoverable, .. } => SendState::Failed { recoverable: *is_recoverable },

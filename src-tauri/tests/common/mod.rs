@@ -121,7 +121,7 @@ impl RawClient {
 /// A list kept up to date from the batches a sink receives, as the UI does.
 pub struct Mirror<T>(pub Arc<Mutex<Vec<T>>>);
 
-impl<T: Clone + Send + 'static> Mirror<T> {
+impl<T: Clone + std::fmt::Debug + Send + 'static> Mirror<T> {
     pub fn new() -> Self {
         Self(Arc::default())
     }
@@ -143,7 +143,7 @@ impl<T: Clone + Send + 'static> Mirror<T> {
             if predicate(&snapshot) {
                 return snapshot;
             }
-            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}");
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}; last seen: {snapshot:#?}");
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
