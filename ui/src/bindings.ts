@@ -12,6 +12,8 @@ export const commands = {
 	restoreSession: () => typedError<SessionInfo_Serialize | null, AppError>(__TAURI_INVOKE("restore_session")),
 	login: (homeserver: string, username: string, password: string) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password })),
 	logout: () => typedError<null, AppError>(__TAURI_INVOKE("logout")),
+	/**  The sync's current state; its changes then come as `SyncStateChanged` events. */
+	syncState: () => typedError<SyncState, AppError>(__TAURI_INVOKE("sync_state")),
 	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
 	openTimeline: (roomId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError>(__TAURI_INVOKE("open_timeline", { roomId, onUpdate })),
 	closeTimeline: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("close_timeline", { roomId })),
@@ -52,7 +54,7 @@ export type LastMessage = {
 	senderName: string,
 	content: MessageContent,
 	/**  Milliseconds since the Unix epoch. */
-	timestamp: number | null,
+	timestamp: number,
 };
 
 export type ListDiff<T> = { op: "append"; values: T[] } | { op: "clear" } | { op: "pushFront"; value: T } | { op: "pushBack"; value: T } | { op: "popFront" } | { op: "popBack" } | { op: "insert"; index: number; value: T } | { op: "set"; index: number; value: T } | { op: "remove"; index: number } | { op: "truncate"; length: number } | { op: "reset"; values: T[] };
@@ -125,9 +127,9 @@ export type SyncStateChanged = SyncState;
 
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
-export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number | null; content: MessageContent; sendState?: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number | null } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number; content: MessageContent; sendState?: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
-export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number | null; content: MessageContent; sendState: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number | null } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number; content: MessageContent; sendState: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -9,7 +9,7 @@ use crate::{
     matrix::{
         room_list::{self, RoomListBatch},
         rooms,
-        session::{Session, SessionInfo},
+        session::{Session, SessionInfo, SyncState},
         timeline::{self, TimelineBatch},
     },
     state::AppState,
@@ -64,6 +64,13 @@ pub async fn logout(state: State<'_, AppState>) -> AppResult<()> {
     let session = state.session()?;
     state.set_session(None);
     session.logout().await
+}
+
+/// The sync's current state; its changes then come as `SyncStateChanged` events.
+#[tauri::command]
+#[specta::specta]
+pub fn sync_state(state: State<'_, AppState>) -> AppResult<SyncState> {
+    Ok(*state.session()?.sync_state().borrow())
 }
 
 #[tauri::command]

@@ -20,6 +20,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::restore_session,
             commands::login,
             commands::logout,
+            commands::sync_state,
             commands::subscribe_room_list,
             commands::open_timeline,
             commands::close_timeline,

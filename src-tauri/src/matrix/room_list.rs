@@ -37,7 +37,8 @@ pub struct LastMessage {
     pub sender_name: String,
     pub content: MessageContent,
     /// Milliseconds since the Unix epoch.
-    pub timestamp: f64,
+    #[specta(type = specta_typescript::Number)]
+    pub timestamp: u64,
 }
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -126,12 +127,12 @@ async fn last_message(room: &Room) -> Option<LastMessage> {
         LatestEventValue::Remote { timestamp, sender, profile, content, .. } => Some(LastMessage {
             sender_name: profile_name(&profile, sender.as_str()),
             content: preview(message_content(&content)),
-            timestamp: f64::from(timestamp.0),
+            timestamp: timestamp.0.into(),
         }),
         LatestEventValue::Local { timestamp, sender, profile, content, .. } => Some(LastMessage {
             sender_name: profile_name(&profile, sender.as_str()),
             content: preview(message_content(&content)),
-            timestamp: f64::from(timestamp.0),
+            timestamp: timestamp.0.into(),
         }),
         _ => None,
     }

@@ -66,11 +66,16 @@ pub enum TimelineItem {
         sender_id: String,
         sender_name: String,
         is_own: bool,
-        timestamp: f64,
+        #[specta(type = specta_typescript::Number)]
+        timestamp: u64,
         content: MessageContent,
         send_state: Option<SendState>,
     },
-    DaySeparator { id: String, timestamp: f64 },
+    DaySeparator {
+        id: String,
+        #[specta(type = specta_typescript::Number)]
+        timestamp: u64,
+    },
     ReadMarker { id: String },
     TimelineStart { id: String },
 }
@@ -153,11 +158,11 @@ pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
                 _ => event.sender().to_string(),
             },
             is_own: event.is_own(),
-            timestamp: f64::from(event.timestamp().0),
+            timestamp: event.timestamp().0.into(),
             content: content_of(event),
             send_state: send_state(event),
         },
-        TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(ts)) => TimelineItem::DaySeparator { id, timestamp: f64::from(ts.0) },
+        TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(ts)) => TimelineItem::DaySeparator { id, timestamp: ts.0.into() },
         TimelineItemKind::Virtual(VirtualTimelineItem::ReadMarker) => TimelineItem::ReadMarker { id },
         TimelineItemKind::Virtual(VirtualTimelineItem::TimelineStart) => TimelineItem::TimelineStart { id },
     }

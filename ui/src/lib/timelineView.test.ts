@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { TimelineItem } from "../bindings";
 import { translate } from "./i18n/translate";
-import { continuesGroup, GROUP_WINDOW_MS, renderContent } from "./timelineView";
+import { continuesGroup, GROUP_WINDOW_MS, isShown, renderContent, roomPreview } from "./timelineView";
 
 type EventItem = Extract<TimelineItem, { kind: "event" }>;
 const T0 = new Date(2026, 10, 24, 10, 0).getTime();
@@ -64,5 +64,27 @@ describe("renderContent", () => {
     expect(r({ type: "file", name: "rapport.pdf" }).text).toBe("Fichier : rapport.pdf");
     expect(r({ type: "emote", body: "salue" }).text).toBe("* Alice Martin salue");
     expect(r({ type: "roomCreated" }).text).toBe("Alice Martin a créé le salon");
+  });
+});
+
+describe("roomPreview", () => {
+  it("names the sender of a message, but not twice in a line that already does", () => {
+    expect(roomPreview({ senderName: "Alice Martin", content: { type: "text", body: "Bonjour" } }, tfr)).toBe(
+      "Alice Martin : Bonjour",
+    );
+    expect(
+      roomPreview(
+        { senderName: "Alice Martin", content: { type: "membership", change: "joined", targetName: "Alice Martin" } },
+        tfr,
+      ),
+    ).toBe("Alice Martin a rejoint le salon");
+  });
+});
+
+describe("isShown", () => {
+  it("hides the events we cannot describe, keeps messages and separators", () => {
+    expect(isShown(ev("1", "@a:x", T0, { type: "unsupported" }))).toBe(false);
+    expect(isShown(ev("2", "@a:x", T0, { type: "text", body: "Bonjour" }))).toBe(true);
+    expect(isShown({ kind: "daySeparator", id: "d", timestamp: T0 })).toBe(true);
   });
 });

@@ -20,6 +20,15 @@ export function isMessageLike(content: MessageContent): boolean {
   }
 }
 
+/**
+ * Whether an item gets a row. Events we cannot describe yet (room settings
+ * such as power levels or join rules) are hidden, as Element hides them by
+ * default, rather than shown as a wall of "unsupported" lines.
+ */
+export function isShown(item: TimelineItem): boolean {
+  return !(item.kind === "event" && item.content.type === "unsupported");
+}
+
 export const GROUP_WINDOW_MS = 5 * 60 * 1000;
 
 /**
@@ -42,14 +51,24 @@ export type Rendered = { style: "message" | "notice" | "muted" | "line"; text: s
 
 /** The text of an event, as plain text (rendered with text interpolation only). */
 export function renderContent(item: EventItem, t: Translate): Rendered {
-  const c = item.content;
+  return renderMessage(item.content, item.senderName, t);
+}
+
+/** A room's last message, as the room list previews it. */
+export function roomPreview(last: { senderName: string; content: MessageContent }, t: Translate): string {
+  const rendered = renderMessage(last.content, last.senderName, t);
+  // Lines such as "Alice joined the room" already name who did it.
+  return rendered.style === "line" ? rendered.text : t("rooms.preview", { sender: last.senderName, body: rendered.text });
+}
+
+function renderMessage(c: MessageContent, senderName: string, t: Translate): Rendered {
   switch (c.type) {
     case "text":
       return { style: "message", text: c.body };
     case "notice":
       return { style: "notice", text: c.body };
     case "emote":
-      return { style: "message", text: t("timeline.emote", { sender: item.senderName, body: c.body }) };
+      return { style: "message", text: t("timeline.emote", { sender: senderName, body: c.body }) };
     case "file":
       return { style: "message", text: t("timeline.file", { name: c.name }) };
     case "redacted":
@@ -59,10 +78,10 @@ export function renderContent(item: EventItem, t: Translate): Rendered {
     case "membership":
       return {
         style: "line",
-        text: t(`membership.${c.change}`, { sender: item.senderName, target: c.targetName }),
+        text: t(`membership.${c.change}`, { sender: senderName, target: c.targetName }),
       };
     case "roomCreated":
-      return { style: "line", text: t("timeline.roomCreated", { sender: item.senderName }) };
+      return { style: "line", text: t("timeline.roomCreated", { sender: senderName }) };
     case "unsupported":
       return { style: "line", text: t("timeline.unsupported") };
     default:

@@ -31,6 +31,7 @@ export class FakeBackend {
       restore_session: () => null,
       login: () => SESSION,
       logout: () => null,
+      sync_state: () => ({ state: "starting" }),
       subscribe_room_list: () => null,
       open_timeline: () => null,
       close_timeline: () => null,

@@ -45,7 +45,7 @@ describe("room list", () => {
     const r = room("!a:x", "Équipe projet", {
       unreadCount: 3,
       mentionCount: 1,
-      lastMessage: { senderName: "Alice Martin", body: "Réunion à 14 h\nsalle 2", timestamp: Date.now() },
+      lastMessage: { senderName: "Alice Martin", content: { type: "text", body: "Réunion à 14 h" }, timestamp: Date.now() },
     });
     backend.pushRooms([{ op: "reset", values: [r] }]);
 
@@ -105,7 +105,7 @@ describe("room list", () => {
     expect(opt("Deux")).toHaveAttribute("aria-selected", "false");
   });
 
-  it("lists invitations first, in their own listbox, with accept and decline buttons", async () => {
+  it("lists invitations first, in their own listbox; opening one offers accept and decline", async () => {
     const backend = new FakeBackend();
     const user = userEvent.setup();
     renderMain();
@@ -127,16 +127,18 @@ describe("room list", () => {
     const conversations = screen.getByRole("listbox", { name: "Conversations" });
     expect(invites.compareDocumentPosition(conversations) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
 
-    await user.click(screen.getByRole("button", { name: "Accepter l'invitation à Club lecture" }));
+    // Opening an invitation shows what to do with it, as in Element.
+    await user.click(within(invites).getByRole("option", { name: /^Club lecture/ }));
+    await user.click(await screen.findByRole("button", { name: "Accepter l'invitation à Club lecture" }));
     expect(backend.callsOf("accept_invite")).toEqual([{ roomId: "!i2:x" }]);
-    // The button does not also open the invitation.
-    expect(within(invites).getByRole("option", { name: /^Club lecture/ })).toHaveAttribute("aria-selected", "false");
 
-    // With the keyboard, Enter on a button belongs to the button, not to the option.
-    screen.getByRole("button", { name: "Refuser l'invitation à Cellule de crise" }).focus();
+    // Keyboard only: from the list, move to the other invitation, open it, decline it.
+    within(invites).getByRole("option", { name: /^Club lecture/ }).focus();
+    await user.keyboard("{ArrowUp}{Enter}");
+    const decline = await screen.findByRole("button", { name: "Refuser l'invitation à Cellule de crise" });
+    decline.focus();
     await user.keyboard("{Enter}");
     expect(backend.callsOf("decline_invite")).toEqual([{ roomId: "!i1:x" }]);
-    expect(within(invites).getByRole("option", { name: /^Cellule de crise/ })).toHaveAttribute("aria-selected", "false");
   });
 
   it("shows an opened invitation instead of a timeline, then the timeline once accepted", async () => {
@@ -152,7 +154,7 @@ describe("room list", () => {
     expect(screen.queryByRole("log")).toBeNull();
     expect(backend.callsOf("open_timeline")).toHaveLength(0);
 
-    await user.click(screen.getByRole("button", { name: "Accepter l'invitation" }));
+    await user.click(screen.getByRole("button", { name: "Accepter l'invitation à Cellule de crise" }));
     expect(backend.callsOf("accept_invite")).toEqual([{ roomId: "!i:x" }]);
     backend.pushRooms([{ op: "set", index: 0, value: { ...inv, kind: "room", inviterName: null } }]);
     expect(await screen.findByRole("log", { name: "Messages" })).toBeInTheDocument();
@@ -170,5 +172,12 @@ describe("sync indicator", () => {
     await waitFor(() => expect(status).toHaveTextContent("Hors ligne"));
     await backend.emit("sync-state-changed", { state: "running" });
     await waitFor(() => expect(status).toHaveTextContent("En ligne"));
+  });
+
+  it("shows the state the sync was already in before the screen listened", async () => {
+    const backend = new FakeBackend({ sync_state: () => ({ state: "offline" }) });
+    renderMain();
+    await subscribed(backend);
+    await waitFor(() => expect(screen.getByText("Hors ligne")).toBeInTheDocument());
   });
 });

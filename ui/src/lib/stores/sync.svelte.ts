@@ -1,6 +1,7 @@
-import { events, type SyncState } from "../../bindings";
+import { commands, events, type SyncState } from "../../bindings";
+import { call } from "../ipc";
 
-/** State of the background sync, from the `sync-state-changed` event. */
+/** State of the background sync: asked once, then kept from the `sync-state-changed` events. */
 export class SyncStore {
   /** null until the first event (shown as "starting"). */
   state = $state<SyncState["state"] | null>(null);
@@ -11,7 +12,14 @@ export class SyncStore {
     let unlisten: (() => void) | null = null;
     events.syncStateChanged
       .listen((e) => (this.state = e.payload.state))
-      .then((fn) => (stopped ? fn() : (unlisten = fn)))
+      .then((fn) => {
+        if (stopped) return fn();
+        unlisten = fn;
+        // Events sent before we listened are lost: ask for the current state.
+        void call(commands.syncState()).then((res) => {
+          if (res.status === "ok" && this.state === null) this.state = res.data.state;
+        });
+      })
       .catch((e) => console.warn("cannot listen to sync-state-changed", e));
     return () => {
       stopped = true;
