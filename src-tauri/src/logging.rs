@@ -12,6 +12,7 @@ const DEFAULT_FILTER: &str = "info,matrix_sdk=warn,matrix_sdk_ui=warn,matrix_sdk
 /// Keep the guard alive for the whole run: dropping it flushes the file.
 pub fn init(log_dir: &Path) -> Option<WorkerGuard> {
     let filter = EnvFilter::try_from_env("TCHAP_LOG").unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let _ = std::fs::create_dir_all(log_dir);
     let appender = tracing_appender::rolling::Builder::new()
         .rotation(tracing_appender::rolling::Rotation::DAILY)
         .filename_prefix("tchap")

@@ -5,7 +5,10 @@ mod common;
 use common::*;
 use tchap_desktop_lib::{
     error::ErrorCode,
-    matrix::{room_list, session::{Session, account_dir}},
+    matrix::{
+        room_list,
+        session::{Session, SyncState, account_dir},
+    },
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -61,6 +64,12 @@ async fn session_is_restored_without_password_then_logout_wipes_it() {
     let info = session.info().await;
     assert_eq!(info.user_id, user.user_id);
     assert_eq!(info.display_name.as_deref(), Some("Rita Restore"));
+    // The header's indicator says "online" once the sync runs.
+    let mut sync_state = session.sync_state();
+    tokio::time::timeout(std::time::Duration::from_secs(30), sync_state.wait_for(|s| *s == SyncState::Running))
+        .await
+        .expect("the sync never reported running")
+        .unwrap();
     let rooms = Mirror::new();
     room_list::subscribe(&session, rooms.sink()).await.unwrap();
     rooms.wait_until("the invite is listed", |r| r.iter().any(|s| s.id == room_id)).await;

@@ -45,11 +45,14 @@ test("log in, join a room from another user, receive and send messages", async (
     assert.equal(await $("aria/Identifiant").getValue(), agent.username);
 
     await submit(homeserver, agent.username, PASSWORD);
+    await eventually("the header says online", async () => (await $("header").getText()).includes("En ligne"));
     const invitations = await $('[role="listbox"][aria-label="Invitations"]');
     await invitations.waitForDisplayed({ timeout: 60000 });
+    // As in Element, opening the invitation offers to accept or decline it.
+    await invitations.$('[role="option"]*=Salle de test e2e').click();
     await $("aria/Accepter l'invitation à Salle de test e2e").click();
 
-    const room = await $('[role="listbox"][aria-label="Conversations"] [role="option"]*=Salle de test e2e');
+    const room = await $('[role="listbox"][aria-label="Conversations"]').$('[role="option"]*=Salle de test e2e');
     await room.waitForDisplayed({ timeout: 30000 });
     await room.click();
     const log = await $('[role="log"]');

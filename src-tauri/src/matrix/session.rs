@@ -218,7 +218,9 @@ fn remove_dir_if_exists(dir: &Path) -> AppResult<()> {
 
 async fn watch_sync_state(service: Arc<SyncService>, out: watch::Sender<SyncState>) {
     let mut states = service.state();
-    while let Some(state) = states.next().await {
+    // The service was started before we subscribed: begin with where it is now.
+    let mut next = Some(states.get());
+    while let Some(state) = next {
         let shown = match state {
             sync_service::State::Idle => SyncState::Starting,
             sync_service::State::Running => SyncState::Running,
@@ -232,6 +234,7 @@ async fn watch_sync_state(service: Arc<SyncService>, out: watch::Sender<SyncStat
             tokio::time::sleep(std::time::Duration::from_secs(2)).await;
             service.start().await;
         }
+        next = states.next().await;
     }
 }
 
