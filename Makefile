@@ -22,6 +22,7 @@ app: ui
 test: app
 	npm --prefix ui test
 	scripts/with-synapse.sh $(MAKE) --no-print-directory test-rust test-e2e
+	tests/package/deb.sh
 
 # Backend tests (no window) against the Synapse started by `make test`.
 test-rust:
@@ -34,8 +35,9 @@ test-e2e:
 demo: app
 	tests/synapse/synapse.sh start $(DEMO_DIR)/synapse $(DEMO_PORT)
 	$(TCHAP_CACHE)/synapse-venv/bin/python scripts/demo-seed.py --homeserver http://127.0.0.1:$(DEMO_PORT) --shared-secret-file $(DEMO_DIR)/synapse/shared_secret
-	TCHAP_DATA_DIR=$(DEMO_DIR)/app TCHAP_DEFAULT_HOMESERVER=http://127.0.0.1:$(DEMO_PORT) \
-	  TCHAP_DEMO_USER=demo TCHAP_DEMO_PASSWORD=tchap-demo-2026 $(APP)
+	status=0; TCHAP_DATA_DIR=$(DEMO_DIR)/app TCHAP_DEFAULT_HOMESERVER=http://127.0.0.1:$(DEMO_PORT) \
+	  TCHAP_DEMO_USER=demo TCHAP_DEMO_PASSWORD=tchap-demo-2026 $(APP) || status=$$?; \
+	  tests/synapse/synapse.sh stop $(DEMO_DIR)/synapse; exit $$status
 
 clean-demo:
 	-tests/synapse/synapse.sh stop $(DEMO_DIR)/synapse
@@ -43,7 +45,7 @@ clean-demo:
 
 # The Linux package, with the configuration at the top level (see README).
 deb: ui
-	cd src-tauri && TAURI_APP_PATH=. ../tests/e2e/node_modules/.bin/tauri build --bundles deb
+	cd src-tauri && TAURI_APP_PATH=. ../ui/node_modules/.bin/tauri build --bundles deb $(DEB_FLAGS)
 
 # Room-list figures written to BENCHMARKS.md (see the example's header).
 bench: deps

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Builds the .deb with the Tauri CLI (debug profile, to reuse the test build)
+# and checks that it was made from the top-level tauri.conf.json: product
+# name, section, description, desktop entry and binary.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+make -C "$ROOT" --no-print-directory deb DEB_FLAGS=--debug >/dev/null
+DEB=$(ls -t "$TARGET"/debug/bundle/deb/*.deb | head -1)
+fail() { echo "deb check: $*" >&2; exit 1; }
+
+info=$(dpkg-deb -I "$DEB")
+conf() { python3 -c "import json,sys; c=json.load(open('$ROOT/tauri.conf.json')); print(eval(sys.argv[1]))" "$1"; }
+grep -q "^ Section: $(conf 'c["bundle"]["linux"]["deb"]["section"]')$" <<<"$info" || fail "section not taken from tauri.conf.json"
+grep -q "^ Description: $(conf 'c["bundle"]["shortDescription"]')$" <<<"$info" || fail "description not taken from tauri.conf.json"
+grep -q "^ Depends: .*libwebkit2gtk-4.1-0" <<<"$info" || fail "missing the webview dependency"
+
+files=$(dpkg-deb -c "$DEB" | awk '{print $6}' | sed 's|^\./||')
+grep -q "^usr/bin/$(conf 'c["mainBinaryName"]')$" <<<"$files" || fail "binary missing"
+grep -q "^usr/share/applications/$(conf 'c["productName"]').desktop$" <<<"$files" || fail "desktop entry missing"
+
+extract=$(mktemp -d); trap 'rm -rf "$extract"' EXIT
+dpkg-deb -x "$DEB" "$extract"
+grep -q "^Name=$(conf 'c["productName"]')$" "$extract/usr/share/applications/"*.desktop || fail "desktop entry name"
+echo "deb check: $(basename "$DEB") built from tauri.conf.json"
