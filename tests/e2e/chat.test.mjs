@@ -10,7 +10,7 @@ import { PASSWORD, eventually, homeserver, peer, register } from "./matrix.mjs";
 const artifacts = resolve(import.meta.dirname, "artifacts");
 mkdirSync(artifacts, { recursive: true });
 
-test("log in, join a room from another user, receive and send messages", async () => {
+test("log in, join a room from another user, receive and send messages, relaunch, log out", async () => {
   const agent = await register("agent", "Agnès Agent");
   const other = await register("autre", "Olivier Autre");
   const otherClient = peer(other);
@@ -78,5 +78,30 @@ test("log in, join a room from another user, receive and send messages", async (
     throw error;
   } finally {
     await app.close();
+  }
+
+  // Relaunch: the session comes back without the password, then log out.
+  const again = await launchApp({ homeserver, dataDir: app.dataDir });
+  const $$ = again.browser.$.bind(again.browser);
+  try {
+    const room = await $$('[role="listbox"][aria-label="Conversations"]').$('[role="option"]*=Salle de test e2e');
+    await room.waitForDisplayed({ timeout: 60000 });
+    assert.equal(await $$("aria/Mot de passe").isExisting(), false, "no password asked after a relaunch");
+
+    await $$("aria/Se déconnecter").click();
+    await $$("aria/Confirmer la déconnexion").click();
+    await $$("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
+  } catch (error) {
+    await again.browser.saveScreenshot(resolve(artifacts, "failure-relaunch.png")).catch(() => {});
+    throw error;
+  } finally {
+    await again.close();
+  }
+  // The next launch has nothing to restore: the local session is gone.
+  const third = await launchApp({ homeserver, dataDir: app.dataDir });
+  try {
+    await third.browser.$("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
+  } finally {
+    await third.close();
   }
 });

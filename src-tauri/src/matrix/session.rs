@@ -129,7 +129,7 @@ impl Session {
             timelines: Mutex::default(),
         });
         session.sync_service.start().await;
-        session.spawn("sync-state", watch_sync_state(session.sync_service.clone(), session.sync_state.clone()));
+        session.spawn("sync-state", watch_sync_state(session.client.clone(), session.sync_service.clone(), session.sync_state.clone()));
         session.spawn("session-changes", watch_session_changes(session.client.clone(), session.account_dir.clone(), session.ended.clone()));
         Ok(session)
     }
@@ -216,7 +216,7 @@ fn remove_dir_if_exists(dir: &Path) -> AppResult<()> {
     }
 }
 
-async fn watch_sync_state(service: Arc<SyncService>, out: watch::Sender<SyncState>) {
+async fn watch_sync_state(client: Client, service: Arc<SyncService>, out: watch::Sender<SyncState>) {
     let mut states = service.state();
     // The service was started before we subscribed: begin with where it is now.
     let mut next = Some(states.get());
@@ -227,7 +227,12 @@ async fn watch_sync_state(service: Arc<SyncService>, out: watch::Sender<SyncStat
             sync_service::State::Offline => SyncState::Offline,
             sync_service::State::Terminated | sync_service::State::Error(_) => SyncState::Error,
         };
-        out.send_replace(shown);
+        let previous = out.send_replace(shown);
+        if shown == SyncState::Running && matches!(previous, SyncState::Offline | SyncState::Error) {
+            // A network failure paused the send queue: the server is back, so
+            // messages written meanwhile go out without the user retrying.
+            client.send_queue().set_enabled(true).await;
+        }
         if let sync_service::State::Error(error) = state {
             // The SDK expects the app to restart the sync after an error.
             warn!(%error, "sync stopped with an error; restarting in 2 s");

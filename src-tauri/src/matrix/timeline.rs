@@ -220,19 +220,22 @@ pub async fn send_text(session: &Session, room_id: &str, body: &str) -> AppResul
         .map_err(|e| AppError::internal("send queue", e))
 }
 
-fn local_echo(timeline_items: &[Arc<SdkItem>], item_id: &str) -> AppResult<matrix_sdk::send_queue::SendHandle> {
-    timeline_items
+/// The send handle of one of our messages; `None` once the server has it.
+fn local_echo(timeline_items: &[Arc<SdkItem>], item_id: &str) -> AppResult<Option<matrix_sdk::send_queue::SendHandle>> {
+    let item = timeline_items
         .iter()
         .find(|item| item.unique_id().0 == item_id)
-        .and_then(|item| item.as_event()?.local_echo_send_handle())
-        .ok_or_else(|| AppError::new(ErrorCode::Internal, "no such message waiting to be sent"))
+        .and_then(|item| item.as_event())
+        .ok_or_else(|| AppError::new(ErrorCode::Internal, "no such message"))?;
+    Ok(item.local_echo_send_handle())
 }
 
-/// Sends a failed message again.
+/// Sends a failed message again. A message the automatic resend already
+/// delivered needs nothing more: the click simply came late.
 pub async fn retry_send(session: &Session, room_id: &str, item_id: &str) -> AppResult<()> {
     let timeline = open_timeline(session, room_id)?;
     let items: Vec<_> = timeline.items().await.into_iter().collect();
-    let handle = local_echo(&items, item_id)?;
+    let Some(handle) = local_echo(&items, item_id)? else { return Ok(()) };
     // A network failure disables the queue; a server refusal wedges the event.
     session.client().send_queue().set_enabled(true).await;
     handle.unwedge().await.map_err(|e| AppError::internal("retry", e))
@@ -242,7 +245,8 @@ pub async fn retry_send(session: &Session, room_id: &str, item_id: &str) -> AppR
 pub async fn discard_send(session: &Session, room_id: &str, item_id: &str) -> AppResult<()> {
     let timeline = open_timeline(session, room_id)?;
     let items: Vec<_> = timeline.items().await.into_iter().collect();
-    local_echo(&items, item_id)?.abort().await.map(|_| ()).map_err(|e| AppError::storage("discard", e))
+    let handle = local_echo(&items, item_id)?.ok_or_else(|| AppError::new(ErrorCode::Internal, "message already sent"))?;
+    handle.abort().await.map(|_| ()).map_err(|e| AppError::storage("discard", e))
 }
 
 pub async fn mark_read(session: &Session, room_id: &str) -> AppResult<()> {

@@ -8,6 +8,8 @@ use std::{
     time::Duration,
 };
 
+pub mod proxy;
+
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha1::Sha1;
