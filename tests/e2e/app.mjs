@@ -1,6 +1,7 @@
 // Starts the real app through tauri-driver (which drives WebKitWebDriver) and
 // returns a WebdriverIO session on its window.
 import { spawn } from "node:child_process";
+import { createConnection } from "node:net";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -14,6 +15,8 @@ export async function launchApp({ homeserver, dataDir = mkdtempSync(join(tmpdir(
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
     env: { ...process.env, TCHAP_DATA_DIR: dataDir, TCHAP_DEFAULT_HOMESERVER: homeserver },
     stdio: ["ignore", "inherit", "inherit"],
+    // Its own process group, so that closing takes WebKitWebDriver and the app with it.
+    detached: true,
   });
   // tauri-driver needs a moment before it accepts sessions.
   const browser = await connect(port);
@@ -22,12 +25,30 @@ export async function launchApp({ homeserver, dataDir = mkdtempSync(join(tmpdir(
     dataDir,
     async close() {
       await browser.deleteSession().catch(() => {});
-      driver.kill();
+      try {
+        process.kill(-driver.pid, "SIGTERM");
+      } catch {
+        // already gone
+      }
     },
   };
 }
 
+/** Resolves once something listens on the port (tauri-driver takes a moment). */
+async function portOpen(port) {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const open = await new Promise((resolve) => {
+      const socket = createConnection({ host: "127.0.0.1", port }, () => (socket.end(), resolve(true)));
+      socket.on("error", () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`tauri-driver did not listen on port ${port}`);
+}
+
 async function connect(port) {
+  await portOpen(port);
   let lastError;
   for (let attempt = 0; attempt < 40; attempt++) {
     try {
