@@ -20,6 +20,8 @@ use crate::error::{AppError, AppResult};
 
 /// No paging in the UI yet: every joined room and invite is listed.
 const PAGE_SIZE: usize = 100_000;
+/// Room summaries computed at the same time (they mostly wait on the store).
+const SUMMARIES_IN_FLIGHT: usize = 32;
 /// Previews are one line in the list: no need to ship a huge hostile body.
 const PREVIEW_MAX_CHARS: usize = 200;
 
@@ -69,17 +71,26 @@ pub async fn subscribe(session: &Session, sink: impl Fn(RoomListBatch) + Send + 
         // Batches that arrive together are merged into one message to the UI.
         let entries = entries.ready_chunks(32);
         pin_mut!(entries);
-        let latest_events = client.latest_events().await;
+        let latest_events = client.latest_events().await.clone();
         while let Some(batches) = entries.next().await {
             let mut out = Vec::new();
             for diff in batches.into_iter().flatten() {
-                let mut summaries = Vec::new();
-                for room in diff_values(&diff) {
-                    if let Err(error) = latest_events.listen_to_room(room.room_id()).await {
-                        warn!(%error, "latest event unavailable");
-                    }
-                    summaries.push(summarize(room).await);
-                }
+                // Each summary waits on a few store reads: run them side by
+                // side (order kept), or a 1,000-room reset takes half a second.
+                let rooms: Vec<Room> = diff_values(&diff).into_iter().map(|item| Room::clone(item)).collect();
+                let summaries: Vec<RoomSummary> = futures_util::stream::iter(rooms)
+                    .map(|room| {
+                        let latest_events = latest_events.clone();
+                        async move {
+                            if let Err(error) = latest_events.listen_to_room(room.room_id()).await {
+                                warn!(%error, "latest event unavailable");
+                            }
+                            summarize(&room).await
+                        }
+                    })
+                    .buffered(SUMMARIES_IN_FLIGHT)
+                    .collect()
+                    .await;
                 let mut summaries = summaries.into_iter();
                 out.push(map_diff(diff, |_: &RoomListItem| summaries.next().expect("one summary per value")));
             }
