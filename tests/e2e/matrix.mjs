@@ -38,6 +38,9 @@ export function peer(user) {
       (await call("POST", "/_matrix/client/v3/createRoom", user.token, { name, invite, preset: "private_chat" })).room_id,
     sendText: async (roomId, body) =>
       call("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomBytes(6).toString("hex")}`, user.token, { msgtype: "m.text", body }),
+    /** Any message content, as a hostile or unusual client would send it. */
+    sendContent: async (roomId, content) =>
+      call("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomBytes(6).toString("hex")}`, user.token, content),
     /** Bodies of the room's messages, oldest first. */
     messages: async (roomId) => {
       const { chunk } = await call("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`, user.token);
