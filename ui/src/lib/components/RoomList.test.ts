@@ -71,6 +71,21 @@ describe("room list", () => {
     await waitFor(() => expect(backend.callsOf("open_timeline")[0]?.roomId).toBe("!b:x"));
   });
 
+  it("always says whether the open room is encrypted", async () => {
+    const backend = new FakeBackend();
+    const user = userEvent.setup();
+    renderMain();
+    await subscribed(backend);
+    backend.pushRooms([
+      { op: "reset", values: [room("!a:x", "Secret"), room("!b:x", "Public", { isEncrypted: false })] },
+    ]);
+    await user.click(await screen.findByRole("option", { name: "Secret" }));
+    expect(screen.getByText("Chiffrée")).toBeInTheDocument();
+    await user.click(screen.getByRole("option", { name: "Public" }));
+    expect(screen.getByText("Non chiffrée")).toBeInTheDocument();
+    expect(screen.queryByText("Chiffrée")).toBeNull();
+  });
+
   it("moves with arrow keys, Home and End, and opens with Enter and Space", async () => {
     const backend = new FakeBackend();
     const user = userEvent.setup();

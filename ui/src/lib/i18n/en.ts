@@ -70,6 +70,7 @@ export const en: Messages = {
   "room.empty": "Select a conversation",
   "room.emptyHint": "Pick a conversation in the list, or start a new one.",
   "room.encrypted": "Encrypted",
+  "room.notEncrypted": "Not encrypted",
   "room.unnamed": "Conversation",
 
   "timeline.label": "Messages",

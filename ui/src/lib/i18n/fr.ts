@@ -71,6 +71,7 @@ export const fr = {
   "room.empty": "Sélectionnez une conversation",
   "room.emptyHint": "Choisissez une conversation dans la liste, ou démarrez-en une nouvelle.",
   "room.encrypted": "Chiffrée",
+  "room.notEncrypted": "Non chiffrée",
   "room.unnamed": "Conversation",
 
   "timeline.label": "Messages",
