@@ -24,19 +24,21 @@ test: app
 	scripts/with-synapse.sh $(MAKE) --no-print-directory test-rust test-e2e
 	tests/package/deb.sh
 
-# Backend tests (no window) against the Synapse started by `make test`.
+# Backend tests (no window) against the Synapse started by `make test`, with a
+# throwaway GNOME Keyring as the OS secret store.
 test-rust:
-	cargo test -p tchap-desktop --locked -- --test-threads=2
+	tests/keyring/with-keyring.sh cargo test -p tchap-desktop --locked -- --test-threads=2
 
-# The real app under Xvfb, driven through tauri-driver + WebKitWebDriver.
+# The real app under Xvfb, driven through tauri-driver + WebKitWebDriver, with
+# its own D-Bus session and keyring.
 test-e2e:
-	TCHAP_APP_BINARY=$(APP) timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" dbus-run-session -- npm --prefix tests/e2e test -- chat.test.mjs
+	TCHAP_APP_BINARY=$(APP) timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh npm --prefix tests/e2e test -- chat.test.mjs
 
 demo: app
 	tests/synapse/synapse.sh start $(DEMO_DIR)/synapse $(DEMO_PORT)
 	$(TCHAP_CACHE)/synapse-venv/bin/python scripts/demo-seed.py --homeserver http://127.0.0.1:$(DEMO_PORT) --shared-secret-file $(DEMO_DIR)/synapse/shared_secret
 	status=0; TCHAP_DATA_DIR=$(DEMO_DIR)/app TCHAP_DEFAULT_HOMESERVER=http://127.0.0.1:$(DEMO_PORT) \
-	  TCHAP_DEMO_USER=demo TCHAP_DEMO_PASSWORD=tchap-demo-2026 $(APP) || status=$$?; \
+	  TCHAP_DEMO_USER=demo TCHAP_DEMO_PASSWORD=tchap-demo-2026 scripts/demo-app.sh $(APP) || status=$$?; \
 	  tests/synapse/synapse.sh stop $(DEMO_DIR)/synapse; exit $$status
 
 clean-demo:

@@ -21,6 +21,9 @@ pub enum ErrorCode {
     Forbidden,
     Network,
     Storage,
+    /// No OS secret store (Secret Service, Credential Manager, Keychain) to
+    /// keep the session's secrets in.
+    SecretStoreUnavailable,
     Internal,
 }
 

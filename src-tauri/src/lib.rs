@@ -7,6 +7,7 @@ pub mod error;
 pub mod ipc;
 pub mod logging;
 pub mod matrix;
+pub mod secret;
 pub mod state;
 
 pub use ipc::run;

@@ -8,7 +8,9 @@ use tchap_desktop_lib::{
     matrix::{
         room_list,
         session::{Session, SyncState, account_dir},
+        stored_session::keyring_account,
     },
+    secret::{APP_SERVICE, SecretStore},
 };
 
 #[tokio::test(flavor = "multi_thread")]
@@ -73,8 +75,13 @@ async fn session_is_restored_without_password_then_logout_wipes_it() {
     let rooms = Mirror::new();
     room_list::subscribe(&session, rooms.sink()).await.unwrap();
     rooms.wait_until("the invite is listed", |r| r.iter().any(|s| s.id == room_id)).await;
+    // The secrets live in the OS secret store, never in the app's folder.
+    let (token, store_key) = stored_secrets(data.path()).await;
     session.stop().await;
     drop(session);
+    assert!(!dir_contains(data.path(), token.as_bytes()), "the access token was written to disk");
+    assert!(!dir_contains(data.path(), hex::encode(store_key).as_bytes()), "the store key was written to disk");
+    assert!(!dir_contains(data.path(), &store_key), "the store key was written to disk");
 
     // Relaunch: no password, same account, the room list comes from the store.
     let restored = Session::restore(data.path()).await.unwrap().expect("a stored session");
@@ -84,8 +91,12 @@ async fn session_is_restored_without_password_then_logout_wipes_it() {
     rooms.wait_until("the room is still listed", |r| r.iter().any(|s| s.id == room_id)).await;
 
     // Logout ends the server session and deletes the local stores.
-    let token = common::stored_access_token(data.path());
+    let token = common::stored_access_token(data.path()).await;
+    let info = restored.info().await;
+    let account = keyring_account(&info.user_id, &info.device_id);
+    assert!(SecretStore::new(APP_SERVICE).load(&account).unwrap().is_some());
     restored.logout().await.unwrap();
+    assert_eq!(SecretStore::new(APP_SERVICE).load(&account).unwrap(), None, "logout deletes the session's secrets");
     assert!(dir_is_gone(&account_dir(data.path())));
     let status = reqwest::Client::new()
         .get(format!("{}/_matrix/client/v3/account/whoami", homeserver()))

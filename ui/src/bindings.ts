@@ -48,7 +48,12 @@ export type AppError = {
 };
 
 /**  Stable codes: the UI keys its French sentences on them, never rename one. */
-export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | "invalid_user_id" | "user_not_found" | "forbidden" | "network" | "storage" | "internal";
+export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | "invalid_user_id" | "user_not_found" | "forbidden" | "network" | "storage" | 
+/**
+ *  No OS secret store (Secret Service, Credential Manager, Keychain) to
+ *  keep the session's secrets in.
+ */
+"secret_store_unavailable" | "internal";
 
 export type LastMessage = {
 	senderName: string,

@@ -15,7 +15,7 @@ use tracing::{info, warn};
 
 use super::{
     homeserver::{HomeserverInput, build_client, check_homeserver, parse_homeserver},
-    stored_session::StoredSession,
+    stored_session::{Loaded, StoredSession, check_secret_store},
     timeline::OpenTimeline,
 };
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -83,6 +83,8 @@ impl Session {
     }
 
     async fn login_in(dir: &Path, input: &HomeserverInput, username: &str, password: &str) -> AppResult<Arc<Self>> {
+        // Before sending the password: no secret store, no session to keep.
+        check_secret_store().await?;
         let store_key: [u8; 32] = rand::random();
         let client = build_client(input, dir, &store_key).await?;
         check_homeserver(&client).await?;
@@ -97,7 +99,12 @@ impl Session {
                 err => err,
             })?;
         let matrix_session = client.matrix_auth().session().ok_or_else(|| AppError::internal("login", "no session"))?;
-        StoredSession::new(client.homeserver().to_string(), &matrix_session, &store_key).save(dir)?;
+        if let Err(error) = StoredSession::new(client.homeserver().to_string(), &matrix_session, &store_key).save(dir).await {
+            // Nowhere safe to keep the session: end the new device on the
+            // server rather than leave it orphaned.
+            let _ = client.logout().await;
+            return Err(error);
+        }
         info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, "logged in");
         Self::start(client, dir.to_owned()).await
     }
@@ -105,11 +112,20 @@ impl Session {
     /// Reopens the stored session, if any, without network: the sync reconnects by itself.
     pub async fn restore(data_dir: &Path) -> AppResult<Option<Arc<Self>>> {
         let dir = account_dir(data_dir);
-        let Some(stored) = StoredSession::load(&dir)? else { return Ok(None) };
-        let url = url::Url::parse(&stored.homeserver).map_err(|e| AppError::storage("session file", e))?;
+        let stored = match StoredSession::load(&dir).await? {
+            Loaded::None => return Ok(None),
+            Loaded::Session(stored) => stored,
+            Loaded::SecretsLost => {
+                // Without its key the encrypted store is unreadable: start over.
+                warn!("the secret store no longer has this session's secrets; signing in again");
+                remove_dir_if_exists(&dir)?;
+                return Ok(None);
+            }
+        };
+        let url = url::Url::parse(stored.homeserver()).map_err(|e| AppError::storage("session file", e))?;
         let client = build_client(&HomeserverInput::Url(url), &dir, &stored.store_key()?).await?;
         client.restore_session(stored.matrix_session()).await.map_err(|e| AppError::from_sdk("restoring the session", &e))?;
-        info!(user_id = %stored.user_id, "session restored");
+        info!(user_id = %stored.user_id(), "session restored");
         Self::start(client, dir).await.map(Some)
     }
 
@@ -195,6 +211,9 @@ impl Session {
             warn!(%error, "server-side logout failed; deleting local data anyway");
         }
         self.ended.send_replace(Some(SessionEndReason::LoggedOut));
+        if let Err(error) = StoredSession::forget(&self.account_dir).await {
+            warn!(%error, "could not delete the session's secrets");
+        }
         remove_dir_if_exists(&self.account_dir)?;
         info!("logged out, local stores deleted");
         Ok(())
@@ -250,12 +269,10 @@ async fn watch_session_changes(client: Client, account_dir: PathBuf, ended: watc
     while let Ok(change) = changes.recv().await {
         match change {
             SessionChange::TokensRefreshed => {
-                let (Some(session), Ok(Some(mut stored))) = (client.matrix_auth().session(), StoredSession::load(&account_dir)) else {
+                let (Some(session), Ok(Loaded::Session(stored))) = (client.matrix_auth().session(), StoredSession::load(&account_dir).await) else {
                     continue;
                 };
-                stored.access_token = session.tokens.access_token;
-                stored.refresh_token = session.tokens.refresh_token;
-                if let Err(error) = stored.save(&account_dir) {
+                if let Err(error) = stored.with_tokens(&session.tokens).save(&account_dir).await {
                     warn!(%error, "could not save refreshed tokens");
                 }
             }

@@ -160,7 +160,29 @@ pub fn dir_is_gone(path: &Path) -> bool {
 }
 
 /// The token the app stored for its session (to check that logout revoked it).
-pub fn stored_access_token(data_dir: &Path) -> String {
+pub async fn stored_access_token(data_dir: &Path) -> String {
+    stored_secrets(data_dir).await.0
+}
+
+/// Whether any file under `dir` contains `needle` (to prove a secret never
+/// reached the disk).
+pub fn dir_contains(dir: &Path, needle: &[u8]) -> bool {
+    std::fs::read_dir(dir).unwrap().flatten().any(|entry| {
+        let path = entry.path();
+        if path.is_dir() {
+            dir_contains(&path, needle)
+        } else {
+            std::fs::read(&path).is_ok_and(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+        }
+    })
+}
+
+/// The secrets of the stored session: its access token and store key.
+pub async fn stored_secrets(data_dir: &Path) -> (String, [u8; 32]) {
+    use tchap_desktop_lib::matrix::stored_session::{Loaded, StoredSession};
     let dir = tchap_desktop_lib::matrix::session::account_dir(data_dir);
-    tchap_desktop_lib::matrix::stored_session::StoredSession::load(&dir).unwrap().unwrap().access_token
+    match StoredSession::load(&dir).await.unwrap() {
+        Loaded::Session(stored) => (stored.access_token().to_owned(), stored.store_key().unwrap()),
+        _ => panic!("no stored session"),
+    }
 }

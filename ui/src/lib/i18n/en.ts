@@ -117,5 +117,7 @@ export const en: Messages = {
   "error.network": "Network problem. Check your connection, then try again.",
   "error.storage":
     "The application's data on this computer could not be read or saved. Restart the application; if the problem persists, contact your IT support.",
+  "error.secret_store_unavailable":
+    "Your computer's secure keyring (GNOME Keyring, KWallet, Windows Credential Manager…) is not answering, so Tchap cannot protect your session there. Log in to your desktop normally or contact your IT support.",
   "error.internal": "Something unexpected went wrong. Try again; if the problem persists, contact your IT support.",
 };

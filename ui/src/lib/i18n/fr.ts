@@ -119,6 +119,8 @@ export const fr = {
   "error.network": "Problème de connexion au réseau. Vérifiez votre connexion puis réessayez.",
   "error.storage":
     "Impossible de lire ou d'enregistrer les données de l'application sur cet ordinateur. Redémarrez l'application ; si le problème continue, contactez votre support informatique.",
+  "error.secret_store_unavailable":
+    "Le trousseau sécurisé de votre poste (GNOME Keyring, KWallet, gestionnaire d'identification Windows…) ne répond pas : Tchap ne peut pas y protéger votre session. Ouvrez votre session de bureau normalement ou contactez votre support informatique.",
   "error.internal":
     "Une erreur inattendue s'est produite. Réessayez ; si le problème continue, contactez votre support informatique.",
 } as const;
