@@ -9,11 +9,14 @@ import { remote } from "webdriverio";
 
 const application = process.env.TCHAP_APP_BINARY ?? resolve(import.meta.dirname, "../../target/debug/tchap-desktop");
 
-/** `dataDir`: reuse the folder of an earlier launch (a relaunch of the app). */
-export async function launchApp({ homeserver, dataDir = mkdtempSync(join(tmpdir(), "tchap-e2e-")) }) {
+/**
+ * `dataDir`: reuse the folder of an earlier launch (a relaunch of the app).
+ * `env`: extra environment for the app (and its driver).
+ */
+export async function launchApp({ homeserver, dataDir = mkdtempSync(join(tmpdir(), "tchap-e2e-")), env = {} }) {
   const port = 4444 + Math.floor(Math.random() * 1000);
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
-    env: { ...process.env, TCHAP_DATA_DIR: dataDir, TCHAP_DEFAULT_HOMESERVER: homeserver },
+    env: { ...process.env, TCHAP_DATA_DIR: dataDir, TCHAP_DEFAULT_HOMESERVER: homeserver, ...env },
     stdio: ["ignore", "inherit", "inherit"],
     // Its own process group, so that closing takes WebKitWebDriver and the app with it.
     detached: true,
