@@ -66,7 +66,7 @@ export type ListDiff<T> = { op: "append"; values: T[] } | { op: "clear" } | { op
 
 export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banned" | "other";
 
-export type MessageContent = { type: "text"; body: string } | { type: "notice"; body: string } | { type: "emote"; body: string } | { type: "file"; name: string } | { type: "redacted" } | { type: "undecryptable" } | { type: "membership"; change: MembershipChange; targetName: string } | { type: "roomCreated" } | { type: "unsupported" };
+export type MessageContent = { type: "text"; body: string } | { type: "notice"; body: string } | { type: "emote"; body: string } | { type: "file"; name: string } | { type: "redacted" } | { type: "undecryptable"; reason: UndecryptableReason } | { type: "membership"; change: MembershipChange; targetName: string } | { type: "roomCreated" } | { type: "unsupported" };
 
 export type RoomKind = "dm" | "room" | "invite";
 
@@ -135,6 +135,25 @@ export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number; content: MessageContent; sendState?: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number; content: MessageContent; sendState: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+
+/**
+ *  Why a message can't be read (yet), so that the UI can say what to do.
+ *  Such a message unlocks by itself when its key arrives: the SDK's timeline
+ *  retries the decryption.
+ */
+export type UndecryptableReason = 
+/**  The key has not arrived (yet). */
+"keyMissing" | 
+/**  Sent before we joined: the room's history was not shared with us. */
+"sentBeforeJoined" | 
+/**  Sent before this device existed; verifying it gives access. */
+"sentBeforeThisDeviceUnverified" | 
+/**  Sent before this device existed, and there is no key backup. */
+"sentBeforeThisDeviceNoBackup" | 
+/**  The sender's device chose not to share the key with this device. */
+"withheld" | 
+/**  The sender's device is not trusted; hidden for safety. */
+"untrustedSender";
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

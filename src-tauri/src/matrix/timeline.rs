@@ -9,8 +9,9 @@ use matrix_sdk::ruma::{
     api::client::receipt::create_receipt::v3::ReceiptType,
     events::room::message::{MessageType, RoomMessageEventContent},
 };
+use matrix_sdk_base::crypto::types::events::UtdCause;
 use matrix_sdk_ui::timeline::{
-    AnyOtherStateEventContentChange, EventSendState, EventTimelineItem, MembershipChange as SdkMembershipChange,
+    AnyOtherStateEventContentChange, EncryptedMessage, EventSendState, EventTimelineItem, MembershipChange as SdkMembershipChange,
     MsgLikeKind, RoomExt, Timeline, TimelineDetails, TimelineItem as SdkItem, TimelineItemContent, TimelineItemKind,
     VirtualTimelineItem,
 };
@@ -33,6 +34,38 @@ pub enum MembershipChange {
     Other,
 }
 
+/// Why a message can't be read (yet), so that the UI can say what to do.
+/// Such a message unlocks by itself when its key arrives: the SDK's timeline
+/// retries the decryption.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum UndecryptableReason {
+    /// The key has not arrived (yet).
+    KeyMissing,
+    /// Sent before we joined: the room's history was not shared with us.
+    SentBeforeJoined,
+    /// Sent before this device existed; verifying it gives access.
+    SentBeforeThisDeviceUnverified,
+    /// Sent before this device existed, and there is no key backup.
+    SentBeforeThisDeviceNoBackup,
+    /// The sender's device chose not to share the key with this device.
+    Withheld,
+    /// The sender's device is not trusted; hidden for safety.
+    UntrustedSender,
+}
+
+fn undecryptable_reason(message: &EncryptedMessage) -> UndecryptableReason {
+    let EncryptedMessage::MegolmV1AesSha2 { cause, .. } = message else { return UndecryptableReason::KeyMissing };
+    match cause {
+        UtdCause::SentBeforeWeJoined => UndecryptableReason::SentBeforeJoined,
+        UtdCause::HistoricalMessageAndDeviceIsUnverified => UndecryptableReason::SentBeforeThisDeviceUnverified,
+        UtdCause::HistoricalMessageAndBackupIsDisabled => UndecryptableReason::SentBeforeThisDeviceNoBackup,
+        UtdCause::WithheldBySender | UtdCause::WithheldForUnverifiedOrInsecureDevice => UndecryptableReason::Withheld,
+        UtdCause::VerificationViolation | UtdCause::UnsignedDevice | UtdCause::UnknownDevice => UndecryptableReason::UntrustedSender,
+        UtdCause::Unknown => UndecryptableReason::KeyMissing,
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum MessageContent {
@@ -41,7 +74,7 @@ pub enum MessageContent {
     Emote { body: String },
     File { name: String },
     Redacted,
-    Undecryptable,
+    Undecryptable { reason: UndecryptableReason },
     #[serde(rename_all = "camelCase")]
     Membership { change: MembershipChange, target_name: String },
     RoomCreated,
@@ -112,7 +145,7 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
                 other => MessageContent::Text { body: other.body().to_owned() },
             },
             MsgLikeKind::Redacted => MessageContent::Redacted,
-            MsgLikeKind::UnableToDecrypt(_) => MessageContent::Undecryptable,
+            MsgLikeKind::UnableToDecrypt(message) => MessageContent::Undecryptable { reason: undecryptable_reason(message) },
             _ => MessageContent::Unsupported,
         },
         TimelineItemContent::MembershipChange(change) => MessageContent::Membership {

@@ -55,10 +55,16 @@ describe("renderContent", () => {
 
   it("explains what cannot be shown", () => {
     const r = (content: EventItem["content"]) => renderContent(ev("1", "@a:x", T0, content), tfr);
-    expect(r({ type: "undecryptable" })).toEqual({
+    expect(r({ type: "undecryptable", reason: "keyMissing" })).toEqual({
       style: "muted",
-      text: "🔒 Message chiffré impossible à déchiffrer pour le moment",
+      text: "🔒 Message chiffré : sa clé n'est pas encore arrivée. Il s'affichera dès qu'elle sera reçue.",
     });
+    // Each reason says what the user can do about it.
+    expect(r({ type: "undecryptable", reason: "sentBeforeThisDeviceUnverified" }).text).toMatch(/vérifiez cet appareil/);
+    expect(r({ type: "undecryptable", reason: "sentBeforeJoined" }).text).toMatch(/avant votre arrivée/);
+    expect(r({ type: "undecryptable", reason: "withheld" }).text).toMatch(/pas partagé la clé/);
+    const reasons = ["keyMissing", "sentBeforeJoined", "sentBeforeThisDeviceUnverified", "sentBeforeThisDeviceNoBackup", "withheld", "untrustedSender"] as const;
+    expect(new Set(reasons.map((reason) => r({ type: "undecryptable", reason }).text)).size).toBe(reasons.length);
     expect(r({ type: "redacted" }).text).toBe("Message supprimé");
     expect(r({ type: "unsupported" }).text).toBe("Événement non pris en charge");
     expect(r({ type: "file", name: "rapport.pdf" }).text).toBe("Fichier : rapport.pdf");

@@ -74,7 +74,7 @@ function renderMessage(c: MessageContent, senderName: string, t: Translate): Ren
     case "redacted":
       return { style: "muted", text: t("timeline.redacted") };
     case "undecryptable":
-      return { style: "muted", text: t("timeline.undecryptable") };
+      return { style: "muted", text: t(`timeline.undecryptable.${c.reason}`) };
     case "membership":
       return {
         style: "line",

@@ -40,7 +40,7 @@ describe("timeline", () => {
         timestamp: today(9, 7),
         content: { type: "membership", change: "joined", targetName: "Bruno Petit" },
       }),
-      message("m4", "", { timestamp: today(9, 8), content: { type: "undecryptable" } }),
+      message("m4", "", { timestamp: today(9, 8), content: { type: "undecryptable", reason: "keyMissing" } }),
       message("m5", "", { timestamp: today(9, 9), content: { type: "redacted" } }),
       message("m6", "", { timestamp: today(9, 10), content: { type: "unsupported" } }),
     ]);
@@ -56,7 +56,7 @@ describe("timeline", () => {
     expect(body).toHaveClass("user-text");
 
     expect(within(log).getByText("Bruno Petit a rejoint le salon")).toBeInTheDocument();
-    expect(within(log).getByText("🔒 Message chiffré impossible à déchiffrer pour le moment")).toBeInTheDocument();
+    expect(within(log).getByText("🔒 Message chiffré : sa clé n'est pas encore arrivée. Il s'affichera dès qu'elle sera reçue.")).toBeInTheDocument();
     expect(within(log).getByText("Message supprimé")).toBeInTheDocument();
     expect(within(log).queryByText("Événement non pris en charge")).toBeNull();
   });

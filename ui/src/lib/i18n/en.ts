@@ -85,7 +85,18 @@ export const en: Messages = {
   "timeline.retry": "Retry",
   "timeline.discard": "Delete",
   "timeline.redacted": "Message deleted",
-  "timeline.undecryptable": "🔒 Encrypted message that cannot be decrypted yet",
+  "timeline.undecryptable.keyMissing":
+    "🔒 Encrypted message: its key has not arrived yet. It will show as soon as it does.",
+  "timeline.undecryptable.sentBeforeJoined":
+    "🔒 Sent before you joined this room: its history was not shared with you.",
+  "timeline.undecryptable.sentBeforeThisDeviceUnverified":
+    "🔒 Sent before this device signed in: verify this device to read it.",
+  "timeline.undecryptable.sentBeforeThisDeviceNoBackup":
+    "🔒 Sent before this device signed in, and key backup is off: it cannot be read here.",
+  "timeline.undecryptable.withheld":
+    "🔒 The sender did not share this message's key with this device.",
+  "timeline.undecryptable.untrustedSender":
+    "🔒 Sent from one of the sender's unverified devices: hidden for safety.",
   "timeline.unsupported": "Unsupported event",
   "timeline.file": "File: {name}",
   "timeline.emote": "* {sender} {body}",

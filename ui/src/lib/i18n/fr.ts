@@ -86,7 +86,18 @@ export const fr = {
   "timeline.retry": "Réessayer",
   "timeline.discard": "Supprimer",
   "timeline.redacted": "Message supprimé",
-  "timeline.undecryptable": "🔒 Message chiffré impossible à déchiffrer pour le moment",
+  "timeline.undecryptable.keyMissing":
+    "🔒 Message chiffré : sa clé n'est pas encore arrivée. Il s'affichera dès qu'elle sera reçue.",
+  "timeline.undecryptable.sentBeforeJoined":
+    "🔒 Message envoyé avant votre arrivée dans ce salon : l'historique ne vous a pas été partagé.",
+  "timeline.undecryptable.sentBeforeThisDeviceUnverified":
+    "🔒 Message envoyé avant la connexion de cet appareil : vérifiez cet appareil pour le lire.",
+  "timeline.undecryptable.sentBeforeThisDeviceNoBackup":
+    "🔒 Message envoyé avant la connexion de cet appareil, et la sauvegarde des clés est désactivée : il ne peut pas être lu ici.",
+  "timeline.undecryptable.withheld":
+    "🔒 L'expéditeur n'a pas partagé la clé de ce message avec cet appareil.",
+  "timeline.undecryptable.untrustedSender":
+    "🔒 Message envoyé depuis un appareil non vérifié de l'expéditeur : masqué par sécurité.",
   "timeline.unsupported": "Événement non pris en charge",
   "timeline.file": "Fichier : {name}",
   "timeline.emote": "* {sender} {body}",
