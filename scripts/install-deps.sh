@@ -35,3 +35,5 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 
 tests/synapse/synapse.sh install
+# The independent E2EE peer (matrix-nio on Debian's python3-olm).
+tests/e2ee/nio-peer.sh install
