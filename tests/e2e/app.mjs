@@ -60,6 +60,9 @@ async function connect(port) {
         port,
         logLevel: "warn",
         connectionRetryCount: 0,
+        // A loaded CI machine can take seconds to show what sync brings:
+        // element commands wait up to this for their element to appear.
+        waitforTimeout: 30000,
         capabilities: { "tauri:options": { application }, "wdio:enforceWebDriverClassic": true },
       });
     } catch (error) {

@@ -49,7 +49,9 @@ test("log in, join a room from another user, receive and send messages, relaunch
     const invitations = await $('[role="listbox"][aria-label="Invitations"]');
     await invitations.waitForDisplayed({ timeout: 60000 });
     // As in Element, opening the invitation offers to accept or decline it.
-    await invitations.$('[role="option"]*=Salle de test e2e').click();
+    const invite = await invitations.$('[role="option"]*=Salle de test e2e');
+    await invite.waitForDisplayed({ timeout: 30000 });
+    await invite.click();
     await $("aria/Accepter l'invitation à Salle de test e2e").click();
 
     const room = await $('[role="listbox"][aria-label="Conversations"]').$('[role="option"]*=Salle de test e2e');
