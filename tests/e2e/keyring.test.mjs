@@ -18,7 +18,10 @@ test("without a secret service, login explains why it cannot keep the session", 
     await $("aria/Se connecter").click();
     const alert = await $('[role="alert"]');
     await alert.waitForDisplayed({ timeout: 30000 });
-    await eventually("the keyring message", async () => /trousseau sécurisé/i.test(await alert.getText()));
+    let shown = "";
+    await eventually("the keyring message", async () => /trousseau sécurisé/i.test((shown = await alert.getText())), 30000).catch(
+      (error) => assert.fail(`${error.message}; the form says: ${shown}`),
+    );
     assert.equal(await $("aria/Identifiant").getValue(), agent.username, "the form keeps what was typed");
     assert.deepEqual(
       readdirSync(app.dataDir).filter((name) => name !== "logs"),
