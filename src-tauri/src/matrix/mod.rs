@@ -3,6 +3,7 @@
 
 pub mod homeserver;
 pub mod list_diff;
+pub mod new_members;
 pub mod room_list;
 pub mod rooms;
 pub mod session;

@@ -7,7 +7,7 @@ use std::{
     sync::{Arc, Mutex},
 };
 
-use matrix_sdk::{Client, SessionChange};
+use matrix_sdk::{Client, SessionChange, event_handler::EventHandlerHandle};
 use matrix_sdk_ui::sync_service::{self, SyncService};
 use serde::{Deserialize, Serialize};
 use tokio::{sync::watch, task::JoinHandle};
@@ -15,6 +15,7 @@ use tracing::{info, warn};
 
 use super::{
     homeserver::{HomeserverInput, build_client, check_homeserver, parse_homeserver},
+    new_members,
     stored_session::{Loaded, StoredSession, check_secret_store},
     timeline::OpenTimeline,
 };
@@ -57,6 +58,7 @@ pub struct Session {
     /// Named background tasks; starting one under a name aborts the previous.
     tasks: Mutex<HashMap<String, JoinHandle<()>>>,
     pub(super) timelines: Mutex<HashMap<String, OpenTimeline>>,
+    new_members: EventHandlerHandle,
 }
 
 /// The folder of the (single, for now) account inside the data folder.
@@ -135,6 +137,7 @@ impl Session {
             .build()
             .await
             .map_err(|e| AppError::internal("sync service", e))?;
+        let new_members = new_members::watch(&client);
         let session = Arc::new(Self {
             client,
             sync_service: Arc::new(sync_service),
@@ -143,6 +146,7 @@ impl Session {
             ended: watch::Sender::new(None),
             tasks: Mutex::default(),
             timelines: Mutex::default(),
+            new_members,
         });
         session.sync_service.start().await;
         session.spawn("sync-state", watch_sync_state(session.client.clone(), session.sync_service.clone(), session.sync_state.clone()));
@@ -200,6 +204,7 @@ impl Session {
             task.abort();
         }
         self.timelines.lock().unwrap().clear();
+        self.client.remove_event_handler(self.new_members.clone());
         self.sync_service.stop().await;
     }
 
