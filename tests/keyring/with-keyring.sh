@@ -36,7 +36,9 @@ SWAPPED=(DISPLAY WAYLAND_DISPLAY XDG_DATA_HOME XDG_RUNTIME_DIR)
 # First pass: run this script again on a bus of its own.
 if [ "${_TCHAP_KEYRING_DIR:-}" = "" ]; then
   DIR=$(mktemp -d "${TMPDIR:-/tmp}/tchap-keyring-XXXXXX")
-  trap 'rm -rf "$DIR"' EXIT
+  # The app may start the document portal, which mounts a FUSE folder in
+  # our runtime dir: unmount it (lazily) before removing the folder.
+  trap 'fusermount -uz "$DIR/run/doc" 2>/dev/null || true; rm -rf "$DIR" 2>/dev/null || true' EXIT
   mkdir -m 700 "$DIR/data" "$DIR/run"
   saved=()
   for var in "${SWAPPED[@]}"; do
