@@ -31,6 +31,25 @@ fn in_private_keyring(name: &str) -> bool {
     false
 }
 
+/// A test that runs in the throwaway keyring: as it is under the harness,
+/// else again there in a child process (see `in_private_keyring`). In the
+/// body, `NAME` is the test's own name, for tests that start a child of
+/// their own.
+macro_rules! keyring_test {
+    ($(#[doc = $doc:expr])* fn $name:ident() $body:block) => {
+        $(#[doc = $doc])*
+        #[test]
+        fn $name() {
+            #[allow(dead_code)]
+            const NAME: &str = stringify!($name);
+            if !in_private_keyring(NAME) {
+                return;
+            }
+            $body
+        }
+    };
+}
+
 fn harness_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/keyring/with-keyring.sh")
 }
@@ -70,19 +89,14 @@ fn items_elsewhere(store: &SecretStore, account: &str) -> usize {
     String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.starts_with('[')).count()
 }
 
-#[test]
+keyring_test! {
 fn the_keyring_is_available() {
-    if !in_private_keyring("the_keyring_is_available") {
-        return;
-    }
     assert_eq!(test_store().availability(), Availability::Available);
 }
+}
 
-#[test]
+keyring_test! {
 fn a_saved_secret_is_in_the_keyring_and_reads_back() {
-    if !in_private_keyring("a_saved_secret_is_in_the_keyring_and_reads_back") {
-        return;
-    }
     let store = test_store();
     let secret = "passphrase: é€ \"quoted\" 0123456789abcdef0123456789abcdef";
     store.save("@alice:agent.tchap.gouv.fr", secret).unwrap();
@@ -94,12 +108,10 @@ fn a_saved_secret_is_in_the_keyring_and_reads_back() {
     assert_eq!(test_store().load("@alice:agent.tchap.gouv.fr").unwrap(), None, "another service has nothing");
     store.delete("@alice:agent.tchap.gouv.fr").unwrap();
 }
+}
 
-#[test]
+keyring_test! {
 fn saving_again_replaces_the_secret() {
-    if !in_private_keyring("saving_again_replaces_the_secret") {
-        return;
-    }
     let store = test_store();
     store.save("account", "first").unwrap();
     store.save("account", "second").unwrap();
@@ -108,36 +120,30 @@ fn saving_again_replaces_the_secret() {
     assert_eq!(items_elsewhere(&store, "account"), 1, "replaced, not duplicated");
     store.delete("account").unwrap();
 }
+}
 
-#[test]
+keyring_test! {
 fn a_deleted_secret_loads_as_none() {
-    if !in_private_keyring("a_deleted_secret_loads_as_none") {
-        return;
-    }
     let store = test_store();
     store.save("account", "to be forgotten").unwrap();
     store.delete("account").unwrap();
     assert_eq!(store.load("account").unwrap(), None);
     assert_eq!(lookup_elsewhere(&store, "account"), None, "gone from the keyring");
 }
+}
 
-#[test]
+keyring_test! {
 fn deleting_a_missing_secret_is_ok() {
-    if !in_private_keyring("deleting_a_missing_secret_is_ok") {
-        return;
-    }
     let store = test_store();
     store.delete("never-saved").unwrap();
     store.save("account", "x").unwrap();
     store.delete("account").unwrap();
     store.delete("account").unwrap();
 }
+}
 
-#[test]
+keyring_test! {
 fn a_secret_saved_by_another_client_is_loaded() {
-    if !in_private_keyring("a_secret_saved_by_another_client_is_loaded") {
-        return;
-    }
     let store = test_store();
     let out = secret_tool(
         &["store", "--label=tchap test", "service", store.service(), "username", "account"],
@@ -147,6 +153,7 @@ fn a_secret_saved_by_another_client_is_loaded() {
     assert_eq!(store.load("account").unwrap().as_deref(), Some("from secret-tool"));
     store.delete("account").unwrap();
     assert_eq!(lookup_elsewhere(&store, "account"), None);
+}
 }
 
 // ---- Child processes ----------------------------------------------------
@@ -226,9 +233,8 @@ fn unavailable_reason(availability: Availability) -> String {
     }
 }
 
-#[test]
+keyring_test! {
 fn without_a_session_bus_the_store_is_unavailable() {
-    const NAME: &str = "without_a_session_bus_the_store_is_unavailable";
     if is_child("no-bus") {
         let store = test_store();
         println!("reason: {}", unavailable_reason(store.availability()));
@@ -237,24 +243,18 @@ fn without_a_session_bus_the_store_is_unavailable() {
         assert_unavailable("delete", store.delete("account"), "s3cret-value");
         return;
     }
-    if !in_private_keyring(NAME) {
-        return;
-    }
     child_test(None, NAME, "no-bus", &[("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent")]);
 }
+}
 
+keyring_test! {
 /// A bus that accepts connections and never answers: availability gives up
 /// after its timeout instead of hanging the app.
-#[test]
 fn a_bus_that_never_answers_times_out() {
-    const NAME: &str = "a_bus_that_never_answers_times_out";
     if is_child("silent-bus") {
         // Without the probe's own timeout this would never return.
         let reason = unavailable_reason(test_store().availability());
         assert!(reason.contains("did not answer"), "{reason}");
-        return;
-    }
-    if !in_private_keyring(NAME) {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -279,20 +279,18 @@ fn a_bus_that_never_answers_times_out() {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     holder.join().unwrap();
 }
+}
 
+keyring_test! {
 /// A locked login keyring, in a keyring of its own (the harness run again,
 /// so the other tests keep theirs unlocked): unavailable, and operations
 /// fail at once instead of waiting for a prompt no one can answer.
-#[test]
 fn a_locked_keyring_is_unavailable_without_prompting() {
-    const NAME: &str = "a_locked_keyring_is_unavailable_without_prompting";
     if is_child("locked") {
         return checks_with_a_locked_keyring();
     }
-    if !in_private_keyring(NAME) {
-        return;
-    }
     child_test(Some(&harness_script()), NAME, "locked", &[]);
+}
 }
 
 fn checks_with_a_locked_keyring() {

@@ -2,7 +2,7 @@
 // returns a WebdriverIO session on its window.
 import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
-import { mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { remote } from "webdriverio";
@@ -71,4 +71,26 @@ async function connect(port) {
     }
   }
   throw lastError;
+}
+
+/** Screenshots land here (kept by CI as the tests' artifacts). */
+export const artifacts = resolve(import.meta.dirname, "artifacts");
+
+/**
+ * Launches the app, runs `steps(app)`, and closes it whatever happens; on a
+ * failure, first saves a screenshot named `failureShot` in `artifacts`.
+ * Returns the app's data folder, for a relaunch.
+ */
+export async function withApp(options, failureShot, steps) {
+  const app = await launchApp(options);
+  try {
+    await steps(app);
+  } catch (error) {
+    mkdirSync(artifacts, { recursive: true });
+    await app.browser.saveScreenshot(resolve(artifacts, failureShot)).catch(() => {});
+    throw error;
+  } finally {
+    await app.close();
+  }
+  return app.dataDir;
 }

@@ -4,10 +4,9 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { launchApp } from "./app.mjs";
+import { artifacts, withApp } from "./app.mjs";
 import { PASSWORD, eventually, homeserver, peer, register } from "./matrix.mjs";
 
-const artifacts = resolve(import.meta.dirname, "artifacts");
 mkdirSync(artifacts, { recursive: true });
 
 test("log in, join a room from another user, receive and send messages, relaunch, log out", async () => {
@@ -17,9 +16,8 @@ test("log in, join a room from another user, receive and send messages, relaunch
   const roomId = await otherClient.createRoom("Salle de test e2e", [agent.userId]);
   await otherClient.sendText(roomId, "Bienvenue dans la salle !");
 
-  const app = await launchApp({ homeserver });
-  const $ = app.browser.$.bind(app.browser);
-  try {
+  const dataDir = await withApp({ homeserver }, "failure.png", async (app) => {
+    const $ = app.browser.$.bind(app.browser);
     await $("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
     const server = await $("aria/Adresse du serveur");
     assert.equal(await server.getValue(), homeserver, "the server address comes pre-filled from configuration");
@@ -87,17 +85,11 @@ test("log in, join a room from another user, receive and send messages, relaunch
     assert.equal(await composer.getValue(), "", "the composer is cleared after sending");
 
     await app.browser.saveScreenshot(resolve(artifacts, "chat.png"));
-  } catch (error) {
-    await app.browser.saveScreenshot(resolve(artifacts, "failure.png")).catch(() => {});
-    throw error;
-  } finally {
-    await app.close();
-  }
+  });
 
   // Relaunch: the session comes back without the password, then log out.
-  const again = await launchApp({ homeserver, dataDir: app.dataDir });
-  const $$ = again.browser.$.bind(again.browser);
-  try {
+  await withApp({ homeserver, dataDir }, "failure-relaunch.png", async (again) => {
+    const $$ = again.browser.$.bind(again.browser);
     const room = await $$('[role="listbox"][aria-label="Conversations"]').$('[role="option"]*=Salle de test e2e');
     await room.waitForDisplayed({ timeout: 60000 });
     assert.equal(await $$("aria/Mot de passe").isExisting(), false, "no password asked after a relaunch");
@@ -105,17 +97,9 @@ test("log in, join a room from another user, receive and send messages, relaunch
     await $$("aria/Se déconnecter").click();
     await $$("aria/Confirmer la déconnexion").click();
     await $$("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
-  } catch (error) {
-    await again.browser.saveScreenshot(resolve(artifacts, "failure-relaunch.png")).catch(() => {});
-    throw error;
-  } finally {
-    await again.close();
-  }
+  });
   // The next launch has nothing to restore: the local session is gone.
-  const third = await launchApp({ homeserver, dataDir: app.dataDir });
-  try {
+  await withApp({ homeserver, dataDir }, "failure-third-launch.png", async (third) => {
     await third.browser.$("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
-  } finally {
-    await third.close();
-  }
+  });
 });

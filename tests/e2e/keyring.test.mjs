@@ -3,15 +3,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { launchApp } from "./app.mjs";
+import { withApp } from "./app.mjs";
 import { PASSWORD, eventually, homeserver, register } from "./matrix.mjs";
 
 test("without a secret service, login explains why it cannot keep the session", async () => {
   const agent = await register("sanscle", "Sacha Sans-Trousseau");
   // A session bus address that leads nowhere: no Secret Service to talk to.
-  const app = await launchApp({ homeserver, env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" } });
-  const $ = app.browser.$.bind(app.browser);
-  try {
+  const options = { homeserver, env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" } };
+  await withApp(options, "failure-keyring.png", async (app) => {
+    const $ = app.browser.$.bind(app.browser);
     await $("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
     await $("aria/Identifiant").setValue(agent.username);
     await $("aria/Mot de passe").setValue(PASSWORD);
@@ -28,7 +28,5 @@ test("without a secret service, login explains why it cannot keep the session", 
       [],
       "nothing is stored when the session cannot be protected",
     );
-  } finally {
-    await app.close();
-  }
+  });
 });

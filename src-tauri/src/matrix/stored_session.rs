@@ -67,6 +67,12 @@ pub fn keyring_account(user_id: &str, device_id: &str) -> String {
     format!("{user_id}|{device_id}")
 }
 
+impl SessionFile {
+    fn keyring_account(&self) -> String {
+        keyring_account(self.user_id.as_str(), self.device_id.as_str())
+    }
+}
+
 impl From<SecretError> for AppError {
     fn from(error: SecretError) -> Self {
         match error {
@@ -151,7 +157,7 @@ impl StoredSession {
 
     pub async fn load(account_dir: &Path) -> AppResult<Loaded> {
         let Some(file) = Self::read_file(account_dir)? else { return Ok(Loaded::None) };
-        let account = keyring_account(file.user_id.as_str(), file.device_id.as_str());
+        let account = file.keyring_account();
         let Some(json) = with_secret_store(move |store| store.load(&account)).await? else { return Ok(Loaded::SecretsLost) };
         let secrets: SessionSecrets = serde_json::from_str(&json).map_err(|e| AppError::storage("session secrets", e))?;
         Ok(Loaded::Session(Self { file, secrets }))
@@ -161,7 +167,7 @@ impl StoredSession {
     /// The file is written to a temporary name then renamed, so a crash or a
     /// full disk never leaves half a session file behind.
     pub async fn save(&self, account_dir: &Path) -> AppResult<()> {
-        let account = keyring_account(self.file.user_id.as_str(), self.file.device_id.as_str());
+        let account = self.file.keyring_account();
         let secrets = serde_json::to_string(&self.secrets).map_err(|e| AppError::internal("session secrets", e))?;
         with_secret_store(move |store| store.save(&account, &secrets)).await?;
         let text = serde_json::to_vec(&self.file).map_err(|e| AppError::internal("session file", e))?;
@@ -173,7 +179,7 @@ impl StoredSession {
     /// Deletes the secrets of the session stored in `account_dir`, if any.
     pub async fn forget(account_dir: &Path) -> AppResult<()> {
         let Some(file) = Self::read_file(account_dir).ok().flatten() else { return Ok(()) };
-        let account = keyring_account(file.user_id.as_str(), file.device_id.as_str());
+        let account = file.keyring_account();
         with_secret_store(move |store| store.delete(&account)).await
     }
 }

@@ -253,9 +253,12 @@ pub async fn send_text(session: &Session, room_id: &str, body: &str) -> AppResul
         .map_err(|e| AppError::internal("send queue", e))
 }
 
-/// The send handle of one of our messages; `None` once the server has it.
-fn local_echo(timeline_items: &[Arc<SdkItem>], item_id: &str) -> AppResult<Option<matrix_sdk::send_queue::SendHandle>> {
-    let item = timeline_items
+/// The send handle of one of our messages in an open timeline; `None` once
+/// the server has it.
+async fn local_echo(session: &Session, room_id: &str, item_id: &str) -> AppResult<Option<matrix_sdk::send_queue::SendHandle>> {
+    let timeline = open_timeline(session, room_id)?;
+    let items = timeline.items().await;
+    let item = items
         .iter()
         .find(|item| item.unique_id().0 == item_id)
         .and_then(|item| item.as_event())
@@ -266,9 +269,7 @@ fn local_echo(timeline_items: &[Arc<SdkItem>], item_id: &str) -> AppResult<Optio
 /// Sends a failed message again. A message the automatic resend already
 /// delivered needs nothing more: the click simply came late.
 pub async fn retry_send(session: &Session, room_id: &str, item_id: &str) -> AppResult<()> {
-    let timeline = open_timeline(session, room_id)?;
-    let items: Vec<_> = timeline.items().await.into_iter().collect();
-    let Some(handle) = local_echo(&items, item_id)? else { return Ok(()) };
+    let Some(handle) = local_echo(session, room_id, item_id).await? else { return Ok(()) };
     // A network failure disables the queue; a server refusal wedges the event.
     session.client().send_queue().set_enabled(true).await;
     handle.unwedge().await.map_err(|e| AppError::internal("retry", e))
@@ -276,9 +277,8 @@ pub async fn retry_send(session: &Session, room_id: &str, item_id: &str) -> AppR
 
 /// Gives up a message that could not be sent.
 pub async fn discard_send(session: &Session, room_id: &str, item_id: &str) -> AppResult<()> {
-    let timeline = open_timeline(session, room_id)?;
-    let items: Vec<_> = timeline.items().await.into_iter().collect();
-    let handle = local_echo(&items, item_id)?.ok_or_else(|| AppError::new(ErrorCode::Internal, "message already sent"))?;
+    let handle =
+        local_echo(session, room_id, item_id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal, "message already sent"))?;
     handle.abort().await.map(|_| ()).map_err(|e| AppError::storage("discard", e))
 }
 

@@ -104,6 +104,19 @@ impl RawClient {
         assert_eq!(status, 200, "{body}");
     }
 
+    /// Waits (up to 30 s) until the room's message bodies satisfy `predicate`.
+    pub async fn wait_for_messages(&self, room_id: &str, what: &str, predicate: impl Fn(&[String]) -> bool) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let bodies = self.messages(room_id).await;
+            if predicate(&bodies) {
+                return bodies;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}; last seen: {bodies:?}");
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// Bodies of the `m.room.message` events of the room, oldest first.
     pub async fn messages(&self, room_id: &str) -> Vec<String> {
         let path = format!("/_matrix/client/v3/rooms/{room_id}/messages?dir=b&limit=100");
