@@ -24,6 +24,14 @@ pub enum ErrorCode {
     /// No OS secret store (Secret Service, Credential Manager, Keychain) to
     /// keep the session's secrets in.
     SecretStoreUnavailable,
+    /// The recovery key (or security passphrase) does not open the account's keys.
+    InvalidRecoveryKey,
+    /// The account has no recovery key to unlock with.
+    RecoveryNotSetUp,
+    /// No other verified session of the user to verify with.
+    NoOtherSession,
+    /// The verification is over or was never started.
+    VerificationNotFound,
     Internal,
 }
 

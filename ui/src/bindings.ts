@@ -29,12 +29,31 @@ export const commands = {
 	createDm: (userId: string) => typedError<string, AppError>(__TAURI_INVOKE("create_dm", { userId })),
 	/**  The id of the new room. */
 	createRoom: (name: string) => typedError<string, AppError>(__TAURI_INVOKE("create_room", { name })),
+	/**
+	 *  Whether this session is verified and the account's keys recoverable; its
+	 *  changes then come as `SecurityStatusChanged` events.
+	 */
+	securityStatus: () => typedError<SecurityStatus, AppError>(__TAURI_INVOKE("security_status")),
+	/**  Sets up the recovery key and returns it, to show once. */
+	enableRecovery: () => typedError<string, AppError>(__TAURI_INVOKE("enable_recovery")),
+	/**  Replaces the recovery key and returns the new one, to show once. */
+	resetRecoveryKey: () => typedError<string, AppError>(__TAURI_INVOKE("reset_recovery_key")),
+	recover: (recoveryKey: string) => typedError<null, AppError>(__TAURI_INVOKE("recover", { recoveryKey })),
+	canVerifyWithAnotherSession: () => typedError<boolean, AppError>(__TAURI_INVOKE("can_verify_with_another_session")),
+	/**  Asks the user's other sessions to verify this one; returns the flow id. */
+	verifyThisSession: (onStep: Channel<VerificationStep>) => typedError<string, AppError>(__TAURI_INVOKE("verify_this_session", { onStep })),
+	acceptVerification: (userId: string, flowId: string, onStep: Channel<VerificationStep>) => typedError<null, AppError>(__TAURI_INVOKE("accept_verification", { userId, flowId, onStep })),
+	confirmVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("confirm_verification", { userId, flowId })),
+	refuseVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("refuse_verification", { userId, flowId })),
+	cancelVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_verification", { userId, flowId })),
 };
 
 /** Events */
 export const events = {
+	securityStatusChanged: makeEvent<SecurityStatusChanged, SecurityStatusChanged>("security-status-changed"),
 	sessionEnded: makeEvent<SessionEnded, SessionEnded>("session-ended"),
 	syncStateChanged: makeEvent<SyncStateChanged, SyncStateChanged>("sync-state-changed"),
+	verificationRequested: makeEvent<VerificationRequested_Serialize, VerificationRequested_Deserialize>("verification-requested"),
 };
 
 /* Types */
@@ -47,13 +66,56 @@ export type AppError = {
 	message: string,
 };
 
+export type CancelReason = 
+/**  The user, here or on the other side, said the emojis differ. */
+"mismatch" | 
+/**  The other side declined or stopped. */
+"other_side" | 
+/**  This side stopped it. */
+"this_side" | "timeout" | 
+/**  Anything else: a protocol error, an unsupported method. */
+"other";
+
 /**  Stable codes: the UI keys its French sentences on them, never rename one. */
 export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | "invalid_user_id" | "user_not_found" | "forbidden" | "network" | "storage" | 
 /**
  *  No OS secret store (Secret Service, Credential Manager, Keychain) to
  *  keep the session's secrets in.
  */
-"secret_store_unavailable" | "internal";
+"secret_store_unavailable" | 
+/**  The recovery key (or security passphrase) does not open the account's keys. */
+"invalid_recovery_key" | 
+/**  The account has no recovery key to unlock with. */
+"recovery_not_set_up" | 
+/**  No other verified session of the user to verify with. */
+"no_other_session" | 
+/**  The verification is over or was never started. */
+"verification_not_found" | "internal";
+
+/**  Another session (ours or someone else's) asks to verify this one. */
+export type IncomingVerification = IncomingVerification_Serialize | IncomingVerification_Deserialize;
+
+/**  Another session (ours or someone else's) asks to verify this one. */
+export type IncomingVerification_Deserialize = {
+	flowId: string,
+	userId: string,
+	deviceId: string,
+	/**  The asking session's name, as its user set it ("Tchap desktop", "Element Web"…). */
+	deviceName?: string | null,
+	/**  One of the user's own sessions. */
+	isOwnSession: boolean,
+};
+
+/**  Another session (ours or someone else's) asks to verify this one. */
+export type IncomingVerification_Serialize = {
+	flowId: string,
+	userId: string,
+	deviceId: string,
+	/**  The asking session's name, as its user set it ("Tchap desktop", "Element Web"…). */
+	deviceName: string | null,
+	/**  One of the user's own sessions. */
+	isOwnSession: boolean,
+};
 
 export type LastMessage = {
 	senderName: string,
@@ -67,6 +129,14 @@ export type ListDiff<T> = { op: "append"; values: T[] } | { op: "clear" } | { op
 export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banned" | "other";
 
 export type MessageContent = { type: "text"; body: string } | { type: "notice"; body: string } | { type: "emote"; body: string } | { type: "file"; name: string } | { type: "redacted" } | { type: "undecryptable"; reason: UndecryptableReason } | { type: "membership"; change: MembershipChange; targetName: string } | { type: "roomCreated" } | { type: "unsupported" };
+
+export type RecoveryStatus = "unknown" | 
+/**  Secret storage and backup are set up and this session has every secret. */
+"enabled" | 
+/**  No recovery key exists for this account. */
+"disabled" | 
+/**  A recovery key exists but this session lacks secrets: enter it. */
+"incomplete";
 
 export type RoomKind = "dm" | "room" | "invite";
 
@@ -96,6 +166,22 @@ export type RoomSummary_Serialize = {
 	inviterName: string | null,
 };
 
+export type SasEmoji = {
+	/**  Position in the spec's table of 64 emojis, for translated names. */
+	index: number,
+	symbol: string,
+	/**  English name from the spec, when no translation is known. */
+	description: string,
+};
+
+export type SecurityStatus = {
+	session: SessionTrust,
+	recovery: RecoveryStatus,
+};
+
+/**  This session's verification or the account's recovery changed. */
+export type SecurityStatusChanged = SecurityStatus;
+
 export type SendState = { state: "sending" } | { state: "sent" } | { state: "failed"; recoverable: boolean };
 
 export type SessionEndReason = "logged_out" | "token_revoked";
@@ -123,6 +209,16 @@ export type SessionInfo_Serialize = {
 	homeserver: string,
 	displayName: string | null,
 };
+
+/**  Is this session trusted by the user's cross-signing identity? */
+export type SessionTrust = 
+/**  Not known yet (keys still being fetched). */
+"unknown" | "verified" | 
+/**
+ *  The user must verify it (another session or the recovery key) to read
+ *  their history and be trusted by others.
+ */
+"unverified";
 
 /**  The background sync as the user should see it. */
 export type SyncState = { state: "starting" } | { state: "running" } | { state: "offline" } | { state: "error" };
@@ -154,6 +250,24 @@ export type UndecryptableReason =
 "withheld" | 
 /**  The sender's device is not trusted; hidden for safety. */
 "untrustedSender";
+
+/**  Another session asks to verify this one (or its user). */
+export type VerificationRequested = VerificationRequested_Serialize | VerificationRequested_Deserialize;
+
+/**  Another session asks to verify this one (or its user). */
+export type VerificationRequested_Deserialize = IncomingVerification_Deserialize;
+
+/**  Another session asks to verify this one (or its user). */
+export type VerificationRequested_Serialize = IncomingVerification_Serialize;
+
+/**  What the user sees of a verification, step by step. */
+export type VerificationStep = 
+/**  Waiting for the other side to accept or to answer. */
+{ step: "waiting" } | 
+/**  Compare these seven emojis with the other screen. */
+{ step: "emojis"; emojis: SasEmoji[] } | 
+/**  This side confirmed; waiting for the other side's confirmation. */
+{ step: "confirmed" } | { step: "done" } | { step: "cancelled"; reason: CancelReason };
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

@@ -9,8 +9,10 @@ use crate::{
     matrix::{
         room_list::{self, RoomListBatch},
         rooms,
+        security::{self, SecurityStatus},
         session::{Session, SessionInfo, SyncState},
         timeline::{self, TimelineBatch},
+        verification::{self, VerificationStep},
     },
     state::AppState,
 };
@@ -153,4 +155,75 @@ pub async fn create_dm(state: State<'_, AppState>, user_id: String) -> AppResult
 #[specta::specta]
 pub async fn create_room(state: State<'_, AppState>, name: String) -> AppResult<String> {
     rooms::create_room(&*state.session()?, &name).await
+}
+
+/// Whether this session is verified and the account's keys recoverable; its
+/// changes then come as `SecurityStatusChanged` events.
+#[tauri::command]
+#[specta::specta]
+pub fn security_status(state: State<'_, AppState>) -> AppResult<SecurityStatus> {
+    Ok(*state.session()?.security().borrow())
+}
+
+/// Sets up the recovery key and returns it, to show once.
+#[tauri::command]
+#[specta::specta]
+pub async fn enable_recovery(state: State<'_, AppState>) -> AppResult<String> {
+    security::enable_recovery(&*state.session()?).await
+}
+
+/// Replaces the recovery key and returns the new one, to show once.
+#[tauri::command]
+#[specta::specta]
+pub async fn reset_recovery_key(state: State<'_, AppState>) -> AppResult<String> {
+    security::reset_recovery_key(&*state.session()?).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn recover(state: State<'_, AppState>, recovery_key: String) -> AppResult<()> {
+    security::recover(&*state.session()?, &recovery_key).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn can_verify_with_another_session(state: State<'_, AppState>) -> AppResult<bool> {
+    Ok(security::can_verify_with_another_session(&*state.session()?).await)
+}
+
+/// Asks the user's other sessions to verify this one; returns the flow id.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_this_session(state: State<'_, AppState>, on_step: Channel<VerificationStep>) -> AppResult<String> {
+    verification::verify_this_session(&*state.session()?, move |step| {
+        let _ = on_step.send(step);
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn accept_verification(state: State<'_, AppState>, user_id: String, flow_id: String, on_step: Channel<VerificationStep>) -> AppResult<()> {
+    verification::accept(&*state.session()?, &user_id, &flow_id, move |step| {
+        let _ = on_step.send(step);
+    })
+    .await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn confirm_verification(state: State<'_, AppState>, user_id: String, flow_id: String) -> AppResult<()> {
+    verification::confirm(&*state.session()?, &user_id, &flow_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn refuse_verification(state: State<'_, AppState>, user_id: String, flow_id: String) -> AppResult<()> {
+    verification::mismatch(&*state.session()?, &user_id, &flow_id).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn cancel_verification(state: State<'_, AppState>, user_id: String, flow_id: String) -> AppResult<()> {
+    verification::cancel(&*state.session()?, &user_id, &flow_id).await
 }

@@ -7,7 +7,11 @@ use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
 use crate::{
-    matrix::session::{Session, SessionEndReason, SyncState},
+    matrix::{
+        security::SecurityStatus,
+        session::{Session, SessionEndReason, SyncState},
+        verification::IncomingVerification,
+    },
     state::AppState,
 };
 
@@ -22,6 +26,14 @@ pub struct SessionEnded {
     pub reason: SessionEndReason,
 }
 
+/// This session's verification or the account's recovery changed.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
+pub struct SecurityStatusChanged(pub SecurityStatus);
+
+/// Another session asks to verify this one (or its user).
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
+pub struct VerificationRequested(pub IncomingVerification);
+
 /// Forwards a new session's signals to the UI, for as long as it lives.
 pub fn attach(app: &AppHandle, session: &Arc<Session>) {
     let mut sync_state = session.sync_state();
@@ -32,6 +44,32 @@ pub fn attach(app: &AppHandle, session: &Arc<Session>) {
             let _ = SyncStateChanged(state).emit(&handle);
             if sync_state.changed().await.is_err() {
                 break;
+            }
+        }
+    });
+
+    let mut security = session.security();
+    let handle = app.clone();
+    session.spawn("ipc-security", async move {
+        loop {
+            let status = *security.borrow_and_update();
+            let _ = SecurityStatusChanged(status).emit(&handle);
+            if security.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+
+    let mut requests = session.verification_requests();
+    let handle = app.clone();
+    session.spawn("ipc-verification-requests", async move {
+        loop {
+            match requests.recv().await {
+                Ok(request) => {
+                    let _ = VerificationRequested(request).emit(&handle);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
             }
         }
     });

@@ -33,8 +33,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::decline_invite,
             commands::create_dm,
             commands::create_room,
+            commands::security_status,
+            commands::enable_recovery,
+            commands::reset_recovery_key,
+            commands::recover,
+            commands::can_verify_with_another_session,
+            commands::verify_this_session,
+            commands::accept_verification,
+            commands::confirm_verification,
+            commands::refuse_verification,
+            commands::cancel_verification,
         ])
-        .events(collect_events![events::SyncStateChanged, events::SessionEnded])
+        .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested])
 }
 
 struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);

@@ -3,7 +3,10 @@
 
 use std::path::Path;
 
-use matrix_sdk::{Client, ClientBuildError, HttpError, SqliteStoreConfig};
+use matrix_sdk::{
+    Client, ClientBuildError, HttpError, SqliteStoreConfig,
+    encryption::{BackupDownloadStrategy, EncryptionSettings},
+};
 use url::Url;
 
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -44,7 +47,16 @@ pub async fn build_client(input: &HomeserverInput, account_dir: &Path, store_key
     let store = SqliteStoreConfig::new(account_dir.join("store")).key(Some(store_key));
     let builder = Client::builder()
         .sqlite_store_with_config_and_cache_path(store, Some(account_dir.join("cache")))
-        .handle_refresh_tokens();
+        .handle_refresh_tokens()
+        .with_encryption_settings(EncryptionSettings {
+            // A new account gets its cross-signing identity at first login
+            // (the password authorises it), so its sessions can be verified.
+            auto_enable_cross_signing: true,
+            auto_enable_backups: true,
+            // Once this session holds the backup key (recovery key or
+            // verification), fetch all the history's keys at once.
+            backup_download_strategy: BackupDownloadStrategy::OneShot,
+        });
     let builder = match input {
         HomeserverInput::Url(url) => builder.homeserver_url(url.as_str()),
         HomeserverInput::ServerName(name) => builder.server_name_or_homeserver_url(name),

@@ -6,6 +6,8 @@ pub mod list_diff;
 pub mod new_members;
 pub mod room_list;
 pub mod rooms;
+pub mod security;
 pub mod session;
 pub mod stored_session;
 pub mod timeline;
+pub mod verification;

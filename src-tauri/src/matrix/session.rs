@@ -10,14 +10,19 @@ use std::{
 use matrix_sdk::{Client, SessionChange, event_handler::EventHandlerHandle};
 use matrix_sdk_ui::sync_service::{self, SyncService};
 use serde::{Deserialize, Serialize};
-use tokio::{sync::watch, task::JoinHandle};
+use tokio::{
+    sync::{broadcast, watch},
+    task::JoinHandle,
+};
 use tracing::{info, warn};
 
 use super::{
     homeserver::{HomeserverInput, build_client, check_homeserver, parse_homeserver},
     new_members,
+    security::{self, SecurityStatus},
     stored_session::{Loaded, StoredSession, check_secret_store},
     timeline::OpenTimeline,
+    verification::{self, IncomingVerification},
 };
 use crate::error::{AppError, AppResult, ErrorCode};
 
@@ -58,7 +63,10 @@ pub struct Session {
     /// Named background tasks; starting one under a name aborts the previous.
     tasks: Mutex<HashMap<String, JoinHandle<()>>>,
     pub(super) timelines: Mutex<HashMap<String, OpenTimeline>>,
-    new_members: EventHandlerHandle,
+    security: watch::Sender<SecurityStatus>,
+    verification_requests: broadcast::Sender<IncomingVerification>,
+    /// Event handlers registered for this session, removed when it stops.
+    handlers: Vec<EventHandlerHandle>,
 }
 
 /// The folder of the (single, for now) account inside the data folder.
@@ -137,7 +145,8 @@ impl Session {
             .build()
             .await
             .map_err(|e| AppError::internal("sync service", e))?;
-        let new_members = new_members::watch(&client);
+        let (verification_requests, _) = broadcast::channel(8);
+        let handlers = vec![new_members::watch(&client), verification::watch_requests(&client, verification_requests.clone())];
         let session = Arc::new(Self {
             client,
             sync_service: Arc::new(sync_service),
@@ -146,10 +155,13 @@ impl Session {
             ended: watch::Sender::new(None),
             tasks: Mutex::default(),
             timelines: Mutex::default(),
-            new_members,
+            security: watch::Sender::new(SecurityStatus::default()),
+            verification_requests,
+            handlers,
         });
         session.sync_service.start().await;
         session.spawn("sync-state", watch_sync_state(session.client.clone(), session.sync_service.clone(), session.sync_state.clone()));
+        session.spawn("security", security::watch_status(session.client.clone(), session.security.clone()));
         session.spawn("session-changes", watch_session_changes(session.client.clone(), session.account_dir.clone(), session.ended.clone()));
         Ok(session)
     }
@@ -164,6 +176,16 @@ impl Session {
 
     pub fn sync_state(&self) -> watch::Receiver<SyncState> {
         self.sync_state.subscribe()
+    }
+
+    /// Whether this session is verified and the account's keys recoverable.
+    pub fn security(&self) -> watch::Receiver<SecurityStatus> {
+        self.security.subscribe()
+    }
+
+    /// Verification requests from other sessions, as they arrive.
+    pub fn verification_requests(&self) -> broadcast::Receiver<IncomingVerification> {
+        self.verification_requests.subscribe()
     }
 
     /// `Some(reason)` once the server ended the session (token revoked) or the user logged out.
@@ -204,7 +226,9 @@ impl Session {
             task.abort();
         }
         self.timelines.lock().unwrap().clear();
-        self.client.remove_event_handler(self.new_members.clone());
+        for handler in &self.handlers {
+            self.client.remove_event_handler(handler.clone());
+        }
         self.sync_service.stop().await;
     }
 

@@ -152,15 +152,50 @@ impl<T: Clone + std::fmt::Debug + Send + 'static> Mirror<T> {
 
     /// Waits (up to 30 s) until `predicate` holds for the list.
     pub async fn wait_until(&self, what: &str, predicate: impl Fn(&[T]) -> bool) -> Vec<T> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-        loop {
-            let snapshot = self.snapshot();
-            if predicate(&snapshot) {
-                return snapshot;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}; last seen: {snapshot:#?}");
-            tokio::time::sleep(Duration::from_millis(100)).await;
+        wait_for_snapshot(what, || self.snapshot(), predicate).await
+    }
+}
+
+/// Everything a callback received, in order (verification steps…).
+pub struct Recorder<T>(pub Arc<Mutex<Vec<T>>>);
+
+impl<T: Clone + std::fmt::Debug + Send + 'static> Recorder<T> {
+    pub fn new() -> Self {
+        Self(Arc::default())
+    }
+
+    pub fn sink(&self) -> impl Fn(T) + Send + Sync + 'static {
+        let seen = self.0.clone();
+        move |value| seen.lock().unwrap().push(value)
+    }
+
+    pub fn last(&self) -> Option<T> {
+        self.0.lock().unwrap().last().cloned()
+    }
+
+    /// Waits (up to 30 s) until the last value received satisfies `predicate`.
+    pub async fn wait_last(&self, what: &str, predicate: impl Fn(&T) -> bool) -> T {
+        let seen = wait_for_snapshot(what, || self.0.lock().unwrap().clone(), |all| all.last().is_some_and(&predicate)).await;
+        seen.last().unwrap().clone()
+    }
+}
+
+async fn wait_for_snapshot<T: std::fmt::Debug>(what: &str, snapshot: impl Fn() -> Vec<T>, predicate: impl Fn(&[T]) -> bool) -> Vec<T> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let current = snapshot();
+        if predicate(&current) {
+            return current;
         }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}; last seen: {current:#?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Waits (up to 60 s) until the watched value satisfies `predicate`.
+pub async fn wait_watch<T: std::fmt::Debug>(receiver: &mut tokio::sync::watch::Receiver<T>, what: &str, predicate: impl Fn(&T) -> bool) {
+    if tokio::time::timeout(Duration::from_secs(60), receiver.wait_for(|v| predicate(v))).await.is_err() {
+        panic!("timed out waiting for: {what}; last seen: {:?}", *receiver.borrow());
     }
 }
 

@@ -130,5 +130,10 @@ export const en: Messages = {
     "The application's data on this computer could not be read or saved. Restart the application; if the problem persists, contact your IT support.",
   "error.secret_store_unavailable":
     "Your computer's secure keyring (GNOME Keyring, KWallet, Windows Credential Manager…) is not answering, so Tchap cannot protect your session there. Log in to your desktop normally or contact your IT support.",
+  "error.invalid_recovery_key":
+    "This recovery key does not match your account. Check it (48 characters, in groups of 4) and try again.",
+  "error.recovery_not_set_up": "This account has no recovery key. Verify this session from another of your signed-in devices.",
+  "error.no_other_session": "None of your other sessions can confirm this one. Use your recovery key.",
+  "error.verification_not_found": "This verification is over or was cancelled. Start again from one of your devices.",
   "error.internal": "Something unexpected went wrong. Try again; if the problem persists, contact your IT support.",
 };

@@ -132,6 +132,13 @@ export const fr = {
     "Impossible de lire ou d'enregistrer les données de l'application sur cet ordinateur. Redémarrez l'application ; si le problème continue, contactez votre support informatique.",
   "error.secret_store_unavailable":
     "Le trousseau sécurisé de votre poste (GNOME Keyring, KWallet, gestionnaire d'identification Windows…) ne répond pas : Tchap ne peut pas y protéger votre session. Ouvrez votre session de bureau normalement ou contactez votre support informatique.",
+  "error.invalid_recovery_key":
+    "Cette clé de récupération ne correspond pas à votre compte. Vérifiez-la (48 caractères, en groupes de 4) puis réessayez.",
+  "error.recovery_not_set_up":
+    "Aucune clé de récupération n'existe pour ce compte. Vérifiez cette session depuis un autre de vos appareils connectés.",
+  "error.no_other_session":
+    "Aucune autre de vos sessions ne peut confirmer celle-ci. Utilisez votre clé de récupération.",
+  "error.verification_not_found": "Cette vérification est terminée ou a été annulée. Recommencez depuis l'un de vos appareils.",
   "error.internal":
     "Une erreur inattendue s'est produite. Réessayez ; si le problème continue, contactez votre support informatique.",
 } as const;

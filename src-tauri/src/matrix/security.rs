@@ -1,0 +1,147 @@
+//! This session's place in the user's encryption: is it verified, and can
+//! the account's keys be recovered (secret storage + key backup)?
+//!
+//! Built on the SDK's `Recovery`, which keeps cross-signing keys and the
+//! backup key in secret storage behind one recovery key.
+
+use futures_util::StreamExt;
+use matrix_sdk::{
+    Client,
+    encryption::{
+        VerificationState,
+        recovery::{RecoveryError, RecoveryState},
+        secret_storage::SecretStorageError,
+    },
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use super::session::Session;
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// Is this session trusted by the user's cross-signing identity?
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SessionTrust {
+    /// Not known yet (keys still being fetched).
+    Unknown,
+    Verified,
+    /// The user must verify it (another session or the recovery key) to read
+    /// their history and be trusted by others.
+    Unverified,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum RecoveryStatus {
+    Unknown,
+    /// Secret storage and backup are set up and this session has every secret.
+    Enabled,
+    /// No recovery key exists for this account.
+    Disabled,
+    /// A recovery key exists but this session lacks secrets: enter it.
+    Incomplete,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SecurityStatus {
+    pub session: SessionTrust,
+    pub recovery: RecoveryStatus,
+}
+
+impl Default for SecurityStatus {
+    fn default() -> Self {
+        Self { session: SessionTrust::Unknown, recovery: RecoveryStatus::Unknown }
+    }
+}
+
+fn current(client: &Client) -> SecurityStatus {
+    let encryption = client.encryption();
+    let session = match encryption.verification_state().get() {
+        VerificationState::Unknown => SessionTrust::Unknown,
+        VerificationState::Verified => SessionTrust::Verified,
+        VerificationState::Unverified => SessionTrust::Unverified,
+    };
+    let recovery = match encryption.recovery().state() {
+        RecoveryState::Unknown => RecoveryStatus::Unknown,
+        RecoveryState::Enabled => RecoveryStatus::Enabled,
+        RecoveryState::Disabled => RecoveryStatus::Disabled,
+        RecoveryState::Incomplete => RecoveryStatus::Incomplete,
+    };
+    SecurityStatus { session, recovery }
+}
+
+/// Follows the SDK's verification and recovery states into `out`.
+pub async fn watch_status(client: Client, out: watch::Sender<SecurityStatus>) {
+    let encryption = client.encryption();
+    let mut verification = encryption.verification_state();
+    let mut recovery = encryption.recovery().state_stream();
+    loop {
+        out.send_replace(current(&client));
+        tokio::select! {
+            changed = verification.next() => if changed.is_none() { break },
+            changed = recovery.next() => if changed.is_none() { break },
+        }
+    }
+}
+
+/// Creates the recovery key (secret storage + key backup, keys uploaded) and
+/// returns it, once: it is never stored by the app.
+pub async fn enable_recovery(session: &Session) -> AppResult<String> {
+    let key = session
+        .client()
+        .encryption()
+        .recovery()
+        .enable()
+        .wait_for_backups_to_upload()
+        .await
+        .map_err(|e| recovery_error("enabling recovery", e))?;
+    info!("recovery enabled");
+    Ok(key)
+}
+
+/// Replaces the recovery key (the old one stops working) and returns the new one.
+pub async fn reset_recovery_key(session: &Session) -> AppResult<String> {
+    let key = session.client().encryption().recovery().reset_key().await.map_err(|e| recovery_error("resetting the recovery key", e))?;
+    info!("recovery key reset");
+    Ok(key)
+}
+
+/// Unlocks this session with the recovery key (or the account's security
+/// passphrase): imports the cross-signing keys, which verify this session,
+/// and the backup key, from which the history's keys are downloaded.
+pub async fn recover(session: &Session, recovery_key: &str) -> AppResult<()> {
+    let recovery_key = recovery_key.trim();
+    if recovery_key.is_empty() {
+        return Err(AppError::new(ErrorCode::InvalidRecoveryKey, "empty recovery key"));
+    }
+    session.client().encryption().recovery().recover(recovery_key).await.map_err(|e| recovery_error("recovering", e))?;
+    info!("session unlocked with the recovery key");
+    Ok(())
+}
+
+/// Whether another of the user's sessions could verify this one.
+pub async fn can_verify_with_another_session(session: &Session) -> bool {
+    session.client().encryption().has_devices_to_verify_against().await.unwrap_or_else(|error| {
+        warn!(%error, "could not list the sessions to verify against");
+        false
+    })
+}
+
+fn recovery_error(context: &str, error: RecoveryError) -> AppError {
+    match error {
+        RecoveryError::SecretStorage(SecretStorageError::SecretStorageKey(_)) => {
+            AppError::new(ErrorCode::InvalidRecoveryKey, format!("{context}: the key does not open the secret storage"))
+        }
+        RecoveryError::SecretStorage(SecretStorageError::MissingKeyInfo { .. }) => {
+            AppError::new(ErrorCode::RecoveryNotSetUp, format!("{context}: no secret storage on this account"))
+        }
+        RecoveryError::SecretStorage(SecretStorageError::Sdk(e)) | RecoveryError::Sdk(e) => AppError::from_sdk(context, &e),
+        RecoveryError::BackupExistsOnServer => {
+            AppError::new(ErrorCode::RecoveryNotSetUp, format!("{context}: a backup exists that this session cannot open"))
+        }
+        other => AppError::internal(context, other),
+    }
+}

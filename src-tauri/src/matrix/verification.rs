@@ -1,0 +1,247 @@
+//! Interactive verification by emoji comparison (SAS), from either side.
+//!
+//! One task per flow drives the SDK's request and SAS state machines and
+//! reports the steps a user sees; the user only compares and confirms. The
+//! side that asked starts the emoji comparison once the other accepted.
+
+use futures_util::StreamExt;
+use matrix_sdk::{
+    Client,
+    encryption::{identities::RequestVerificationError, verification::{CancelInfo, SasState, SasVerification, Verification, VerificationRequest, VerificationRequestState}},
+    event_handler::EventHandlerHandle,
+    ruma::{UserId, events::key::verification::request::ToDeviceKeyVerificationRequestEvent},
+};
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+use tracing::{info, warn};
+
+use super::session::Session;
+use crate::error::{AppError, AppResult, ErrorCode};
+
+/// Another session (ours or someone else's) asks to verify this one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IncomingVerification {
+    pub flow_id: String,
+    pub user_id: String,
+    pub device_id: String,
+    /// The asking session's name, as its user set it ("Tchap desktop", "Element Web"…).
+    pub device_name: Option<String>,
+    /// One of the user's own sessions.
+    pub is_own_session: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SasEmoji {
+    /// Position in the spec's table of 64 emojis, for translated names.
+    pub index: u8,
+    pub symbol: String,
+    /// English name from the spec, when no translation is known.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum CancelReason {
+    /// The user, here or on the other side, said the emojis differ.
+    Mismatch,
+    /// The other side declined or stopped.
+    OtherSide,
+    /// This side stopped it.
+    ThisSide,
+    Timeout,
+    /// Anything else: a protocol error, an unsupported method.
+    Other,
+}
+
+/// What the user sees of a verification, step by step.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(tag = "step", rename_all = "camelCase")]
+pub enum VerificationStep {
+    /// Waiting for the other side to accept or to answer.
+    Waiting,
+    /// Compare these seven emojis with the other screen.
+    Emojis { emojis: Vec<SasEmoji> },
+    /// This side confirmed; waiting for the other side's confirmation.
+    Confirmed,
+    Done,
+    Cancelled { reason: CancelReason },
+}
+
+/// Reports incoming to-device verification requests into `requests`.
+pub fn watch_requests(client: &Client, requests: broadcast::Sender<IncomingVerification>) -> EventHandlerHandle {
+    client.add_event_handler(move |event: ToDeviceKeyVerificationRequestEvent, client: Client| {
+        let requests = requests.clone();
+        async move {
+            let Some(request) = client.encryption().get_verification_request(&event.sender, &event.content.transaction_id).await else {
+                return;
+            };
+            let device = client.encryption().get_device(&event.sender, &event.content.from_device).await.ok().flatten();
+            info!(flow_id = %request.flow_id(), "verification requested by another session");
+            let _ = requests.send(IncomingVerification {
+                flow_id: request.flow_id().to_owned(),
+                user_id: event.sender.to_string(),
+                device_id: event.content.from_device.to_string(),
+                device_name: device.and_then(|d| d.display_name().map(ToOwned::to_owned)),
+                is_own_session: request.is_self_verification(),
+            });
+        }
+    })
+}
+
+/// Asks the user's other sessions to verify this one; returns the flow id.
+pub async fn verify_this_session(session: &Session, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) -> AppResult<String> {
+    let client = session.client();
+    let user_id = client.user_id().ok_or_else(AppError::not_logged_in)?;
+    let identity = client
+        .encryption()
+        .get_user_identity(user_id)
+        .await
+        .map_err(|e| AppError::internal("reading our identity", e))?
+        .ok_or_else(|| AppError::new(ErrorCode::NoOtherSession, "this account has no cross-signing identity yet"))?;
+    let request = identity.request_verification().await.map_err(|e| match e {
+        RequestVerificationError::Sdk(e) => AppError::from_sdk("requesting verification", &e),
+        other => AppError::internal("requesting verification", other),
+    })?;
+    let flow_id = request.flow_id().to_owned();
+    session.spawn(&task_name(&flow_id), drive_request(request, on_step));
+    Ok(flow_id)
+}
+
+/// Accepts a verification another session asked for.
+pub async fn accept(session: &Session, user_id: &str, flow_id: &str, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) -> AppResult<()> {
+    let request = find_request(session, user_id, flow_id).await?;
+    request.accept().await.map_err(|e| AppError::from_sdk("accepting verification", &e))?;
+    session.spawn(&task_name(flow_id), drive_request(request, on_step));
+    Ok(())
+}
+
+/// The emojis match on both screens.
+pub async fn confirm(session: &Session, user_id: &str, flow_id: &str) -> AppResult<()> {
+    find_sas(session, user_id, flow_id).await?.confirm().await.map_err(|e| AppError::from_sdk("confirming verification", &e))
+}
+
+/// The emojis differ: the other side may be an impostor.
+pub async fn mismatch(session: &Session, user_id: &str, flow_id: &str) -> AppResult<()> {
+    find_sas(session, user_id, flow_id).await?.mismatch().await.map_err(|e| AppError::from_sdk("refusing verification", &e))
+}
+
+/// Stops a verification at any step (or declines a request).
+pub async fn cancel(session: &Session, user_id: &str, flow_id: &str) -> AppResult<()> {
+    let user_id = parse_user(user_id)?;
+    let encryption = session.client().encryption();
+    let result = match encryption.get_verification(&user_id, flow_id).await {
+        Some(Verification::SasV1(sas)) => sas.cancel().await,
+        _ => match encryption.get_verification_request(&user_id, flow_id).await {
+            Some(request) => request.cancel().await,
+            None => return Ok(()), // already over
+        },
+    };
+    result.map_err(|e| AppError::from_sdk("cancelling verification", &e))
+}
+
+fn task_name(flow_id: &str) -> String {
+    format!("verification-{flow_id}")
+}
+
+fn parse_user(user_id: &str) -> AppResult<matrix_sdk::ruma::OwnedUserId> {
+    UserId::parse(user_id).map_err(|_| AppError::new(ErrorCode::InvalidUserId, "invalid user id"))
+}
+
+async fn find_request(session: &Session, user_id: &str, flow_id: &str) -> AppResult<VerificationRequest> {
+    let user_id = parse_user(user_id)?;
+    session
+        .client()
+        .encryption()
+        .get_verification_request(&user_id, flow_id)
+        .await
+        .ok_or_else(|| AppError::new(ErrorCode::VerificationNotFound, "no such verification request"))
+}
+
+async fn find_sas(session: &Session, user_id: &str, flow_id: &str) -> AppResult<SasVerification> {
+    let user_id = parse_user(user_id)?;
+    match session.client().encryption().get_verification(&user_id, flow_id).await {
+        Some(Verification::SasV1(sas)) => Ok(sas),
+        _ => Err(AppError::new(ErrorCode::VerificationNotFound, "no emoji comparison under way")),
+    }
+}
+
+async fn drive_request(request: VerificationRequest, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) {
+    let mut changes = request.changes();
+    let mut state = Some(request.state());
+    while let Some(current) = state {
+        match current {
+            VerificationRequestState::Created { .. } | VerificationRequestState::Requested { .. } => on_step(VerificationStep::Waiting),
+            VerificationRequestState::Ready { .. } => {
+                on_step(VerificationStep::Waiting);
+                if request.we_started() {
+                    match request.start_sas().await {
+                        Ok(Some(sas)) => return drive_sas(sas, on_step).await,
+                        Ok(None) => warn!("the other session cannot compare emojis"),
+                        Err(error) => warn!(%error, "could not start the emoji comparison"),
+                    }
+                    let _ = request.cancel().await;
+                }
+            }
+            VerificationRequestState::Transitioned { verification: Verification::SasV1(sas), .. } => return drive_sas(sas, on_step).await,
+            VerificationRequestState::Transitioned { .. } => {
+                // Only emoji comparison is offered; a QR code flow is refused.
+                let _ = request.cancel().await;
+            }
+            VerificationRequestState::Done => return on_step(VerificationStep::Done),
+            VerificationRequestState::Cancelled(info) => return on_step(cancelled(&info)),
+        }
+        state = changes.next().await;
+    }
+}
+
+async fn drive_sas(sas: SasVerification, on_step: impl Fn(VerificationStep)) {
+    let mut changes = sas.changes();
+    let mut state = Some(sas.state());
+    while let Some(current) = state {
+        match current {
+            SasState::Created { .. } | SasState::Accepted { .. } => on_step(VerificationStep::Waiting),
+            SasState::Started { .. } => {
+                on_step(VerificationStep::Waiting);
+                if !sas.we_started()
+                    && let Err(error) = sas.accept().await
+                {
+                    warn!(%error, "could not accept the emoji comparison");
+                }
+            }
+            SasState::KeysExchanged { emojis: Some(emojis), .. } => {
+                let emojis = emojis
+                    .indices
+                    .iter()
+                    .zip(emojis.emojis.iter())
+                    .map(|(index, emoji)| SasEmoji { index: *index, symbol: emoji.symbol.to_owned(), description: emoji.description.to_owned() })
+                    .collect();
+                on_step(VerificationStep::Emojis { emojis });
+            }
+            SasState::KeysExchanged { emojis: None, .. } => {
+                // Comparing numbers is not offered: emojis are what agents know.
+                let _ = sas.cancel().await;
+            }
+            SasState::Confirmed => on_step(VerificationStep::Confirmed),
+            SasState::Done { .. } => {
+                info!("verification done");
+                return on_step(VerificationStep::Done);
+            }
+            SasState::Cancelled(info) => return on_step(cancelled(&info)),
+        }
+        state = changes.next().await;
+    }
+}
+
+fn cancelled(info: &CancelInfo) -> VerificationStep {
+    use matrix_sdk::ruma::events::key::verification::cancel::CancelCode;
+    let reason = match info.cancel_code() {
+        CancelCode::MismatchedSas | CancelCode::KeyMismatch => CancelReason::Mismatch,
+        CancelCode::Timeout => CancelReason::Timeout,
+        CancelCode::User | CancelCode::Accepted if info.cancelled_by_us() => CancelReason::ThisSide,
+        CancelCode::User | CancelCode::Accepted => CancelReason::OtherSide,
+        _ => CancelReason::Other,
+    };
+    VerificationStep::Cancelled { reason }
+}
