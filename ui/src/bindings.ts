@@ -39,6 +39,11 @@ export const commands = {
 	/**  Replaces the recovery key and returns the new one, to show once. */
 	resetRecoveryKey: () => typedError<string, AppError>(__TAURI_INVOKE("reset_recovery_key")),
 	recover: (recoveryKey: string) => typedError<null, AppError>(__TAURI_INVOKE("recover", { recoveryKey })),
+	/**
+	 *  Saves the recovery key the user was just shown to a text file in their
+	 *  Downloads folder (Documents, or home, if there is none); returns its path.
+	 */
+	saveRecoveryKey: (recoveryKey: string) => typedError<string, AppError>(__TAURI_INVOKE("save_recovery_key", { recoveryKey })),
 	canVerifyWithAnotherSession: () => typedError<boolean, AppError>(__TAURI_INVOKE("can_verify_with_another_session")),
 	/**  Asks the user's other sessions to verify this one; returns the flow id. */
 	verifyThisSession: (onStep: Channel<VerificationStep>) => typedError<string, AppError>(__TAURI_INVOKE("verify_this_session", { onStep })),

@@ -1,11 +1,11 @@
 //! The commands the UI calls: thin adapters from IPC to the `matrix` module.
 
-use tauri::{AppHandle, State, ipc::Channel};
+use tauri::{AppHandle, Manager, State, ipc::Channel};
 
 use super::events;
 use crate::{
     config::AppConfig,
-    error::AppResult,
+    error::{AppError, AppResult},
     matrix::{
         room_list::{self, RoomListBatch},
         rooms,
@@ -226,4 +226,16 @@ pub async fn refuse_verification(state: State<'_, AppState>, user_id: String, fl
 #[specta::specta]
 pub async fn cancel_verification(state: State<'_, AppState>, user_id: String, flow_id: String) -> AppResult<()> {
     verification::cancel(&*state.session()?, &user_id, &flow_id).await
+}
+
+/// Saves the recovery key the user was just shown to a text file in their
+/// Downloads folder (Documents, or home, if there is none); returns its path.
+#[tauri::command]
+#[specta::specta]
+pub fn save_recovery_key(app: AppHandle, state: State<'_, AppState>, recovery_key: String) -> AppResult<String> {
+    let session = state.session()?;
+    let paths = app.path();
+    let dir = paths.download_dir().or_else(|_| paths.document_dir()).or_else(|_| paths.home_dir()).map_err(|e| AppError::storage("finding the downloads folder", e))?;
+    let user_id = session.client().user_id().map(ToString::to_string).unwrap_or_default();
+    security::write_recovery_key_file(&dir, &user_id, &recovery_key).map(|path| path.display().to_string())
 }

@@ -37,6 +37,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::enable_recovery,
             commands::reset_recovery_key,
             commands::recover,
+            commands::save_recovery_key,
             commands::can_verify_with_another_session,
             commands::verify_this_session,
             commands::accept_verification,

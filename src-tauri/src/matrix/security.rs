@@ -145,3 +145,56 @@ fn recovery_error(context: &str, error: RecoveryError) -> AppError {
         other => AppError::internal(context, other),
     }
 }
+
+/// Writes the recovery key to a new text file in `dir` (never replacing a
+/// file) readable only by the user, and returns its path.
+pub fn write_recovery_key_file(dir: &std::path::Path, user_id: &str, recovery_key: &str) -> AppResult<std::path::PathBuf> {
+    use std::io::Write;
+    let text = format!(
+        "Tchap — clé de récupération\n\nCompte : {user_id}\nClé : {recovery_key}\n\n\
+         Elle permet de lire vos messages chiffrés sur un nouvel appareil.\n\
+         Conservez-la en lieu sûr (gestionnaire de mots de passe, coffre) et ne la communiquez à personne.\n"
+    );
+    std::fs::create_dir_all(dir).map_err(|e| AppError::storage("recovery key folder", e))?;
+    for attempt in 1..100 {
+        let name = match attempt {
+            1 => "Tchap - clé de récupération.txt".to_owned(),
+            n => format!("Tchap - clé de récupération ({n}).txt"),
+        };
+        let path = dir.join(name);
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        match options.open(&path) {
+            Ok(mut file) => {
+                file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| AppError::storage("writing the recovery key", e))?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(AppError::storage("writing the recovery key", e)),
+        }
+    }
+    Err(AppError::storage("writing the recovery key", "too many files with that name"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_key_file_is_new_private_and_holds_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = write_recovery_key_file(dir.path(), "@marie:agent.tchap.gouv.fr", "EsTc 1234 abcd").unwrap();
+        let second = write_recovery_key_file(dir.path(), "@marie:agent.tchap.gouv.fr", "EsTd 5678 efgh").unwrap();
+        assert_ne!(first, second, "an earlier key file is never replaced");
+        let text = std::fs::read_to_string(&first).unwrap();
+        assert!(text.contains("Clé : EsTc 1234 abcd") && text.contains("@marie:agent.tchap.gouv.fr"));
+        assert!(std::fs::read_to_string(&second).unwrap().contains("EsTd 5678 efgh"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(std::fs::metadata(&first).unwrap().permissions().mode() & 0o777, 0o600);
+        }
+    }
+}

@@ -236,6 +236,14 @@ impl Session {
     /// The local data goes even if the server can't be reached.
     pub async fn logout(&self) -> AppResult<()> {
         self.stop().await;
+        // Room keys not yet in the key backup would go with this session's
+        // stores: give them a moment to reach it (no-op without a backup).
+        let backups = self.client.encryption().backups();
+        match tokio::time::timeout(std::time::Duration::from_secs(20), backups.wait_for_steady_state()).await {
+            Ok(Ok(())) => {}
+            Ok(Err(error)) => warn!(%error, "room keys could not all be backed up before logout"),
+            Err(_) => warn!("room keys were still being backed up at logout"),
+        }
         if let Err(error) = self.client.logout().await {
             warn!(%error, "server-side logout failed; deleting local data anyway");
         }
