@@ -94,3 +94,16 @@ export async function withApp(options, failureShot, steps) {
   }
   return app.dataDir;
 }
+
+/**
+ * A new account is offered the recovery key set-up as soon as it is signed
+ * in: tests about something else answer "Plus tard".
+ */
+export async function postponeSecureBackup(browser) {
+  const dialog = await browser.$('dialog[open][aria-labelledby]');
+  await dialog.waitForDisplayed({ timeout: 60000 });
+  const title = await dialog.$("h2").getText();
+  if (title !== "Sauvegarde sécurisée") throw new Error(`expected the secure backup dialog, got "${title}"`);
+  await dialog.$("aria/Plus tard").click();
+  await dialog.waitForDisplayed({ reverse: true, timeout: 10000 });
+}

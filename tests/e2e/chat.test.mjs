@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { resolve } from "node:path";
-import { artifacts, withApp } from "./app.mjs";
+import { artifacts, postponeSecureBackup, withApp } from "./app.mjs";
 import { PASSWORD, eventually, homeserver, peer, register } from "./matrix.mjs";
 
 mkdirSync(artifacts, { recursive: true });
@@ -43,6 +43,7 @@ test("log in, join a room from another user, receive and send messages, relaunch
     assert.equal(await $("aria/Identifiant").getValue(), agent.username);
 
     await submit(homeserver, agent.username, PASSWORD);
+    await postponeSecureBackup(app.browser);
     await eventually("the header says online", async () => (await $("header").getText()).includes("En ligne"));
     const invitations = await $('[role="listbox"][aria-label="Invitations"]');
     await invitations.waitForDisplayed({ timeout: 60000 });
@@ -90,6 +91,7 @@ test("log in, join a room from another user, receive and send messages, relaunch
   // Relaunch: the session comes back without the password, then log out.
   await withApp({ homeserver, dataDir }, "failure-relaunch.png", async (again) => {
     const $$ = again.browser.$.bind(again.browser);
+    await postponeSecureBackup(again.browser);
     const room = await $$('[role="listbox"][aria-label="Conversations"]').$('[role="option"]*=Salle de test e2e');
     await room.waitForDisplayed({ timeout: 60000 });
     assert.equal(await $$("aria/Mot de passe").isExisting(), false, "no password asked after a relaunch");

@@ -78,6 +78,10 @@ pub async fn watch_status(client: Client, out: watch::Sender<SecurityStatus>) {
     let encryption = client.encryption();
     let mut verification = encryption.verification_state();
     let mut recovery = encryption.recovery().state_stream();
+    // Right after a first login the SDK calls this session unverified until
+    // its cross-signing bootstrap is done: wait for it, or a brand-new
+    // account would be asked to verify itself (the status stays unknown).
+    encryption.wait_for_e2ee_initialization_tasks().await;
     loop {
         out.send_replace(current(&client));
         tokio::select! {

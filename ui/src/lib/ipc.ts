@@ -18,3 +18,27 @@ export async function call<T>(pending: Promise<Result<T>>): Promise<Result<T>> {
   if (result.status === "error") console.warn(`command failed: ${result.error.code}: ${result.error.message}`);
   return result;
 }
+
+type BackendEvent<T> = { listen: (handler: (event: { payload: T }) => void) => Promise<() => void> };
+
+/**
+ * Listens to a backend event, then runs `afterListening` — the place to ask
+ * for the current state, as events sent before we listened are lost.
+ * Returns a cleanup function (safe to call before listening started).
+ */
+export function listenEvent<T>(event: BackendEvent<T>, onEvent: (payload: T) => void, afterListening?: () => void): () => void {
+  let stopped = false;
+  let unlisten: (() => void) | null = null;
+  event
+    .listen((e) => onEvent(e.payload))
+    .then((fn) => {
+      if (stopped) return fn();
+      unlisten = fn;
+      afterListening?.();
+    })
+    .catch((e) => console.warn("cannot listen to a backend event", e));
+  return () => {
+    stopped = true;
+    unlisten?.();
+  };
+}

@@ -5,7 +5,15 @@
 import type { Channel } from "@tauri-apps/api/core";
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
-import type { AppError, ErrorCode, ListDiff, RoomSummary, SessionInfo, TimelineItem } from "../bindings";
+import type {
+  AppError,
+  ErrorCode,
+  ListDiff,
+  RoomSummary,
+  SessionInfo,
+  TimelineItem,
+  VerificationStep,
+} from "../bindings";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
@@ -44,6 +52,13 @@ export class FakeBackend {
       decline_invite: () => null,
       create_dm: () => "!dm:agent.tchap.gouv.fr",
       create_room: () => "!new:agent.tchap.gouv.fr",
+      security_status: () => ({ session: "verified", recovery: "enabled" }),
+      can_verify_with_another_session: () => true,
+      verify_this_session: () => "flow",
+      accept_verification: () => null,
+      confirm_verification: () => null,
+      refuse_verification: () => null,
+      cancel_verification: () => null,
       ...overrides,
     };
     mockIPC(
@@ -68,20 +83,29 @@ export class FakeBackend {
 
   /** The channel given to the last call of `cmd` (argument `onUpdate`). */
   channel<T>(cmd: "subscribe_room_list" | "open_timeline", roomId?: string): Channel<ListDiff<T>[]> {
+    return this.#lastCall(cmd, roomId).args.onUpdate as Channel<ListDiff<T>[]>;
+  }
+
+  /** Sends a verification step through the channel of the last call of `cmd`. */
+  pushStep(cmd: "verify_this_session" | "accept_verification", step: VerificationStep): void {
+    this.push(this.#lastCall(cmd).args.onStep as Channel<VerificationStep>, step);
+  }
+
+  #lastCall(cmd: string, roomId?: string) {
     const call = [...this.calls]
       .reverse()
       .find((c) => c.cmd === cmd && (roomId === undefined || c.args.roomId === roomId));
     if (!call) throw new Error(`${cmd} was not called`);
-    return call.args.onUpdate as Channel<ListDiff<T>[]>;
+    return call;
   }
 
-  /** Sends one batch as tauri::ipc::Channel does (indexed messages). */
-  push<T>(channel: Channel<ListDiff<T>[]>, batch: ListDiff<T>[]): void {
+  /** Sends one message as tauri::ipc::Channel does (indexed messages). */
+  push<T>(channel: Channel<T>, message: T): void {
     const index = this.#indexes.get(channel.id) ?? 0;
     this.#indexes.set(channel.id, index + 1);
     const internals = (window as unknown as { __TAURI_INTERNALS__: { runCallback: (id: number, data: unknown) => void } })
       .__TAURI_INTERNALS__;
-    internals.runCallback(channel.id, { index, message: batch });
+    internals.runCallback(channel.id, { index, message });
   }
 
   pushRooms(batch: ListDiff<RoomSummary>[]): void {

@@ -31,6 +31,75 @@ export const en: Messages = {
   "logout.confirm": "Confirm sign out",
   "dialog.cancel": "Cancel",
 
+  "dialog.close": "Close",
+  "dialog.back": "Back",
+  "logout.keysAtRisk":
+    "Secure backup is not active on this session: after signing out, your encrypted messages can no longer be read here or on a new device.",
+
+  "security.noticeLabel": "Account security",
+  "security.notice.verify": "This session is not verified: your earlier encrypted messages stay unreadable here.",
+  "security.notice.setup": "Secure backup is off: without it, you will lose your encrypted messages when you change devices.",
+  "security.notice.key": "Enter your recovery key to finish securing this session.",
+  "security.action.verify": "Verify this session",
+  "security.action.setup": "Turn on backup",
+  "security.action.key": "Enter the recovery key",
+
+  "recovery.title": "Secure backup",
+  "recovery.resetTitle": "New recovery key",
+  "recovery.intro":
+    "Tchap backs up the keys of your encrypted messages, protected by a recovery key only you hold. It lets you read your messages on a new device.",
+  "recovery.resetIntro":
+    "A new recovery key will replace the current one, which will stop working. Your backed-up messages stay readable.",
+  "recovery.create": "Generate my recovery key",
+  "recovery.creating": "Creating the key…",
+  "recovery.later": "Later",
+  "recovery.keep":
+    "Here is your recovery key. It will not be shown again: copy it to a password manager or save it to a file, and keep it somewhere safe.",
+  "recovery.keyLabel": "Your recovery key",
+  "recovery.copy": "Copy the key",
+  "recovery.copied": "Key copied to the clipboard.",
+  "recovery.save": "Save to a file",
+  "recovery.savedTo": "Key saved to the file: {path}",
+  "recovery.continue": "I have kept my key",
+  "recovery.typeBack": "Type your recovery key",
+  "recovery.typeBackHint": "48 characters; spaces are optional.",
+  "recovery.mismatch": "This is not the key that was shown. Check it or show the key again.",
+  "recovery.check": "Check",
+  "recovery.showAgain": "Show the key again",
+  "recovery.done": "Secure backup is on. Keep your recovery key somewhere safe.",
+  "recovery.finish": "Done",
+
+  "verifySession.title": "Verify this session",
+  "verifySession.intro":
+    "To read your encrypted messages on this device, confirm it is you: from another device where you are signed in, or with your recovery key.",
+  "verifySession.noWay":
+    "This account has no other signed-in device and no recovery key. New messages stay readable; older ones will not be here.",
+  "verifySession.otherSession": "Use another device",
+  "verifySession.recoveryKey": "Use my recovery key",
+  "verifySession.keyLabel": "Recovery key",
+  "verifySession.unlock": "Verify the session",
+  "verifySession.unlocking": "Verifying…",
+  "verifySession.done": "This session is verified. Your encrypted messages will appear.",
+
+  "verification.waiting": "Waiting for the other device… Accept the request shown there.",
+  "verification.compare": "Check that the emojis below appear in the same order on the other device.",
+  "verification.emojisLabel": "Emojis to compare",
+  "verification.match": "They match",
+  "verification.noMatch": "They don't match",
+  "verification.confirmed": "Waiting for the other device to confirm…",
+  "verification.done": "Verification complete.",
+  "verification.cancelled.mismatch":
+    "The emojis did not match: the verification is cancelled. If you did not start it, tell your IT support.",
+  "verification.cancelled.other_side": "The verification was cancelled on the other device.",
+  "verification.cancelled.this_side": "You cancelled the verification.",
+  "verification.cancelled.timeout": "The verification timed out. Start again.",
+  "verification.cancelled.other": "The verification could not be completed. Start again.",
+
+  "incoming.title": "Verification request",
+  "incoming.ownSession":
+    "Your session “{device}” asks to verify this one. Accept only if you just signed in there yourself.",
+  "incoming.otherUser": "{user} wants to verify your identity by comparing emojis.",
+
   "rooms.heading": "Conversations",
   "rooms.label": "Conversations",
   "rooms.invites": "Invitations",
@@ -135,5 +204,13 @@ export const en: Messages = {
   "error.recovery_not_set_up": "This account has no recovery key. Verify this session from another of your signed-in devices.",
   "error.no_other_session": "None of your other sessions can confirm this one. Use your recovery key.",
   "error.verification_not_found": "This verification is over or was cancelled. Start again from one of your devices.",
+  "error.invalid_session_name": "A session name must have between 1 and 100 characters.",
+  "error.session_not_found": "This session no longer exists: it may already have been signed out. Refresh the list.",
+  "error.weak_passphrase": "Choose a passphrase of at least 8 characters to protect the key file.",
+  "error.invalid_key_file_passphrase":
+    "This passphrase does not open the key file. Enter the one chosen when exporting, then try again.",
+  "error.invalid_key_file":
+    "This file is not an encryption key file exported from Tchap or Element, or it is damaged. Choose another file.",
+  "error.file_not_accessible": "This file cannot be read or written at this location. Check the location, then try again.",
   "error.internal": "Something unexpected went wrong. Try again; if the problem persists, contact your IT support.",
 };

@@ -32,6 +32,76 @@ export const fr = {
   "logout.confirm": "Confirmer la déconnexion",
   "dialog.cancel": "Annuler",
 
+  "dialog.close": "Fermer",
+  "dialog.back": "Retour",
+  "logout.keysAtRisk":
+    "La sauvegarde sécurisée n'est pas active sur cette session : après la déconnexion, vos messages chiffrés ne pourront plus être lus ici ni sur un nouvel appareil.",
+
+  "security.noticeLabel": "Sécurité du compte",
+  "security.notice.verify": "Cette session n'est pas vérifiée : vos messages chiffrés précédents restent illisibles ici.",
+  "security.notice.setup": "La sauvegarde sécurisée n'est pas activée : sans elle, vous perdrez vos messages chiffrés en changeant d'appareil.",
+  "security.notice.key": "Saisissez votre clé de récupération pour finir de sécuriser cette session.",
+  "security.action.verify": "Vérifier cette session",
+  "security.action.setup": "Activer la sauvegarde",
+  "security.action.key": "Saisir la clé de récupération",
+
+  "recovery.title": "Sauvegarde sécurisée",
+  "recovery.resetTitle": "Nouvelle clé de récupération",
+  "recovery.intro":
+    "Tchap sauvegarde les clés de vos messages chiffrés, protégées par une clé de récupération que vous seul détenez. Elle vous permettra de lire vos messages sur un nouvel appareil.",
+  "recovery.resetIntro":
+    "Une nouvelle clé de récupération va remplacer l'actuelle, qui ne fonctionnera plus. Vos messages sauvegardés restent lisibles.",
+  "recovery.create": "Générer ma clé de récupération",
+  "recovery.creating": "Création de la clé…",
+  "recovery.later": "Plus tard",
+  "recovery.keep":
+    "Voici votre clé de récupération. Elle ne sera plus affichée : copiez-la dans un gestionnaire de mots de passe ou enregistrez-la dans un fichier, et conservez-la en lieu sûr.",
+  "recovery.keyLabel": "Votre clé de récupération",
+  "recovery.copy": "Copier la clé",
+  "recovery.copied": "Clé copiée dans le presse-papiers.",
+  "recovery.save": "Enregistrer dans un fichier",
+  "recovery.savedTo": "Clé enregistrée dans le fichier : {path}",
+  "recovery.continue": "J'ai conservé ma clé",
+  "recovery.typeBack": "Saisissez votre clé de récupération",
+  "recovery.typeBackHint": "48 caractères ; les espaces sont facultatifs.",
+  "recovery.mismatch": "La clé saisie ne correspond pas à celle affichée. Vérifiez-la ou revoyez la clé.",
+  "recovery.check": "Vérifier",
+  "recovery.showAgain": "Revoir la clé",
+  "recovery.done": "La sauvegarde sécurisée est activée. Gardez votre clé de récupération en lieu sûr.",
+  "recovery.finish": "Terminer",
+
+  "verifySession.title": "Vérifiez cette session",
+  "verifySession.intro":
+    "Pour lire vos messages chiffrés sur cet appareil, confirmez qu'il s'agit bien de vous : depuis un autre appareil où vous êtes connecté, ou avec votre clé de récupération.",
+  "verifySession.noWay":
+    "Aucun autre appareil connecté ni clé de récupération n'est disponible pour ce compte. Vos nouveaux messages restent lisibles ; les anciens ne le seront pas ici.",
+  "verifySession.otherSession": "Utiliser un autre appareil",
+  "verifySession.recoveryKey": "Utiliser ma clé de récupération",
+  "verifySession.keyLabel": "Clé de récupération",
+  "verifySession.unlock": "Vérifier la session",
+  "verifySession.unlocking": "Vérification…",
+  "verifySession.done": "Cette session est vérifiée. Vos messages chiffrés vont s'afficher.",
+
+  "verification.waiting": "En attente de l'autre appareil… Acceptez la demande qui s'y affiche.",
+  "verification.compare":
+    "Vérifiez que les émojis ci-dessous s'affichent dans le même ordre sur l'autre appareil.",
+  "verification.emojisLabel": "Émojis à comparer",
+  "verification.match": "Ils correspondent",
+  "verification.noMatch": "Ils ne correspondent pas",
+  "verification.confirmed": "En attente de la confirmation de l'autre appareil…",
+  "verification.done": "Vérification réussie.",
+  "verification.cancelled.mismatch":
+    "Les émojis ne correspondaient pas : la vérification est annulée. Si vous n'êtes pas à l'origine de cette demande, prévenez votre support informatique.",
+  "verification.cancelled.other_side": "La vérification a été annulée sur l'autre appareil.",
+  "verification.cancelled.this_side": "Vous avez annulé la vérification.",
+  "verification.cancelled.timeout": "La vérification a expiré. Recommencez.",
+  "verification.cancelled.other": "La vérification n'a pas pu aboutir. Recommencez.",
+
+  "incoming.title": "Demande de vérification",
+  "incoming.ownSession":
+    "Votre session « {device} » demande à vérifier celle-ci. Acceptez seulement si vous venez de vous y connecter vous-même.",
+  "incoming.otherUser": "{user} souhaite vérifier votre identité en comparant des émojis.",
+
   "rooms.heading": "Conversations",
   "rooms.label": "Conversations",
   "rooms.invites": "Invitations",
@@ -139,6 +209,15 @@ export const fr = {
   "error.no_other_session":
     "Aucune autre de vos sessions ne peut confirmer celle-ci. Utilisez votre clé de récupération.",
   "error.verification_not_found": "Cette vérification est terminée ou a été annulée. Recommencez depuis l'un de vos appareils.",
+  "error.invalid_session_name": "Le nom de la session doit comporter entre 1 et 100 caractères.",
+  "error.session_not_found": "Cette session n'existe plus : elle a peut-être déjà été déconnectée. Actualisez la liste.",
+  "error.weak_passphrase": "Choisissez une phrase secrète d'au moins 8 caractères pour protéger le fichier de clés.",
+  "error.invalid_key_file_passphrase":
+    "Cette phrase secrète n'ouvre pas le fichier de clés. Saisissez celle choisie lors de l'export puis réessayez.",
+  "error.invalid_key_file":
+    "Ce fichier n'est pas un fichier de clés de chiffrement exporté depuis Tchap ou Element, ou il est endommagé. Choisissez un autre fichier.",
+  "error.file_not_accessible":
+    "Impossible de lire ou d'écrire ce fichier à cet emplacement. Vérifiez l'emplacement choisi puis réessayez.",
   "error.internal":
     "Une erreur inattendue s'est produite. Réessayez ; si le problème continue, contactez votre support informatique.",
 } as const;

@@ -1,5 +1,5 @@
 import { commands, events, type AppError, type SessionEnded, type SessionInfo } from "../../bindings";
-import { call } from "../ipc";
+import { call, listenEvent } from "../ipc";
 
 export type Phase = "loading" | "login" | "main";
 
@@ -14,17 +14,9 @@ export class SessionStore {
 
   /** Restores the saved session and listens for `session-ended`. Returns a cleanup function. */
   start(): () => void {
-    let stopped = false;
-    let unlisten: (() => void) | null = null;
-    events.sessionEnded
-      .listen((e) => this.sessionEnded(e.payload.reason))
-      .then((fn) => (stopped ? fn() : (unlisten = fn)))
-      .catch((e) => console.warn("cannot listen to session-ended", e));
+    const stop = listenEvent(events.sessionEnded, (payload) => this.sessionEnded(payload.reason));
     void this.restore();
-    return () => {
-      stopped = true;
-      unlisten?.();
-    };
+    return stop;
   }
 
   async restore(): Promise<void> {
