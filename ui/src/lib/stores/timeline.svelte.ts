@@ -40,6 +40,9 @@ export class TimelineStore {
     const channel = new Channel<ListDiff<TimelineItem>[]>();
     channel.onmessage = (batch) => {
       if (this.#closed) return;
+      // A reset (e.g. after a gap, on reconnection) may drop older items:
+      // the start must be reached again before we stop offering more.
+      if (batch.some((diff) => diff.op === "reset" || diff.op === "clear")) this.reachedStart = false;
       this.items = applyDiffs(this.items, batch);
       this.loaded = true;
     };

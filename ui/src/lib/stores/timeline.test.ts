@@ -20,6 +20,20 @@ describe("TimelineStore", () => {
     expect(backend.callsOf("paginate_backwards")).toHaveLength(1);
   });
 
+  it("offers older messages again after a reset dropped them (reconnection after a gap)", async () => {
+    const backend = new FakeBackend({ paginate_backwards: () => true });
+    const timeline = new TimelineStore("!r:x");
+    await timeline.open();
+    backend.pushTimeline("!r:x", [{ op: "reset", values: [message("a", "un"), message("b", "deux")] }]);
+    await timeline.paginate();
+    expect(timeline.atStart).toBe(true);
+
+    backend.pushTimeline("!r:x", [{ op: "reset", values: [message("c", "trois")] }]);
+    expect(timeline.atStart).toBe(false);
+    expect(await timeline.paginate()).toBe(true);
+    expect(backend.callsOf("paginate_backwards")).toHaveLength(2);
+  });
+
   it("applies batches from its channel and ignores them once closed", async () => {
     const backend = new FakeBackend();
     const timeline = new TimelineStore("!r:x");
