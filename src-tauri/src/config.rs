@@ -48,10 +48,10 @@ impl Paths {
 impl AppConfig {
     /// Environment first, then `config.json` in the data folder, then the fallback.
     pub fn load(data_dir: &Path) -> Self {
-        if let Ok(url) = std::env::var("TCHAP_DEFAULT_HOMESERVER") {
-            if !url.trim().is_empty() {
-                return Self { default_homeserver: url.trim().to_owned() };
-            }
+        if let Ok(url) = std::env::var("TCHAP_DEFAULT_HOMESERVER")
+            && !url.trim().is_empty()
+        {
+            return Self { default_homeserver: url.trim().to_owned() };
         }
         let from_file = std::fs::read_to_string(data_dir.join("config.json"))
             .ok()

@@ -32,6 +32,20 @@ pub enum ErrorCode {
     NoOtherSession,
     /// The verification is over or was never started.
     VerificationNotFound,
+    /// The user has no encryption identity to verify (old client, never logged in with one).
+    NoIdentity,
+    /// A session name must have 1 to 100 characters.
+    InvalidSessionName,
+    /// No such session of the user (already signed out?).
+    SessionNotFound,
+    /// A key export's passphrase is too short.
+    WeakPassphrase,
+    /// The passphrase does not open this key file.
+    InvalidKeyFilePassphrase,
+    /// The file is not (or no longer) a room key export.
+    InvalidKeyFile,
+    /// The file the user chose cannot be read or written there.
+    FileNotAccessible,
     Internal,
 }
 
@@ -65,7 +79,7 @@ impl AppError {
             HttpError::Reqwest(_) => ErrorCode::Network,
             HttpError::Cached(inner) => return Self::from_http(context, inner),
             _ => match error.client_api_error_kind() {
-                Some(ErrorKind::Forbidden { .. }) => ErrorCode::Forbidden,
+                Some(ErrorKind::Forbidden) => ErrorCode::Forbidden,
                 Some(ErrorKind::UserDeactivated) => ErrorCode::UserDeactivated,
                 Some(ErrorKind::LimitExceeded { .. }) => ErrorCode::RateLimited,
                 Some(ErrorKind::NotFound) => ErrorCode::RoomNotFound,

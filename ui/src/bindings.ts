@@ -47,10 +47,31 @@ export const commands = {
 	canVerifyWithAnotherSession: () => typedError<boolean, AppError>(__TAURI_INVOKE("can_verify_with_another_session")),
 	/**  Asks the user's other sessions to verify this one; returns the flow id. */
 	verifyThisSession: (onStep: Channel<VerificationStep>) => typedError<string, AppError>(__TAURI_INVOKE("verify_this_session", { onStep })),
+	/**
+	 *  Asks another user to verify each other by emojis (in the direct chat,
+	 *  created if needed); returns the flow id.
+	 */
+	verifyUser: (userId: string, onStep: Channel<VerificationStep>) => typedError<string, AppError>(__TAURI_INVOKE("verify_user", { userId, onStep })),
+	/**  The room's joined and invited members, with how far they are trusted. */
+	roomMembers: (roomId: string) => typedError<Member_Serialize[], AppError>(__TAURI_INVOKE("room_members", { roomId })),
 	acceptVerification: (userId: string, flowId: string, onStep: Channel<VerificationStep>) => typedError<null, AppError>(__TAURI_INVOKE("accept_verification", { userId, flowId, onStep })),
 	confirmVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("confirm_verification", { userId, flowId })),
 	refuseVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("refuse_verification", { userId, flowId })),
 	cancelVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_verification", { userId, flowId })),
+	/**  The user's sessions, this one first, then the most recently active. */
+	listOwnSessions: () => typedError<OwnSession_Serialize[], AppError>(__TAURI_INVOKE("list_own_sessions")),
+	renameSession: (deviceId: string, name: string) => typedError<null, AppError>(__TAURI_INVOKE("rename_session", { deviceId, name })),
+	/**  Signs out every other session (the account password confirms it); returns how many. */
+	signOutOtherSessions: (password: string) => typedError<number, AppError>(__TAURI_INVOKE("sign_out_other_sessions", { password })),
+	/**  Signs out one other session; this one ends with `logout`. */
+	signOutSession: (deviceId: string, password: string) => typedError<null, AppError>(__TAURI_INVOKE("sign_out_session", { deviceId, password })),
+	/**
+	 *  Writes this session's room keys, encrypted with `passphrase`, to the file
+	 *  the user chose (absolute path); returns how many keys.
+	 */
+	exportRoomKeys: (path: string, passphrase: string) => typedError<number, AppError>(__TAURI_INVOKE("export_room_keys", { path, passphrase })),
+	/**  Adds the room keys of an export file (absolute path) to this session's. */
+	importRoomKeys: (path: string, passphrase: string) => typedError<KeyImportResult, AppError>(__TAURI_INVOKE("import_room_keys", { path, passphrase })),
 };
 
 /** Events */
@@ -95,7 +116,21 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
 /**  No other verified session of the user to verify with. */
 "no_other_session" | 
 /**  The verification is over or was never started. */
-"verification_not_found" | "internal";
+"verification_not_found" | 
+/**  The user has no encryption identity to verify (old client, never logged in with one). */
+"no_identity" | 
+/**  A session name must have 1 to 100 characters. */
+"invalid_session_name" | 
+/**  No such session of the user (already signed out?). */
+"session_not_found" | 
+/**  A key export's passphrase is too short. */
+"weak_passphrase" | 
+/**  The passphrase does not open this key file. */
+"invalid_key_file_passphrase" | 
+/**  The file is not (or no longer) a room key export. */
+"invalid_key_file" | 
+/**  The file the user chose cannot be read or written there. */
+"file_not_accessible" | "internal";
 
 /**  Another session (ours or someone else's) asks to verify this one. */
 export type IncomingVerification = IncomingVerification_Serialize | IncomingVerification_Deserialize;
@@ -122,6 +157,13 @@ export type IncomingVerification_Serialize = {
 	isOwnSession: boolean,
 };
 
+export type KeyImportResult = {
+	/**  Keys this session did not have yet. */
+	imported: number,
+	/**  Keys found in the file. */
+	total: number,
+};
+
 export type LastMessage = {
 	senderName: string,
 	content: MessageContent,
@@ -131,9 +173,70 @@ export type LastMessage = {
 
 export type ListDiff<T> = { op: "append"; values: T[] } | { op: "clear" } | { op: "pushFront"; value: T } | { op: "pushBack"; value: T } | { op: "popFront" } | { op: "popBack" } | { op: "insert"; index: number; value: T } | { op: "set"; index: number; value: T } | { op: "remove"; index: number } | { op: "truncate"; length: number } | { op: "reset"; values: T[] };
 
+export type Member = Member_Serialize | Member_Deserialize;
+
+export type MemberTrust = 
+/**  The user themself. */
+"me" | 
+/**  We compared emojis with them (or trust them through our identity). */
+"verified" | 
+/**  Their keys are known but nobody checked them. */
+"unverified" | 
+/**  Verified before, and their identity changed since: check again. */
+"changed" | 
+/**  No encryption identity known (old client, or keys not fetched yet). */
+"unknown";
+
+export type Member_Deserialize = {
+	userId: string,
+	displayName?: string | null,
+	/**  Invited, not joined yet. */
+	isInvited: boolean,
+	trust: MemberTrust,
+};
+
+export type Member_Serialize = {
+	userId: string,
+	displayName: string | null,
+	/**  Invited, not joined yet. */
+	isInvited: boolean,
+	trust: MemberTrust,
+};
+
 export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banned" | "other";
 
 export type MessageContent = { type: "text"; body: string } | { type: "notice"; body: string } | { type: "emote"; body: string } | { type: "file"; name: string } | { type: "redacted" } | { type: "undecryptable"; reason: UndecryptableReason } | { type: "membership"; change: MembershipChange; targetName: string } | { type: "roomCreated" } | { type: "unsupported" };
+
+/**  One of the user's sessions, as the security settings list it. */
+export type OwnSession = OwnSession_Serialize | OwnSession_Deserialize;
+
+/**  One of the user's sessions, as the security settings list it. */
+export type OwnSession_Deserialize = {
+	deviceId: string,
+	/**  The name shown to the user ("Tchap desktop", "Element Web"…), if any. */
+	displayName?: string | null,
+	lastSeenIp?: string | null,
+	/**  Last activity, in milliseconds since the Unix epoch. */
+	lastSeenTs?: number | null,
+	/**  The session this app is running. */
+	isCurrent: boolean,
+	/**  Signed by the user's cross-signing identity (as the SDK judges this session's own state). */
+	isVerified: boolean,
+};
+
+/**  One of the user's sessions, as the security settings list it. */
+export type OwnSession_Serialize = {
+	deviceId: string,
+	/**  The name shown to the user ("Tchap desktop", "Element Web"…), if any. */
+	displayName: string | null,
+	lastSeenIp: string | null,
+	/**  Last activity, in milliseconds since the Unix epoch. */
+	lastSeenTs: number | null,
+	/**  The session this app is running. */
+	isCurrent: boolean,
+	/**  Signed by the user's cross-signing identity (as the SDK judges this session's own state). */
+	isVerified: boolean,
+};
 
 export type RecoveryStatus = "unknown" | 
 /**  Secret storage and backup are set up and this session has every secret. */

@@ -7,6 +7,9 @@ use crate::{
     config::AppConfig,
     error::{AppError, AppResult},
     matrix::{
+        devices::{self, OwnSession},
+        members::{self, Member},
+        room_keys::{self, KeyImportResult},
         room_list::{self, RoomListBatch},
         rooms,
         security::{self, SecurityStatus},
@@ -201,6 +204,24 @@ pub async fn verify_this_session(state: State<'_, AppState>, on_step: Channel<Ve
     .await
 }
 
+/// Asks another user to verify each other by emojis (in the direct chat,
+/// created if needed); returns the flow id.
+#[tauri::command]
+#[specta::specta]
+pub async fn verify_user(state: State<'_, AppState>, user_id: String, on_step: Channel<VerificationStep>) -> AppResult<String> {
+    verification::verify_user(&*state.session()?, &user_id, move |step| {
+        let _ = on_step.send(step);
+    })
+    .await
+}
+
+/// The room's joined and invited members, with how far they are trusted.
+#[tauri::command]
+#[specta::specta]
+pub async fn room_members(state: State<'_, AppState>, room_id: String) -> AppResult<Vec<Member>> {
+    members::room_members(&*state.session()?, &room_id).await
+}
+
 #[tauri::command]
 #[specta::specta]
 pub async fn accept_verification(state: State<'_, AppState>, user_id: String, flow_id: String, on_step: Channel<VerificationStep>) -> AppResult<()> {
@@ -238,4 +259,46 @@ pub fn save_recovery_key(app: AppHandle, state: State<'_, AppState>, recovery_ke
     let dir = paths.download_dir().or_else(|_| paths.document_dir()).or_else(|_| paths.home_dir()).map_err(|e| AppError::storage("finding the downloads folder", e))?;
     let user_id = session.client().user_id().map(ToString::to_string).unwrap_or_default();
     security::write_recovery_key_file(&dir, &user_id, &recovery_key).map(|path| path.display().to_string())
+}
+
+/// The user's sessions, this one first, then the most recently active.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_own_sessions(state: State<'_, AppState>) -> AppResult<Vec<OwnSession>> {
+    devices::list_own_sessions(&*state.session()?).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn rename_session(state: State<'_, AppState>, device_id: String, name: String) -> AppResult<()> {
+    devices::rename_session(&*state.session()?, &device_id, &name).await
+}
+
+/// Signs out every other session (the account password confirms it); returns how many.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out_other_sessions(state: State<'_, AppState>, password: String) -> AppResult<u32> {
+    devices::sign_out_other_sessions(&*state.session()?, &password).await
+}
+
+/// Signs out one other session; this one ends with `logout`.
+#[tauri::command]
+#[specta::specta]
+pub async fn sign_out_session(state: State<'_, AppState>, device_id: String, password: String) -> AppResult<()> {
+    devices::sign_out_session(&*state.session()?, &device_id, &password).await
+}
+
+/// Writes this session's room keys, encrypted with `passphrase`, to the file
+/// the user chose (absolute path); returns how many keys.
+#[tauri::command]
+#[specta::specta]
+pub async fn export_room_keys(state: State<'_, AppState>, path: String, passphrase: String) -> AppResult<u32> {
+    room_keys::export_room_keys(&*state.session()?, std::path::Path::new(&path), &passphrase).await
+}
+
+/// Adds the room keys of an export file (absolute path) to this session's.
+#[tauri::command]
+#[specta::specta]
+pub async fn import_room_keys(state: State<'_, AppState>, path: String, passphrase: String) -> AppResult<KeyImportResult> {
+    room_keys::import_room_keys(&*state.session()?, std::path::Path::new(&path), &passphrase).await
 }

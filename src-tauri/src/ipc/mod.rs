@@ -40,10 +40,18 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::save_recovery_key,
             commands::can_verify_with_another_session,
             commands::verify_this_session,
+            commands::verify_user,
+            commands::room_members,
             commands::accept_verification,
             commands::confirm_verification,
             commands::refuse_verification,
             commands::cancel_verification,
+            commands::list_own_sessions,
+            commands::rename_session,
+            commands::sign_out_other_sessions,
+            commands::sign_out_session,
+            commands::export_room_keys,
+            commands::import_room_keys,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested])
 }

@@ -16,7 +16,7 @@ fn invited_room(session: &Session, room_id: &str) -> AppResult<matrix_sdk::Room>
     session.client().get_room(&id).ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "unknown room"))
 }
 
-const DM_SYNC_WAIT: Duration = Duration::from_secs(10);
+const NEW_ROOM_SYNC_WAIT: Duration = Duration::from_secs(10);
 
 pub async fn accept_invite(session: &Session, room_id: &str) -> AppResult<()> {
     invited_room(session, room_id)?.join().await.map_err(|e| AppError::from_sdk("join", &e))
@@ -47,26 +47,40 @@ pub async fn create_dm(session: &Session, user_id: &str) -> AppResult<String> {
         });
     }
     let room = client.create_dm(&user_id).await.map_err(|e| AppError::from_sdk("create dm", &e))?;
-    wait_until_known_as_dm(&room, &user_id).await;
+    ensure_encrypted(&room).await?;
+    // The list then shows a DM at once, and asking again for a chat with the
+    // same person finds this one.
+    let is_dm = |room: &matrix_sdk::Room| room.direct_targets().iter().any(|target| target.as_user_id() == Some(&*user_id));
+    if !wait_for_sync_of_new_room(&room, is_dm).await {
+        tracing::warn!(room_id = %room.room_id(), "new DM not yet marked direct by sync");
+    }
     Ok(room.room_id().to_string())
 }
 
-/// The SDK marks the new room as direct on the server; our copy learns it from
-/// the next sync. Waiting for it (briefly) means the list shows a DM at once
-/// and asking again for a chat with the same person finds this one.
-async fn wait_until_known_as_dm(room: &matrix_sdk::Room, user_id: &UserId) {
-    let is_dm = || room.direct_targets().iter().any(|target| target.as_user_id() == Some(user_id));
+/// Our copy of a new room learns from the next sync what its creation set
+/// up (the encryption, the DM mark). Until then the send queue would take it
+/// for an unencrypted room and send the first message in clear: wait (briefly)
+/// until the room is known as `ready`. Returns false if it did not come.
+async fn wait_for_sync_of_new_room(room: &matrix_sdk::Room, ready: impl Fn(&matrix_sdk::Room) -> bool) -> bool {
     let mut updates = room.subscribe_info();
     let wait = async {
-        while !is_dm() {
+        while !ready(room) {
             if updates.next().await.is_none() {
                 break;
             }
         }
     };
-    if tokio::time::timeout(DM_SYNC_WAIT, wait).await.is_err() {
-        tracing::warn!(room_id = %room.room_id(), "new DM not yet marked direct by sync");
+    tokio::time::timeout(NEW_ROOM_SYNC_WAIT, wait).await.is_ok() && ready(room)
+}
+
+/// Waits until the new room is known as encrypted; if sync is too slow,
+/// enables encryption explicitly (the SDK then fetches the state itself).
+async fn ensure_encrypted(room: &matrix_sdk::Room) -> AppResult<()> {
+    if wait_for_sync_of_new_room(room, |room| room.encryption_state().is_encrypted()).await {
+        return Ok(());
     }
+    tracing::warn!(room_id = %room.room_id(), "new room not yet known as encrypted by sync");
+    room.enable_encryption().await.map_err(|e| AppError::from_sdk("enabling encryption", &e))
 }
 
 /// Creates a private, encrypted room, as Element does by default.
@@ -81,5 +95,6 @@ pub async fn create_room(session: &Session, name: &str) -> AppResult<String> {
     request.initial_state =
         vec![InitialStateEvent::with_empty_state_key(RoomEncryptionEventContent::with_recommended_defaults()).to_raw_any()];
     let room = session.client().create_room(request).await.map_err(|e| AppError::from_sdk("create room", &e))?;
+    ensure_encrypted(&room).await?;
     Ok(room.room_id().to_string())
 }

@@ -19,6 +19,7 @@ use tracing::{info, warn};
 use super::{
     homeserver::{HomeserverInput, build_client, check_homeserver, parse_homeserver},
     new_members,
+    room_subscriptions::{RoomSubscription, RoomSubscriptions},
     security::{self, SecurityStatus},
     stored_session::{Loaded, StoredSession, check_secret_store},
     timeline::OpenTimeline,
@@ -65,6 +66,7 @@ pub struct Session {
     pub(super) timelines: Mutex<HashMap<String, OpenTimeline>>,
     security: watch::Sender<SecurityStatus>,
     verification_requests: broadcast::Sender<IncomingVerification>,
+    room_subscriptions: RoomSubscriptions,
     /// Event handlers registered for this session, removed when it stops.
     handlers: Vec<EventHandlerHandle>,
 }
@@ -146,7 +148,11 @@ impl Session {
             .await
             .map_err(|e| AppError::internal("sync service", e))?;
         let (verification_requests, _) = broadcast::channel(8);
-        let handlers = vec![new_members::watch(&client), verification::watch_requests(&client, verification_requests.clone())];
+        let handlers = vec![
+            new_members::watch(&client),
+            verification::watch_requests(&client, verification_requests.clone()),
+            verification::watch_room_requests(&client, verification_requests.clone()),
+        ];
         let session = Arc::new(Self {
             client,
             sync_service: Arc::new(sync_service),
@@ -157,10 +163,12 @@ impl Session {
             timelines: Mutex::default(),
             security: watch::Sender::new(SecurityStatus::default()),
             verification_requests,
+            room_subscriptions: RoomSubscriptions::default(),
             handlers,
         });
         session.sync_service.start().await;
         session.spawn("sync-state", watch_sync_state(session.client.clone(), session.sync_service.clone(), session.sync_state.clone()));
+        session.spawn("room-subscriptions", session.room_subscriptions.clone().apply(session.sync_service.room_list_service()));
         session.spawn("security", security::watch_status(session.client.clone(), session.security.clone()));
         session.spawn("session-changes", watch_session_changes(session.client.clone(), session.account_dir.clone(), session.ended.clone()));
         Ok(session)
@@ -186,6 +194,12 @@ impl Session {
     /// Verification requests from other sessions, as they arrive.
     pub fn verification_requests(&self) -> broadcast::Receiver<IncomingVerification> {
         self.verification_requests.subscribe()
+    }
+
+    /// Receives every event of `room_id` (not only its latest) while the
+    /// returned value lives.
+    pub fn subscribe_room(&self, room_id: &matrix_sdk::ruma::RoomId) -> RoomSubscription {
+        self.room_subscriptions.hold(room_id)
     }
 
     /// `Some(reason)` once the server ended the session (token revoked) or the user logged out.

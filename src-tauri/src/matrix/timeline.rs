@@ -17,7 +17,11 @@ use matrix_sdk_ui::timeline::{
 };
 use serde::Serialize;
 
-use super::{list_diff::{ListDiff, map_diff}, session::Session};
+use super::{
+    list_diff::{ListDiff, map_diff},
+    room_subscriptions::RoomSubscription,
+    session::Session,
+};
 use crate::error::{AppError, AppResult, ErrorCode};
 
 /// Events asked from the server per back-pagination.
@@ -119,6 +123,8 @@ pub type TimelineBatch = Vec<ListDiff<TimelineItem>>;
 pub struct OpenTimeline {
     timeline: Arc<Timeline>,
     forwarder: tokio::task::JoinHandle<()>,
+    /// Every event of the room while it is on screen, not only the latest.
+    _subscription: RoomSubscription,
 }
 
 impl Drop for OpenTimeline {
@@ -228,7 +234,8 @@ pub async fn open(session: &Session, room_id: &str, sink: impl Fn(TimelineBatch)
             sink(batches.into_iter().flatten().map(|diff| map_diff(diff, to_ui_item)).collect());
         }
     });
-    session.timelines.lock().unwrap().insert(room_id.to_owned(), OpenTimeline { timeline, forwarder });
+    let _subscription = session.subscribe_room(room.room_id());
+    session.timelines.lock().unwrap().insert(room_id.to_owned(), OpenTimeline { timeline, forwarder, _subscription });
     Ok(())
 }
 

@@ -9,7 +9,13 @@ use matrix_sdk::{
     Client,
     encryption::{identities::RequestVerificationError, verification::{CancelInfo, SasState, SasVerification, Verification, VerificationRequest, VerificationRequestState}},
     event_handler::EventHandlerHandle,
-    ruma::{UserId, events::key::verification::request::ToDeviceKeyVerificationRequestEvent},
+    ruma::{
+        UserId,
+        events::{
+            key::verification::request::ToDeviceKeyVerificationRequestEvent,
+            room::message::{MessageType, OriginalSyncRoomMessageEvent},
+        },
+    },
 };
 use serde::{Deserialize, Serialize};
 use tokio::sync::broadcast;
@@ -90,6 +96,53 @@ pub fn watch_requests(client: &Client, requests: broadcast::Sender<IncomingVerif
     })
 }
 
+/// Reports verification requests another user sends in a direct chat.
+pub fn watch_room_requests(client: &Client, requests: broadcast::Sender<IncomingVerification>) -> EventHandlerHandle {
+    client.add_event_handler(move |event: OriginalSyncRoomMessageEvent, client: Client| {
+        let requests = requests.clone();
+        async move {
+            let MessageType::VerificationRequest(content) = &event.content.msgtype else { return };
+            if Some(&*event.sender) == client.user_id() {
+                return; // our own request, seen in the room
+            }
+            let Some(request) = client.encryption().get_verification_request(&event.sender, &event.event_id).await else {
+                return;
+            };
+            if request.is_done() || request.is_cancelled() || request.is_passive() {
+                return; // an old request met again while paginating, or handled elsewhere
+            }
+            info!(flow_id = %request.flow_id(), "verification requested by another user");
+            let _ = requests.send(IncomingVerification {
+                flow_id: request.flow_id().to_owned(),
+                user_id: event.sender.to_string(),
+                device_id: content.from_device.to_string(),
+                device_name: None,
+                is_own_session: false,
+            });
+        }
+    })
+}
+
+/// Asks another user to verify each other (in a direct chat, created if
+/// needed); returns the flow id.
+pub async fn verify_user(session: &Session, user_id: &str, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) -> AppResult<String> {
+    let user_id = parse_user(user_id)?;
+    let identity = session
+        .client()
+        .encryption()
+        .request_user_identity(&user_id)
+        .await
+        .map_err(|e| AppError::internal("fetching the user's identity", e))?
+        .ok_or_else(|| AppError::new(ErrorCode::NoIdentity, "this user has no encryption identity"))?;
+    let request = identity.request_verification().await.map_err(|e| match e {
+        RequestVerificationError::Sdk(e) => AppError::from_sdk("requesting verification", &e),
+        other => AppError::internal("requesting verification", other),
+    })?;
+    let flow_id = request.flow_id().to_owned();
+    spawn_flow(session, request, on_step);
+    Ok(flow_id)
+}
+
 /// Asks the user's other sessions to verify this one; returns the flow id.
 pub async fn verify_this_session(session: &Session, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) -> AppResult<String> {
     let client = session.client();
@@ -105,7 +158,7 @@ pub async fn verify_this_session(session: &Session, on_step: impl Fn(Verificatio
         other => AppError::internal("requesting verification", other),
     })?;
     let flow_id = request.flow_id().to_owned();
-    session.spawn(&task_name(&flow_id), drive_request(request, on_step));
+    spawn_flow(session, request, on_step);
     Ok(flow_id)
 }
 
@@ -113,7 +166,7 @@ pub async fn verify_this_session(session: &Session, on_step: impl Fn(Verificatio
 pub async fn accept(session: &Session, user_id: &str, flow_id: &str, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) -> AppResult<()> {
     let request = find_request(session, user_id, flow_id).await?;
     request.accept().await.map_err(|e| AppError::from_sdk("accepting verification", &e))?;
-    session.spawn(&task_name(flow_id), drive_request(request, on_step));
+    spawn_flow(session, request, on_step);
     Ok(())
 }
 
@@ -139,6 +192,17 @@ pub async fn cancel(session: &Session, user_id: &str, flow_id: &str) -> AppResul
         },
     };
     result.map_err(|e| AppError::from_sdk("cancelling verification", &e))
+}
+
+/// Follows the flow in its own task; one in a direct chat keeps that room
+/// subscribed meanwhile, so that no step sent there is missed.
+fn spawn_flow(session: &Session, request: VerificationRequest, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) {
+    let subscription = request.room_id().map(|room_id| session.subscribe_room(room_id));
+    let in_room = subscription.is_some().then(|| session.client().clone());
+    session.spawn(&task_name(request.flow_id()), async move {
+        let _subscription = subscription;
+        drive_request(request, on_step, in_room).await;
+    });
 }
 
 fn task_name(flow_id: &str) -> String {
@@ -167,24 +231,28 @@ async fn find_sas(session: &Session, user_id: &str, flow_id: &str) -> AppResult<
     }
 }
 
-async fn drive_request(request: VerificationRequest, on_step: impl Fn(VerificationStep) + Send + Sync + 'static) {
+/// `in_room`: the client, for a flow that goes through a direct chat.
+async fn drive_request(request: VerificationRequest, on_step: impl Fn(VerificationStep) + Send + Sync + 'static, in_room: Option<Client>) {
     let mut changes = request.changes();
     let mut state = Some(request.state());
     while let Some(current) = state {
+        if let Some(client) = &in_room {
+            wake_encryption_sync(client).await;
+        }
         match current {
             VerificationRequestState::Created { .. } | VerificationRequestState::Requested { .. } => on_step(VerificationStep::Waiting),
             VerificationRequestState::Ready { .. } => {
                 on_step(VerificationStep::Waiting);
                 if request.we_started() {
                     match request.start_sas().await {
-                        Ok(Some(sas)) => return drive_sas(sas, on_step).await,
+                        Ok(Some(sas)) => return drive_sas(sas, on_step, in_room).await,
                         Ok(None) => warn!("the other session cannot compare emojis"),
                         Err(error) => warn!(%error, "could not start the emoji comparison"),
                     }
                     let _ = request.cancel().await;
                 }
             }
-            VerificationRequestState::Transitioned { verification: Verification::SasV1(sas), .. } => return drive_sas(sas, on_step).await,
+            VerificationRequestState::Transitioned { verification: Verification::SasV1(sas), .. } => return drive_sas(sas, on_step, in_room).await,
             VerificationRequestState::Transitioned { .. } => {
                 // Only emoji comparison is offered; a QR code flow is refused.
                 let _ = request.cancel().await;
@@ -196,10 +264,13 @@ async fn drive_request(request: VerificationRequest, on_step: impl Fn(Verificati
     }
 }
 
-async fn drive_sas(sas: SasVerification, on_step: impl Fn(VerificationStep)) {
+async fn drive_sas(sas: SasVerification, on_step: impl Fn(VerificationStep), in_room: Option<Client>) {
     let mut changes = sas.changes();
     let mut state = Some(sas.state());
     while let Some(current) = state {
+        if let Some(client) = &in_room {
+            wake_encryption_sync(client).await;
+        }
         match current {
             SasState::Created { .. } | SasState::Accepted { .. } => on_step(VerificationStep::Waiting),
             SasState::Started { .. } => {
@@ -231,6 +302,30 @@ async fn drive_sas(sas: SasVerification, on_step: impl Fn(VerificationStep)) {
             SasState::Cancelled(info) => return on_step(cancelled(&info)),
         }
         state = changes.next().await;
+    }
+}
+
+/// matrix-sdk 0.18 queues the answers to a direct chat's verification steps
+/// (SAS key, MAC) and sends them only when the encryption sync loop comes
+/// round, which idles up to 30 s per step: the user would wait a minute
+/// before seeing emojis (upstream pull request "sliding_sync: eagerly send
+/// verification responses after a sync response", not released). A to-device
+/// message to ourselves ends that wait at once. Remove with the fixed SDK.
+async fn wake_encryption_sync(client: &Client) {
+    use matrix_sdk::ruma::{
+        TransactionId,
+        api::client::to_device::send_event_to_device::v3::Request,
+        events::ToDeviceEventType,
+        serde::Raw,
+        to_device::DeviceIdOrAllDevices,
+    };
+    let (Some(user_id), Some(device_id)) = (client.user_id(), client.device_id()) else { return };
+    let Ok(empty) = Raw::from_json_string("{}".to_owned()) else { return };
+    let mut messages = std::collections::BTreeMap::new();
+    messages.insert(user_id.to_owned(), std::collections::BTreeMap::from([(DeviceIdOrAllDevices::DeviceId(device_id.to_owned()), empty)]));
+    let request = Request::new_raw(ToDeviceEventType::from("fr.gouv.tchap.wake_up"), TransactionId::new(), messages);
+    if let Err(error) = client.send(request).await {
+        warn!(%error, "could not wake the encryption sync up");
     }
 }
 

@@ -212,5 +212,7 @@ export const en: Messages = {
   "error.invalid_key_file":
     "This file is not an encryption key file exported from Tchap or Element, or it is damaged. Choose another file.",
   "error.file_not_accessible": "This file cannot be read or written at this location. Check the location, then try again.",
+  "error.no_identity":
+    "This person does not use encryption yet (older app, or never signed in): they cannot be verified for now.",
   "error.internal": "Something unexpected went wrong. Try again; if the problem persists, contact your IT support.",
 };

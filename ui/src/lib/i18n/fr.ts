@@ -218,6 +218,8 @@ export const fr = {
     "Ce fichier n'est pas un fichier de clés de chiffrement exporté depuis Tchap ou Element, ou il est endommagé. Choisissez un autre fichier.",
   "error.file_not_accessible":
     "Impossible de lire ou d'écrire ce fichier à cet emplacement. Vérifiez l'emplacement choisi puis réessayez.",
+  "error.no_identity":
+    "Cette personne n'utilise pas encore le chiffrement (ancienne application ou jamais connectée) : elle ne peut pas être vérifiée pour le moment.",
   "error.internal":
     "Une erreur inattendue s'est produite. Réessayez ; si le problème continue, contactez votre support informatique.",
 } as const;

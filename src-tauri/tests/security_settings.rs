@@ -1,0 +1,206 @@
+//! Settings → Security, as a user sees it: their sessions (listed, renamed,
+//! signed out with the password) and their room keys saved to a file and
+//! read back by a fresh session that has no other way to the history.
+// The SDK's futures nest deeply in one test's async block.
+#![recursion_limit = "256"]
+
+mod common;
+
+use std::{sync::Arc, time::Duration};
+
+use common::*;
+use tchap_desktop_lib::{
+    error::ErrorCode,
+    matrix::{
+        devices::{self, OwnSession},
+        room_keys,
+        room_list, rooms,
+        security::SessionTrust,
+        session::{Session, SessionEndReason},
+        timeline::{self, MessageContent, TimelineItem},
+    },
+};
+
+async fn login(user: &TestUser) -> (Arc<Session>, tempfile::TempDir) {
+    let data = data_dir();
+    let session = Session::login(data.path(), &homeserver(), &user.localpart, PASSWORD).await.unwrap();
+    (session, data)
+}
+
+fn device_id(session: &Session) -> String {
+    session.client().device_id().unwrap().to_string()
+}
+
+/// Lists `session`'s sessions until `predicate` holds (keys and names
+/// travel through the server and the crypto store: give them time).
+async fn wait_sessions(session: &Session, what: &str, predicate: impl Fn(&[OwnSession]) -> bool) -> Vec<OwnSession> {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let sessions = devices::list_own_sessions(session).await.unwrap();
+        if predicate(&sessions) {
+            return sessions;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}; last seen: {sessions:#?}");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+fn find<'a>(sessions: &'a [OwnSession], device_id: &str) -> Option<&'a OwnSession> {
+    sessions.iter().find(|s| s.device_id == device_id)
+}
+
+async fn wait_ended(session: &Session) {
+    wait_watch(&mut session.ended(), "the session is ended by the server", |e| *e == Some(SessionEndReason::TokenRevoked)).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn both_sessions_are_listed_and_a_rename_shows_on_the_other() {
+    let user = register("sessions", "Sophie Agent").await;
+    let (first, _first_data) = login(&user).await;
+    let (second, _second_data) = login(&user).await;
+    let (first_id, second_id) = (device_id(&first), device_id(&second));
+    wait_watch(&mut first.security(), "the first session is verified", |s| s.session == SessionTrust::Verified).await;
+
+    let listed = wait_sessions(&first, "this session verified, the new one not", |all| {
+        find(all, &first_id).is_some_and(|s| s.is_verified) && find(all, &second_id).is_some()
+    })
+    .await;
+    assert_eq!(listed[0].device_id, first_id, "this session comes first");
+    assert!(listed[0].is_current && listed.iter().filter(|s| s.is_current).count() == 1);
+    assert_eq!(listed[0].display_name.as_deref(), Some("Tchap desktop"));
+    assert!(listed[0].last_seen_ts.is_some_and(|ts| ts > 1.6e12), "last activity in ms since 1970: {:?}", listed[0].last_seen_ts);
+    let other = find(&listed, &second_id).unwrap();
+    assert!(!other.is_current && !other.is_verified, "the new session was never verified: {other:?}");
+    // Sorted by last activity after the current one.
+    let rest: Vec<f64> = listed[1..].iter().map(|s| s.last_seen_ts.unwrap_or(0.0)).collect();
+    assert!(rest.windows(2).all(|w| w[0] >= w[1]), "{listed:#?}");
+
+    // The new session sees itself first, and the first one as verified.
+    let seen_by_second = wait_sessions(&second, "the first session is verified, seen from the new one", |all| {
+        find(all, &first_id).is_some_and(|s| s.is_verified)
+    })
+    .await;
+    assert!(seen_by_second[0].device_id == second_id && seen_by_second[0].is_current);
+
+    devices::rename_session(&first, &second_id, "  Ordinateur du bureau \n").await.unwrap();
+    let seen_by_second = devices::list_own_sessions(&second).await.unwrap();
+    assert_eq!(seen_by_second[0].display_name.as_deref(), Some("Ordinateur du bureau"), "trimmed, and shown on the renamed session");
+
+    assert_eq!(devices::rename_session(&first, &second_id, "   ").await.unwrap_err().code, ErrorCode::InvalidSessionName);
+    assert_eq!(devices::rename_session(&first, &second_id, &"x".repeat(101)).await.unwrap_err().code, ErrorCode::InvalidSessionName);
+    assert_eq!(devices::rename_session(&first, "NOSUCHSESSION", "Portable").await.unwrap_err().code, ErrorCode::SessionNotFound);
+    let names = devices::list_own_sessions(&second).await.unwrap();
+    assert_eq!(names[0].display_name.as_deref(), Some("Ordinateur du bureau"), "a refused name changes nothing");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn other_sessions_are_signed_out_only_with_the_right_password() {
+    let user = register("signout", "Simon Agent").await;
+    let (first, _first_data) = login(&user).await;
+    let (second, _second_data) = login(&user).await;
+    let (third, _third_data) = login(&user).await;
+    let (first_id, second_id, third_id) = (device_id(&first), device_id(&second), device_id(&third));
+
+    // One session by name: the password is checked first.
+    let wrong = devices::sign_out_session(&first, &third_id, "pas le bon mot de passe").await.unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::InvalidCredentials);
+    assert!(devices::list_own_sessions(&third).await.is_ok(), "a wrong password signs nobody out");
+    devices::sign_out_session(&first, &third_id, PASSWORD).await.unwrap();
+    assert_eq!(devices::list_own_sessions(&third).await.unwrap_err().code, ErrorCode::NotLoggedIn);
+    wait_ended(&third).await;
+    let listed = devices::list_own_sessions(&first).await.unwrap();
+    assert!(find(&listed, &third_id).is_none() && find(&listed, &second_id).is_some(), "{listed:#?}");
+    assert_eq!(devices::sign_out_session(&first, &third_id, PASSWORD).await.unwrap_err().code, ErrorCode::SessionNotFound);
+    assert!(devices::sign_out_session(&first, &first_id, PASSWORD).await.is_err(), "this session ends with logout instead");
+
+    // All the others at once.
+    let wrong = devices::sign_out_other_sessions(&first, "pas le bon mot de passe").await.unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::InvalidCredentials);
+    assert_eq!(devices::sign_out_other_sessions(&first, "").await.unwrap_err().code, ErrorCode::InvalidCredentials);
+    assert!(devices::list_own_sessions(&second).await.is_ok(), "a wrong password signs nobody out");
+    assert!(find(&devices::list_own_sessions(&first).await.unwrap(), &second_id).is_some());
+
+    // The second session, and the one the test registration opened.
+    assert_eq!(devices::sign_out_other_sessions(&first, PASSWORD).await.unwrap(), 2);
+    let listed = devices::list_own_sessions(&first).await.unwrap();
+    assert_eq!(listed.iter().map(|s| s.device_id.as_str()).collect::<Vec<_>>(), [first_id.as_str()]);
+    assert_eq!(devices::list_own_sessions(&second).await.unwrap_err().code, ErrorCode::NotLoggedIn);
+    wait_ended(&second).await;
+    assert_eq!(*first.ended().borrow(), None, "this session goes on");
+    assert_eq!(devices::sign_out_other_sessions(&first, PASSWORD).await.unwrap(), 0, "nobody left to sign out");
+}
+
+const SECRET: &str = "Le code de la salle de réunion est 4821.";
+const PASSPHRASE: &str = "trois chats sur le toit";
+
+fn readable(items: &[TimelineItem]) -> Vec<&str> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn locked(items: &[TimelineItem]) -> usize {
+    items.iter().filter(|item| matches!(item, TimelineItem::Event { content: MessageContent::Undecryptable { .. }, .. })).count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exported_room_keys_unlock_the_history_in_a_fresh_session() {
+    let user = register("keys", "Karine Agent").await;
+    let (first, _first_data) = login(&user).await;
+    let room_id = rooms::create_room(&first, "Projet confidentiel").await.unwrap();
+    // Right after creation the SDK may still take the room for unencrypted
+    // (and would send in clear): wait until the list shows it encrypted.
+    let first_rooms = Mirror::new();
+    room_list::subscribe(&first, first_rooms.sink()).await.unwrap();
+    first_rooms.wait_until("the new room is shown encrypted", |r| r.iter().any(|s| s.id == room_id && s.is_encrypted)).await;
+    let first_items = Mirror::new();
+    timeline::open(&first, &room_id, first_items.sink()).await.unwrap();
+    timeline::send_text(&first, &room_id, SECRET).await.unwrap();
+    first_items
+        .wait_until("the message is sent", |items| {
+            items.iter().any(|i| matches!(i, TimelineItem::Event { event_id: Some(_), content: MessageContent::Text { body }, .. } if body == SECRET))
+        })
+        .await;
+
+    let files = tempfile::tempdir().unwrap();
+    let key_file = files.path().join("tchap-keys.txt");
+    let weak = room_keys::export_room_keys(&first, &key_file, "court").await.unwrap_err();
+    assert_eq!(weak.code, ErrorCode::WeakPassphrase);
+    assert!(!key_file.exists(), "nothing written with a weak passphrase");
+    let exported = room_keys::export_room_keys(&first, &key_file, PASSPHRASE).await.unwrap();
+    assert!(exported >= 1, "at least the room's key");
+    let text = std::fs::read_to_string(&key_file).unwrap();
+    assert!(text.starts_with("-----BEGIN MEGOLM SESSION DATA-----"), "the spec's export format");
+    assert!(!text.contains(SECRET) && !text.contains("session_key"), "encrypted");
+
+    // A new session, with no backup and no verification: the message is locked.
+    let (second, _second_data) = login(&user).await;
+    let rooms_seen = Mirror::new();
+    room_list::subscribe(&second, rooms_seen.sink()).await.unwrap();
+    rooms_seen.wait_until("the room is listed", |r| r.iter().any(|s| s.id == room_id)).await;
+    let items = Mirror::new();
+    timeline::open(&second, &room_id, items.sink()).await.unwrap();
+    while !timeline::paginate_backwards(&second, &room_id).await.unwrap() {}
+    items.wait_until("the message is shown locked", |items| locked(items) == 1).await;
+
+    let wrong = room_keys::import_room_keys(&second, &key_file, "quatre chats sur le toit").await.unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::InvalidKeyFilePassphrase);
+    let not_keys = files.path().join("notes.txt");
+    std::fs::write(&not_keys, "Liste des courses : pain, lait.").unwrap();
+    assert_eq!(room_keys::import_room_keys(&second, &not_keys, PASSPHRASE).await.unwrap_err().code, ErrorCode::InvalidKeyFile);
+    let missing = files.path().join("absent.txt");
+    assert_eq!(room_keys::import_room_keys(&second, &missing, PASSPHRASE).await.unwrap_err().code, ErrorCode::FileNotAccessible);
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(locked(&items.snapshot()), 1, "nothing was imported");
+
+    let imported = room_keys::import_room_keys(&second, &key_file, PASSPHRASE).await.unwrap();
+    assert_eq!((imported.imported, imported.total), (exported, exported));
+    // Decrypted in place, without reopening the room.
+    items.wait_until("the message is readable", |items| readable(items).contains(&SECRET) && locked(items) == 0).await;
+    let again = room_keys::import_room_keys(&second, &key_file, PASSPHRASE).await.unwrap();
+    assert_eq!((again.imported, again.total), (0, exported), "importing twice adds nothing");
+}
