@@ -55,6 +55,8 @@ export class FakeBackend {
       security_status: () => ({ session: "verified", recovery: "enabled" }),
       can_verify_with_another_session: () => true,
       verify_this_session: () => "flow",
+      verify_user: () => "flow",
+      room_members: () => [],
       accept_verification: () => null,
       confirm_verification: () => null,
       refuse_verification: () => null,
@@ -87,7 +89,7 @@ export class FakeBackend {
   }
 
   /** Sends a verification step through the channel of the last call of `cmd`. */
-  pushStep(cmd: "verify_this_session" | "accept_verification", step: VerificationStep): void {
+  pushStep(cmd: "verify_this_session" | "verify_user" | "accept_verification", step: VerificationStep): void {
     this.push(this.#lastCall(cmd).args.onStep as Channel<VerificationStep>, step);
   }
 

@@ -142,6 +142,22 @@ export const en: Messages = {
   "room.notEncrypted": "Not encrypted",
   "room.unnamed": "Conversation",
 
+  "members.toggle": "Members",
+  "members.title": "Members",
+  "members.loading": "Loading members…",
+  "members.invited": "invited",
+  "members.verify": "Verify",
+  "members.verifyLabel": "Verify {name}",
+  "members.trust.me": "You",
+  "members.trust.verified": "Verified",
+  "members.trust.unverified": "Not verified",
+  "members.trust.changed": "Identity changed",
+  "members.trust.unknown": "Cannot be verified",
+  "userVerify.title": "Verify {name}",
+  "userVerify.intro":
+    "You will compare emojis with {name}, on both your screens. Preferably do it side by side or on the phone: that way, nobody can pretend to be one of you.",
+  "userVerify.start": "Start verification",
+
   "timeline.label": "Messages",
   "timeline.loadPrevious": "Load earlier messages",
   "timeline.loadingPrevious": "Loading earlier messages…",

@@ -144,6 +144,22 @@ export const fr = {
   "room.notEncrypted": "Non chiffrée",
   "room.unnamed": "Conversation",
 
+  "members.toggle": "Membres",
+  "members.title": "Membres",
+  "members.loading": "Chargement des membres…",
+  "members.invited": "invité",
+  "members.verify": "Vérifier",
+  "members.verifyLabel": "Vérifier {name}",
+  "members.trust.me": "Vous",
+  "members.trust.verified": "Vérifié",
+  "members.trust.unverified": "Non vérifié",
+  "members.trust.changed": "Identité modifiée",
+  "members.trust.unknown": "Non vérifiable",
+  "userVerify.title": "Vérifier {name}",
+  "userVerify.intro":
+    "Vous allez comparer des émojis avec {name}, sur vos deux écrans. Faites-le de préférence côte à côte ou par téléphone : ainsi, personne ne peut se faire passer pour l'un de vous.",
+  "userVerify.start": "Commencer la vérification",
+
   "timeline.label": "Messages",
   "timeline.loadPrevious": "Charger les messages précédents",
   "timeline.loadingPrevious": "Chargement des messages précédents…",

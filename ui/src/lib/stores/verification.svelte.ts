@@ -9,6 +9,7 @@ export class VerificationFlow {
   /** A command failed (the flow is then over). */
   error = $state<AppError | null>(null);
   #flowId: string | null;
+  #cancelling = false;
   readonly #channel = new Channel<VerificationStep>();
 
   private constructor(userId: string, flowId: string | null) {
@@ -19,10 +20,27 @@ export class VerificationFlow {
 
   /** Asks the user's other sessions to verify this one. */
   static startForThisSession(ownUserId: string): VerificationFlow {
-    const flow = new VerificationFlow(ownUserId, null);
-    void call(commands.verifyThisSession(flow.#channel)).then((res) => {
-      if (res.status === "ok") flow.#flowId = res.data;
-      else flow.error = res.error;
+    return VerificationFlow.#start(ownUserId, (channel) => commands.verifyThisSession(channel));
+  }
+
+  /** Asks another user to compare emojis (through the direct chat). */
+  static startWithUser(userId: string): VerificationFlow {
+    return VerificationFlow.#start(userId, (channel) => commands.verifyUser(userId, channel));
+  }
+
+  static #start(
+    userId: string,
+    command: (channel: Channel<VerificationStep>) => ReturnType<typeof commands.verifyUser>,
+  ): VerificationFlow {
+    const flow = new VerificationFlow(userId, null);
+    void call(command(flow.#channel)).then((res) => {
+      if (res.status === "error") {
+        flow.error = res.error;
+        return;
+      }
+      flow.#flowId = res.data;
+      // Closed before the backend answered: stop it now that it has an id.
+      if (flow.#cancelling) void call(commands.cancelVerification(userId, res.data));
     });
     return flow;
   }
@@ -53,8 +71,10 @@ export class VerificationFlow {
     return this.#withFlow((id) => commands.refuseVerification(this.userId, id));
   }
 
+  /** Stops the flow on both sides (once, however many ways the user closes it). */
   cancel(): Promise<void> {
-    if (this.over) return Promise.resolve();
+    if (this.over || this.#cancelling) return Promise.resolve();
+    this.#cancelling = true;
     return this.#withFlow((id) => commands.cancelVerification(this.userId, id));
   }
 
