@@ -108,3 +108,26 @@ async fn session_is_restored_without_password_then_logout_wipes_it() {
     assert_eq!(status.as_u16(), 401, "the server must have forgotten the token");
     assert!(Session::restore(data.path()).await.unwrap().is_none());
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_whose_encryption_store_is_gone_asks_to_sign_in_again() {
+    let user = register("lostcrypto", "Lucie Perdue").await;
+    let data = data_dir();
+    let session = Session::login(data.path(), &homeserver(), &user.localpart, PASSWORD).await.unwrap();
+    let info = session.info().await;
+    let account = keyring_account(&info.user_id, &info.device_id);
+    session.stop().await;
+    drop(session);
+
+    // A cleaning tool or a faulty copy removed the encryption keys only.
+    let store = account_dir(data.path()).join("store");
+    for entry in std::fs::read_dir(&store).unwrap().flatten() {
+        if entry.file_name().to_string_lossy().starts_with("matrix-sdk-crypto.sqlite3") {
+            std::fs::remove_file(entry.path()).unwrap();
+        }
+    }
+    // Rather than a session with new keys that reads nothing: the login form.
+    assert!(Session::restore(data.path()).await.unwrap().is_none());
+    assert!(dir_is_gone(&account_dir(data.path())));
+    assert_eq!(SecretStore::new(APP_SERVICE).load(&account).unwrap(), None, "its secrets are deleted too");
+}

@@ -29,6 +29,9 @@ use crate::error::{AppError, AppResult, ErrorCode};
 
 pub const DEVICE_DISPLAY_NAME: &str = "Tchap desktop";
 
+/// The matrix-sdk-sqlite file holding the session's encryption keys.
+const CRYPTO_STORE_FILE: &str = "matrix-sdk-crypto.sqlite3";
+
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionInfo {
@@ -134,6 +137,14 @@ impl Session {
                 return Ok(None);
             }
         };
+        if !dir.join("store").join(CRYPTO_STORE_FILE).exists() {
+            // The SDK would make new identity keys for the old device id: the
+            // session would look alive but read nothing and alarm the others.
+            warn!("this session's encryption store is gone; signing in again");
+            StoredSession::forget(&dir).await?;
+            remove_dir_if_exists(&dir)?;
+            return Ok(None);
+        }
         let url = url::Url::parse(stored.homeserver()).map_err(|e| AppError::storage("session file", e))?;
         let client = build_client(&HomeserverInput::Url(url), &dir, &stored.store_key()?).await?;
         client.restore_session(stored.matrix_session()).await.map_err(|e| AppError::from_sdk("restoring the session", &e))?;
