@@ -131,3 +131,47 @@ async fn a_session_whose_encryption_store_is_gone_asks_to_sign_in_again() {
     assert!(dir_is_gone(&account_dir(data.path())));
     assert_eq!(SecretStore::new(APP_SERVICE).load(&account).unwrap(), None, "its secrets are deleted too");
 }
+
+/// Without an OS secret store the app refuses to remember a session; when
+/// the user accepts, it signs in for this run only: no secret on disk, and
+/// closing the app signs out and deletes everything. Runs in a child process
+/// with no D-Bus session bus (a process's bus address is global).
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_keyring_a_session_is_only_for_this_run_when_the_user_accepts() {
+    const NAME: &str = "without_a_keyring_a_session_is_only_for_this_run_when_the_user_accepts";
+    if std::env::var("TCHAP_LOGIN_CHILD").as_deref() != Ok("no-keyring") {
+        let output = std::process::Command::new(std::env::current_exe().unwrap())
+            .args(["--exact", NAME, "--nocapture", "--test-threads=1"])
+            .env("TCHAP_LOGIN_CHILD", "no-keyring")
+            .env("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")
+            .output()
+            .unwrap();
+        let text = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(output.status.success() && text.contains("1 passed"), "child failed:\n{text}");
+        return;
+    }
+    let user = register("noring", "Noé Sans-Trousseau").await;
+    let data = data_dir();
+    let refused = Session::login(data.path(), &homeserver(), &user.localpart, PASSWORD).await.err().expect("no secret store");
+    assert_eq!(refused.code, ErrorCode::SecretStoreUnavailable);
+
+    let session = Session::login_this_run_only(data.path(), &homeserver(), &user.localpart, PASSWORD).await.unwrap();
+    let info = session.info().await;
+    assert!(!info.is_remembered);
+    let token = session.client().access_token().unwrap();
+    assert!(!dir_contains(data.path(), token.as_bytes()), "the access token was written to disk");
+    assert!(!account_dir(data.path()).join("session.json").exists());
+
+    // Quitting ends it on the server and deletes its stores.
+    session.close().await;
+    let status = reqwest::Client::new()
+        .get(format!("{}/_matrix/client/v3/account/whoami", homeserver()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 401, "the server must have forgotten the token");
+    assert_eq!(std::fs::read_dir(data.path()).unwrap().count(), 0, "nothing left in the data folder");
+    assert!(Session::restore(data.path()).await.unwrap().is_none(), "the next launch asks to sign in");
+}

@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::{sync::Arc, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use common::*;
 use tchap_desktop_lib::{
@@ -147,24 +147,31 @@ fn locked(items: &[TimelineItem]) -> usize {
     items.iter().filter(|item| matches!(item, TimelineItem::Event { content: MessageContent::Undecryptable { .. }, .. })).count()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn exported_room_keys_unlock_the_history_in_a_fresh_session() {
-    let user = register("keys", "Karine Agent").await;
-    let (first, _first_data) = login(&user).await;
-    let room_id = rooms::create_room(&first, "Projet confidentiel").await.unwrap();
+/// Creates an encrypted room and sends `SECRET` there: the session then has
+/// (at least) that room's key. Returns the room's id.
+async fn send_secret_in_a_new_room(session: &Session) -> String {
+    let room_id = rooms::create_room(session, "Projet confidentiel").await.unwrap();
     // Right after creation the SDK may still take the room for unencrypted
     // (and would send in clear): wait until the list shows it encrypted.
-    let first_rooms = Mirror::new();
-    room_list::subscribe(&first, first_rooms.sink()).await.unwrap();
-    first_rooms.wait_until("the new room is shown encrypted", |r| r.iter().any(|s| s.id == room_id && s.is_encrypted)).await;
-    let first_items = Mirror::new();
-    timeline::open(&first, &room_id, first_items.sink()).await.unwrap();
-    timeline::send_text(&first, &room_id, SECRET).await.unwrap();
-    first_items
+    let listed = Mirror::new();
+    room_list::subscribe(session, listed.sink()).await.unwrap();
+    listed.wait_until("the new room is shown encrypted", |r| r.iter().any(|s| s.id == room_id && s.is_encrypted)).await;
+    let items = Mirror::new();
+    timeline::open(session, &room_id, items.sink()).await.unwrap();
+    timeline::send_text(session, &room_id, SECRET).await.unwrap();
+    items
         .wait_until("the message is sent", |items| {
             items.iter().any(|i| matches!(i, TimelineItem::Event { event_id: Some(_), content: MessageContent::Text { body }, .. } if body == SECRET))
         })
         .await;
+    room_id
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn exported_room_keys_unlock_the_history_in_a_fresh_session() {
+    let user = register("keys", "Karine Agent").await;
+    let (first, _first_data) = login(&user).await;
+    let room_id = send_secret_in_a_new_room(&first).await;
 
     let files = tempfile::tempdir().unwrap();
     let key_file = files.path().join("tchap-keys.txt");
@@ -203,4 +210,75 @@ async fn exported_room_keys_unlock_the_history_in_a_fresh_session() {
     items.wait_until("the message is readable", |items| readable(items).contains(&SECRET) && locked(items) == 0).await;
     let again = room_keys::import_room_keys(&second, &key_file, PASSPHRASE).await.unwrap();
     assert_eq!((again.imported, again.total), (0, exported), "importing twice adds nothing");
+}
+
+/// The files of `dir` whose name starts with `prefix`, sorted.
+fn files_named(dir: &Path, prefix: &str) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with(prefix))
+        .collect();
+    names.sort();
+    names
+}
+
+/// As the app does it: the export lands in a new dated file of the user's
+/// Downloads folder, the import comes as the text the file chooser read.
+#[tokio::test(flavor = "multi_thread")]
+async fn room_keys_go_to_a_new_dated_file_and_come_back_as_text() {
+    let user = register("keyfile", "Kevin Agent").await;
+    let (first, _first_data) = login(&user).await;
+    let room_id = send_secret_in_a_new_room(&first).await;
+    let downloads = tempfile::tempdir().unwrap();
+    let downloads = downloads.path().join("Téléchargements");
+
+    let weak = room_keys::export_room_keys_to_new_file(&first, &downloads, "court").await.unwrap_err();
+    assert_eq!(weak.code, ErrorCode::WeakPassphrase);
+    assert!(!downloads.exists() || files_named(&downloads, "").is_empty(), "nothing left behind by a refused export");
+
+    let path = room_keys::export_room_keys_to_new_file(&first, &downloads, PASSPHRASE).await.unwrap();
+    assert_eq!(path.parent().unwrap(), downloads.as_path());
+    let name = path.file_name().unwrap().to_string_lossy().into_owned();
+    let date = name.strip_prefix("Tchap - clés de chiffrement (").and_then(|rest| rest.strip_suffix(").txt")).unwrap_or_else(|| panic!("{name}"));
+    assert!(date.len() == 10 && date.chars().enumerate().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() }), "AAAA-MM-JJ: {date}");
+    assert_eq!(format!("{}.txt", room_keys::export_file_stem(date)), name);
+    let first_export = std::fs::read_to_string(&path).unwrap();
+    assert!(first_export.starts_with("-----BEGIN MEGOLM SESSION DATA-----") && !first_export.contains(SECRET));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(std::fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600, "readable by the user only");
+    }
+
+    // A second export the same day never replaces the first.
+    let second_path = room_keys::export_room_keys_to_new_file(&first, &downloads, PASSPHRASE).await.unwrap();
+    assert_eq!(second_path, downloads.join(format!("{} (2).txt", room_keys::export_file_stem(date))));
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), first_export, "the first export is untouched");
+    assert_eq!(files_named(&downloads, "").len(), 2);
+
+    // A fresh session, without backup nor verification, reads the text.
+    let (second, second_data) = login(&user).await;
+    let scratch = second_data.path();
+    let leftovers = || files_named(scratch, "room-keys-import");
+    let wrong = room_keys::import_room_keys_text(&second, scratch, &first_export, "quatre chats sur le toit").await.unwrap_err();
+    assert_eq!(wrong.code, ErrorCode::InvalidKeyFilePassphrase);
+    let not_keys = room_keys::import_room_keys_text(&second, scratch, "Liste des courses : pain, lait.", PASSPHRASE).await.unwrap_err();
+    assert_eq!(not_keys.code, ErrorCode::InvalidKeyFile);
+    let huge = "A".repeat(room_keys::MAX_KEY_FILE_BYTES + 1);
+    assert_eq!(room_keys::import_room_keys_text(&second, scratch, &huge, PASSPHRASE).await.unwrap_err().code, ErrorCode::InvalidKeyFile);
+    assert!(leftovers().is_empty(), "no temporary file left after a failure: {:?}", leftovers());
+
+    let imported = room_keys::import_room_keys_text(&second, scratch, &first_export, PASSPHRASE).await.unwrap();
+    assert!(imported.total >= 1 && imported.imported == imported.total, "{imported:?}");
+    assert!(leftovers().is_empty(), "the temporary file is deleted: {:?}", leftovers());
+
+    // The message is readable in the fresh session.
+    let rooms_seen = Mirror::new();
+    room_list::subscribe(&second, rooms_seen.sink()).await.unwrap();
+    rooms_seen.wait_until("the room is listed", |r| r.iter().any(|s| s.id == room_id)).await;
+    let items = Mirror::new();
+    timeline::open(&second, &room_id, items.sink()).await.unwrap();
+    while !timeline::paginate_backwards(&second, &room_id).await.unwrap() {}
+    items.wait_until("the message is readable", |items| readable(items).contains(&SECRET)).await;
 }

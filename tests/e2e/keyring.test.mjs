@@ -3,13 +3,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
-import { withApp } from "./app.mjs";
+import { postponeSecureBackup, withApp } from "./app.mjs";
 import { PASSWORD, eventually, homeserver, register } from "./matrix.mjs";
 
-test("without a secret service, login explains why it cannot keep the session", async () => {
+test("without a secret service, login explains why, then signs in for this run only if the user chooses it", async () => {
   const agent = await register("sanscle", "Sacha Sans-Trousseau");
   // A session bus address that leads nowhere: no Secret Service to talk to.
   const options = { homeserver, env: { DBUS_SESSION_BUS_ADDRESS: "unix:path=/nonexistent/bus" } };
+  let dataDir;
   await withApp(options, "failure-keyring.png", async (app) => {
     const $ = app.browser.$.bind(app.browser);
     await $("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
@@ -28,5 +29,19 @@ test("without a secret service, login explains why it cannot keep the session", 
       [],
       "nothing is stored when the session cannot be protected",
     );
+
+    // The user may still sign in, for this run only, by choosing it.
+    await $("aria/Se connecter sans mémoriser la session").click();
+    await postponeSecureBackup(app.browser);
+    const notice = await $('[role="region"][aria-label="Session non mémorisée"]');
+    await notice.waitForDisplayed({ timeout: 30000 });
+    assert.match(await notice.getText(), /déconnecté à la fermeture de Tchap/);
+    dataDir = app.dataDir;
+  });
+
+  // The next launch remembers nothing: the login form, no stores left.
+  await withApp({ ...options, dataDir }, "failure-keyring-relaunch.png", async (again) => {
+    await again.browser.$("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
+    assert.deepEqual(readdirSync(dataDir).filter((name) => name !== "logs"), [], "no session kept on disk");
   });
 });

@@ -69,8 +69,30 @@ describe("login", () => {
     expect(screen.getByLabelText("Identifiant")).toHaveValue("marie.dupont");
     expect(screen.getByLabelText("Mot de passe")).toHaveValue("mauvais-mot-de-passe");
     expect(backend.callsOf("login")).toEqual([
-      { homeserver: "https://matrix.agent.tchap.gouv.fr", username: "marie.dupont", password: "mauvais-mot-de-passe" },
+      { homeserver: "https://matrix.agent.tchap.gouv.fr", username: "marie.dupont", password: "mauvais-mot-de-passe", remember: true },
     ]);
+  });
+
+  it("without a keyring, signs in for this run only when the user chooses it", async () => {
+    const backend = new FakeBackend({
+      login: ({ remember }) => {
+        if (remember) throw appError("secret_store_unavailable");
+        return { ...SESSION, isRemembered: false };
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByRole("heading", { name: "Connexion à Tchap" });
+    await fillLogin(user, "marie.dupont", "secret");
+    await user.click(screen.getByRole("button", { name: "Se connecter" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("trousseau sécurisé");
+    expect(screen.getByText(/vous devrez vous reconnecter/i)).toBeInTheDocument();
+    expect(backend.callsOf("login")).toHaveLength(1);
+
+    await user.click(screen.getByRole("button", { name: "Se connecter sans mémoriser la session" }));
+    expect(backend.callsOf("login")[1]).toMatchObject({ username: "marie.dupont", remember: false });
+    const notice = await screen.findByRole("region", { name: "Session non mémorisée" });
+    expect(notice).toHaveTextContent("fermeture de Tchap");
   });
 
   it("tells an unreachable server apart from a server that is not Matrix", async () => {

@@ -10,7 +10,7 @@ export const commands = {
 	appConfig: () => __TAURI_INVOKE<AppConfig>("app_config"),
 	/**  The stored session, reopened without the password; `null` when there is none. */
 	restoreSession: () => typedError<SessionInfo_Serialize | null, AppError>(__TAURI_INVOKE("restore_session")),
-	login: (homeserver: string, username: string, password: string) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password })),
+	login: (homeserver: string, username: string, password: string, remember: boolean) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password, remember })),
 	logout: () => typedError<null, AppError>(__TAURI_INVOKE("logout")),
 	/**  The sync's current state; its changes then come as `SyncStateChanged` events. */
 	syncState: () => typedError<SyncState, AppError>(__TAURI_INVOKE("sync_state")),
@@ -66,12 +66,13 @@ export const commands = {
 	/**  Signs out one other session; this one ends with `logout`. */
 	signOutSession: (deviceId: string, password: string) => typedError<null, AppError>(__TAURI_INVOKE("sign_out_session", { deviceId, password })),
 	/**
-	 *  Writes this session's room keys, encrypted with `passphrase`, to the file
-	 *  the user chose (absolute path); returns how many keys.
+	 *  Writes this session's room keys, encrypted with `passphrase`, to a new
+	 *  file "Tchap - clés de chiffrement (AAAA-MM-JJ).txt" in the Downloads
+	 *  folder (Documents, or home, if there is none); returns its path.
 	 */
-	exportRoomKeys: (path: string, passphrase: string) => typedError<number, AppError>(__TAURI_INVOKE("export_room_keys", { path, passphrase })),
-	/**  Adds the room keys of an export file (absolute path) to this session's. */
-	importRoomKeys: (path: string, passphrase: string) => typedError<KeyImportResult, AppError>(__TAURI_INVOKE("import_room_keys", { path, passphrase })),
+	exportRoomKeysToFile: (passphrase: string) => typedError<string, AppError>(__TAURI_INVOKE("export_room_keys_to_file", { passphrase })),
+	/**  Adds the room keys of an export file, as read by the user's file chooser, to this session's. */
+	importRoomKeysText: (content: string, passphrase: string) => typedError<KeyImportResult, AppError>(__TAURI_INVOKE("import_room_keys_text", { content, passphrase })),
 };
 
 /** Events */
@@ -309,6 +310,8 @@ export type SessionInfo_Deserialize = {
 	deviceId: string,
 	homeserver: string,
 	displayName?: string | null,
+	/**  Kept for the next launches; false when signed in for this run only. */
+	isRemembered: boolean,
 };
 
 export type SessionInfo_Serialize = {
@@ -316,6 +319,8 @@ export type SessionInfo_Serialize = {
 	deviceId: string,
 	homeserver: string,
 	displayName: string | null,
+	/**  Kept for the next launches; false when signed in for this run only. */
+	isRemembered: boolean,
 };
 
 /**  Is this session trusted by the user's cross-signing identity? */

@@ -1,5 +1,7 @@
 //! The commands the UI calls: thin adapters from IPC to the `matrix` module.
 
+use std::path::PathBuf;
+
 use tauri::{AppHandle, Manager, State, ipc::Channel};
 
 use super::events;
@@ -53,11 +55,17 @@ pub async fn login(
     homeserver: String,
     username: String,
     password: String,
+    remember: bool,
 ) -> AppResult<SessionInfo> {
     if let Some(previous) = state.set_session(None) {
-        previous.stop().await;
+        previous.close().await;
     }
-    let session = Session::login(&state.paths.data_dir, &homeserver, &username, &password).await?;
+    let data_dir = &state.paths.data_dir;
+    let session = if remember {
+        Session::login(data_dir, &homeserver, &username, &password).await?
+    } else {
+        Session::login_this_run_only(data_dir, &homeserver, &username, &password).await?
+    };
     events::attach(&app, &session);
     state.set_session(Some(session.clone()));
     Ok(session.info().await)
@@ -255,10 +263,16 @@ pub async fn cancel_verification(state: State<'_, AppState>, user_id: String, fl
 #[specta::specta]
 pub fn save_recovery_key(app: AppHandle, state: State<'_, AppState>, recovery_key: String) -> AppResult<String> {
     let session = state.session()?;
-    let paths = app.path();
-    let dir = paths.download_dir().or_else(|_| paths.document_dir()).or_else(|_| paths.home_dir()).map_err(|e| AppError::storage("finding the downloads folder", e))?;
+    let dir = user_files_dir(&app)?;
     let user_id = session.client().user_id().map(ToString::to_string).unwrap_or_default();
     security::write_recovery_key_file(&dir, &user_id, &recovery_key).map(|path| path.display().to_string())
+}
+
+/// Where files made for the user go: their Downloads folder (Documents, or
+/// home, if there is none). The webview has no file system access of its own.
+fn user_files_dir(app: &AppHandle) -> AppResult<PathBuf> {
+    let paths = app.path();
+    paths.download_dir().or_else(|_| paths.document_dir()).or_else(|_| paths.home_dir()).map_err(|e| AppError::storage("finding the downloads folder", e))
 }
 
 /// The user's sessions, this one first, then the most recently active.
@@ -288,17 +302,22 @@ pub async fn sign_out_session(state: State<'_, AppState>, device_id: String, pas
     devices::sign_out_session(&*state.session()?, &device_id, &password).await
 }
 
-/// Writes this session's room keys, encrypted with `passphrase`, to the file
-/// the user chose (absolute path); returns how many keys.
+/// Writes this session's room keys, encrypted with `passphrase`, to a new
+/// file "Tchap - clés de chiffrement (AAAA-MM-JJ).txt" in the Downloads
+/// folder (Documents, or home, if there is none); returns its path.
 #[tauri::command]
 #[specta::specta]
-pub async fn export_room_keys(state: State<'_, AppState>, path: String, passphrase: String) -> AppResult<u32> {
-    room_keys::export_room_keys(&*state.session()?, std::path::Path::new(&path), &passphrase).await
+pub async fn export_room_keys_to_file(app: AppHandle, state: State<'_, AppState>, passphrase: String) -> AppResult<String> {
+    let session = state.session()?;
+    let dir = user_files_dir(&app)?;
+    room_keys::export_room_keys_to_new_file(&session, &dir, &passphrase).await.map(|path| path.display().to_string())
 }
 
-/// Adds the room keys of an export file (absolute path) to this session's.
+/// Adds the room keys of an export file, as read by the user's file chooser, to this session's.
 #[tauri::command]
 #[specta::specta]
-pub async fn import_room_keys(state: State<'_, AppState>, path: String, passphrase: String) -> AppResult<KeyImportResult> {
-    room_keys::import_room_keys(&*state.session()?, std::path::Path::new(&path), &passphrase).await
+pub async fn import_room_keys_text(state: State<'_, AppState>, content: String, passphrase: String) -> AppResult<KeyImportResult> {
+    let session = state.session()?;
+    // The app's data folder: private to the user, whatever the session's persistence.
+    room_keys::import_room_keys_text(&session, &state.paths.data_dir, &content, &passphrase).await
 }

@@ -50,8 +50,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::rename_session,
             commands::sign_out_other_sessions,
             commands::sign_out_session,
-            commands::export_room_keys,
-            commands::import_room_keys,
+            commands::export_room_keys_to_file,
+            commands::import_room_keys_text,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested])
 }
@@ -76,9 +76,10 @@ pub fn run() {
         .expect("the application failed to start");
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
-            // Let the sync save its position so the next start is quick.
+            // Let the sync save its position so the next start is quick (or
+            // end a session the user chose not to remember).
             if let Some(session) = handle.state::<AppState>().current() {
-                tauri::async_runtime::block_on(session.stop());
+                tauri::async_runtime::block_on(session.close());
             }
         }
     });

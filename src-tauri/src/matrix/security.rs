@@ -4,6 +4,8 @@
 //! Built on the SDK's `Recovery`, which keeps cross-signing keys and the
 //! backup key in secret storage behind one recovery key.
 
+use std::path::{Path, PathBuf};
+
 use futures_util::StreamExt;
 use matrix_sdk::{
     Client,
@@ -152,7 +154,7 @@ fn recovery_error(context: &str, error: RecoveryError) -> AppError {
 
 /// Writes the recovery key to a new text file in `dir` (never replacing a
 /// file) readable only by the user, and returns its path.
-pub fn write_recovery_key_file(dir: &std::path::Path, user_id: &str, recovery_key: &str) -> AppResult<std::path::PathBuf> {
+pub fn write_recovery_key_file(dir: &Path, user_id: &str, recovery_key: &str) -> AppResult<PathBuf> {
     use std::io::Write;
     let text = format!(
         "Tchap — clé de récupération\n\nCompte : {user_id}\nClé : {recovery_key}\n\n\
@@ -160,10 +162,19 @@ pub fn write_recovery_key_file(dir: &std::path::Path, user_id: &str, recovery_ke
          Conservez-la en lieu sûr (gestionnaire de mots de passe, coffre) et ne la communiquez à personne.\n"
     );
     std::fs::create_dir_all(dir).map_err(|e| AppError::storage("recovery key folder", e))?;
+    let (mut file, path) = create_new_private_text_file(dir, "Tchap - clé de récupération").map_err(|e| AppError::storage("writing the recovery key", e))?;
+    file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| AppError::storage("writing the recovery key", e))?;
+    Ok(path)
+}
+
+/// Creates `{stem}.txt` in `dir`, or `{stem} (2).txt`, `(3)`… when the name
+/// is taken: a file the user already has is never replaced. Readable by the
+/// user only (0600 on Unix).
+pub fn create_new_private_text_file(dir: &Path, stem: &str) -> std::io::Result<(std::fs::File, PathBuf)> {
     for attempt in 1..100 {
         let name = match attempt {
-            1 => "Tchap - clé de récupération.txt".to_owned(),
-            n => format!("Tchap - clé de récupération ({n}).txt"),
+            1 => format!("{stem}.txt"),
+            n => format!("{stem} ({n}).txt"),
         };
         let path = dir.join(name);
         let mut options = std::fs::OpenOptions::new();
@@ -171,15 +182,12 @@ pub fn write_recovery_key_file(dir: &std::path::Path, user_id: &str, recovery_ke
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
         match options.open(&path) {
-            Ok(mut file) => {
-                file.write_all(text.as_bytes()).and_then(|()| file.sync_all()).map_err(|e| AppError::storage("writing the recovery key", e))?;
-                return Ok(path);
-            }
+            Ok(file) => return Ok((file, path)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(AppError::storage("writing the recovery key", e)),
+            Err(e) => return Err(e),
         }
     }
-    Err(AppError::storage("writing the recovery key", "too many files with that name"))
+    Err(std::io::Error::new(std::io::ErrorKind::AlreadyExists, "too many files with that name"))
 }
 
 #[cfg(test)]

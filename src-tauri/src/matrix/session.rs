@@ -39,6 +39,8 @@ pub struct SessionInfo {
     pub device_id: String,
     pub homeserver: String,
     pub display_name: Option<String>,
+    /// Kept for the next launches; false when signed in for this run only.
+    pub is_remembered: bool,
 }
 
 /// The background sync as the user should see it.
@@ -70,8 +72,23 @@ pub struct Session {
     security: watch::Sender<SecurityStatus>,
     verification_requests: broadcast::Sender<IncomingVerification>,
     room_subscriptions: RoomSubscriptions,
+    persistence: Persistence,
     /// Event handlers registered for this session, removed when it stops.
     handlers: Vec<EventHandlerHandle>,
+}
+
+/// Whether a session outlives the app.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Persistence {
+    /// Kept for the next launches (secrets in the OS secret store).
+    Remembered,
+    /// Signed out and deleted when the app quits (no secret store).
+    ThisRunOnly,
+}
+
+/// The stores of a this-run-only session, deleted when it ends.
+fn this_run_dir(data_dir: &Path) -> PathBuf {
+    data_dir.join("account-this-run")
 }
 
 /// The folder of the (single, for now) account inside the data folder.
@@ -80,26 +97,43 @@ pub fn account_dir(data_dir: &Path) -> PathBuf {
 }
 
 impl Session {
-    /// Logs in with a password and starts syncing. Nothing is left on disk if it fails.
+    /// Logs in with a password and starts syncing; the session is kept for
+    /// the next launches. Nothing is left on disk if it fails.
     pub async fn login(data_dir: &Path, homeserver: &str, username: &str, password: &str) -> AppResult<Arc<Self>> {
+        Self::login_with(data_dir, homeserver, username, password, Persistence::Remembered).await
+    }
+
+    /// Logs in for this run only, when the user accepted it because the OS
+    /// has no secret store: the store key stays in memory, nothing secret is
+    /// written, and quitting signs out and deletes the stores.
+    pub async fn login_this_run_only(data_dir: &Path, homeserver: &str, username: &str, password: &str) -> AppResult<Arc<Self>> {
+        Self::login_with(data_dir, homeserver, username, password, Persistence::ThisRunOnly).await
+    }
+
+    async fn login_with(data_dir: &Path, homeserver: &str, username: &str, password: &str, persistence: Persistence) -> AppResult<Arc<Self>> {
         let input = parse_homeserver(homeserver)?;
         let username = username.trim();
         if username.is_empty() || password.is_empty() {
             return Err(AppError::new(ErrorCode::InvalidCredentials, "empty identifier or password"));
         }
-        let dir = account_dir(data_dir);
+        let dir = match persistence {
+            Persistence::Remembered => account_dir(data_dir),
+            Persistence::ThisRunOnly => this_run_dir(data_dir),
+        };
         remove_dir_if_exists(&dir)?;
         std::fs::create_dir_all(&dir).map_err(|e| AppError::storage("account folder", e))?;
-        let result = Self::login_in(&dir, &input, username, password).await;
+        let result = Self::login_in(&dir, &input, username, password, persistence).await;
         if result.is_err() {
             let _ = remove_dir_if_exists(&dir);
         }
         result
     }
 
-    async fn login_in(dir: &Path, input: &HomeserverInput, username: &str, password: &str) -> AppResult<Arc<Self>> {
+    async fn login_in(dir: &Path, input: &HomeserverInput, username: &str, password: &str, persistence: Persistence) -> AppResult<Arc<Self>> {
         // Before sending the password: no secret store, no session to keep.
-        check_secret_store().await?;
+        if persistence == Persistence::Remembered {
+            check_secret_store().await?;
+        }
         let store_key: [u8; 32] = rand::random();
         let client = build_client(input, dir, &store_key).await?;
         check_homeserver(&client).await?;
@@ -114,18 +148,22 @@ impl Session {
                 err => err,
             })?;
         let matrix_session = client.matrix_auth().session().ok_or_else(|| AppError::internal("login", "no session"))?;
-        if let Err(error) = StoredSession::new(client.homeserver().to_string(), &matrix_session, &store_key).save(dir).await {
+        if persistence == Persistence::Remembered
+            && let Err(error) = StoredSession::new(client.homeserver().to_string(), &matrix_session, &store_key).save(dir).await
+        {
             // Nowhere safe to keep the session: end the new device on the
             // server rather than leave it orphaned.
             let _ = client.logout().await;
             return Err(error);
         }
-        info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, "logged in");
-        Self::start(client, dir.to_owned()).await
+        info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, ?persistence, "logged in");
+        Self::start(client, dir.to_owned(), persistence).await
     }
 
     /// Reopens the stored session, if any, without network: the sync reconnects by itself.
     pub async fn restore(data_dir: &Path) -> AppResult<Option<Arc<Self>>> {
+        // Left by a this-run-only session the app could not close (a crash).
+        remove_dir_if_exists(&this_run_dir(data_dir))?;
         let dir = account_dir(data_dir);
         let stored = match StoredSession::load(&dir).await? {
             Loaded::None => return Ok(None),
@@ -149,10 +187,10 @@ impl Session {
         let client = build_client(&HomeserverInput::Url(url), &dir, &stored.store_key()?).await?;
         client.restore_session(stored.matrix_session()).await.map_err(|e| AppError::from_sdk("restoring the session", &e))?;
         info!(user_id = %stored.user_id(), "session restored");
-        Self::start(client, dir).await.map(Some)
+        Self::start(client, dir, Persistence::Remembered).await.map(Some)
     }
 
-    async fn start(client: Client, account_dir: PathBuf) -> AppResult<Arc<Self>> {
+    async fn start(client: Client, account_dir: PathBuf, persistence: Persistence) -> AppResult<Arc<Self>> {
         let sync_service = SyncService::builder(client.clone())
             .with_offline_mode()
             .build()
@@ -176,6 +214,7 @@ impl Session {
             verification_requests,
             room_subscriptions: RoomSubscriptions::default(),
             handlers,
+            persistence,
         });
         session.sync_service.start().await;
         session.spawn("sync-state", watch_sync_state(session.client.clone(), session.sync_service.clone(), session.sync_state.clone()));
@@ -228,6 +267,7 @@ impl Session {
             device_id: self.client.device_id().map(ToString::to_string).unwrap_or_default(),
             homeserver: self.client.homeserver().to_string(),
             display_name,
+            is_remembered: self.persistence == Persistence::Remembered,
         }
     }
 
@@ -242,6 +282,19 @@ impl Session {
     pub fn abort_task(&self, name: &str) {
         if let Some(task) = self.tasks.lock().unwrap().remove(name) {
             task.abort();
+        }
+    }
+
+    /// What quitting the app does: a remembered session stops and keeps its
+    /// stores; a this-run-only one signs out and deletes them.
+    pub async fn close(&self) {
+        match self.persistence {
+            Persistence::Remembered => self.stop().await,
+            Persistence::ThisRunOnly => {
+                if let Err(error) = self.logout().await {
+                    warn!(%error, "could not end the this-run-only session");
+                }
+            }
         }
     }
 

@@ -22,6 +22,7 @@ export const SESSION: SessionInfo = {
   deviceId: "DEVICE",
   homeserver: "https://matrix.agent.tchap.gouv.fr",
   displayName: "Marie Dupont",
+  isRemembered: true,
 };
 
 export function appError(code: ErrorCode, message = `backend said ${code}`): AppError {
@@ -61,6 +62,13 @@ export class FakeBackend {
       confirm_verification: () => null,
       refuse_verification: () => null,
       cancel_verification: () => null,
+      list_own_sessions: () => [],
+      rename_session: () => null,
+      sign_out_other_sessions: () => 0,
+      sign_out_session: () => null,
+      reset_recovery_key: () => "EsTc 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000",
+      export_room_keys_to_file: () => "/home/marie/Téléchargements/Tchap - clés de chiffrement (2026-11-24).txt",
+      import_room_keys_text: () => ({ imported: 0, total: 0 }),
       ...overrides,
     };
     mockIPC(

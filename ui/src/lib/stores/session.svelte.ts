@@ -32,9 +32,10 @@ export class SessionStore {
     }
   }
 
-  /** Resolves to the error to show, or null once signed in. */
-  async login(homeserver: string, username: string, password: string): Promise<AppError | null> {
-    const res = await call(commands.login(homeserver, username, password));
+  /** Resolves to the error to show, or null once signed in. `remember: false`
+   *  (only when the user accepted it, without a keyring): for this run only. */
+  async login(homeserver: string, username: string, password: string, remember = true): Promise<AppError | null> {
+    const res = await call(commands.login(homeserver, username, password, remember));
     if (res.status === "error") return res.error;
     this.session = res.data;
     this.ended = null;
