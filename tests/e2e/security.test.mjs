@@ -98,5 +98,20 @@ test("the recovery key set up on the first device unlocks the history on a secon
     await eventually("the old message is readable", async () => (await log.getText()).includes(SECRET), 60000);
     assert.equal(await $('[role="region"][aria-label="Sécurité du compte"]').isExisting(), false, "no banner once verified");
     await app.browser.saveScreenshot(resolve(artifacts, "security.png"));
+
+    // Settings → Security lists this session, now verified.
+    await $("aria/Sécurité").click();
+    const settings = await $("aria/Sécurité et sessions");
+    await settings.waitForDisplayed({ timeout: 10000 });
+    await eventually("this session in the list", async () => /cette session[\s\S]*vérifiée/i.test(await settings.getText()), 30000);
+    await app.browser.saveScreenshot(resolve(artifacts, "security-settings.png"));
+    await app.browser.keys("Escape");
+    await settings.waitForDisplayed({ reverse: true, timeout: 10000 });
+
+    // The members panel shows who is who.
+    await $("aria/Membres").click();
+    const members = await $('aside[aria-labelledby="members-title"]');
+    await eventually("the user in the members panel", async () => /vous/i.test(await members.getText()), 30000);
+    await app.browser.saveScreenshot(resolve(artifacts, "security-members.png"));
   });
 });

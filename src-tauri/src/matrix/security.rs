@@ -75,6 +75,9 @@ fn current(client: &Client) -> SecurityStatus {
     SecurityStatus { session, recovery }
 }
 
+/// How long "verified" may turn to "unverified" before the user is told.
+const DOWNGRADE_GRACE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Follows the SDK's verification and recovery states into `out`.
 pub async fn watch_status(client: Client, out: watch::Sender<SecurityStatus>) {
     let encryption = client.encryption();
@@ -85,7 +88,15 @@ pub async fn watch_status(client: Client, out: watch::Sender<SecurityStatus>) {
     // account would be asked to verify itself (the status stays unknown).
     encryption.wait_for_e2ee_initialization_tasks().await;
     loop {
-        out.send_replace(current(&client));
+        let mut status = current(&client);
+        if status.session == SessionTrust::Unverified && out.borrow().session == SessionTrust::Verified {
+            // A keys query answered while our own signatures were being
+            // uploaded can show this session unsigned for a moment; a real
+            // change (the identity reset from elsewhere) lasts: wait it out.
+            let _ = tokio::time::timeout(DOWNGRADE_GRACE, verification.next()).await;
+            status = current(&client);
+        }
+        out.send_replace(status);
         tokio::select! {
             changed = verification.next() => if changed.is_none() { break },
             changed = recovery.next() => if changed.is_none() { break },

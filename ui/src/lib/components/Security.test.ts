@@ -230,3 +230,15 @@ describe("logout", () => {
     );
   });
 });
+
+describe("a verified session that turns unverified later", () => {
+  it("gets the banner, not a dialog over what the user is doing", async () => {
+    const backend = backendWith({ session: "verified", recovery: "enabled" });
+    mainScreen();
+    await waitFor(() => expect(backend.callsOf("security_status")).toHaveLength(1));
+    await backend.emit("security-status-changed", { session: "unverified", recovery: "enabled" });
+    const banner = await screen.findByRole("region", { name: "Sécurité du compte" });
+    expect(banner).toHaveTextContent("Cette session n'est pas vérifiée");
+    expect(screen.queryByRole("dialog")).toBeNull();
+  });
+});
