@@ -22,20 +22,6 @@ use tchap_desktop_lib::{
 const FROM_ALICE: &str = "Le compte rendu est dans le dossier partagé.";
 const FROM_BOB: &str = "Merci, je le relis ce soir.";
 
-fn texts(items: &[TimelineItem]) -> Vec<&str> {
-    items
-        .iter()
-        .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn locked(items: &[TimelineItem]) -> usize {
-    items.iter().filter(|item| matches!(item, TimelineItem::Event { content: MessageContent::Undecryptable { .. }, .. })).count()
-}
-
 async fn wait_security(session: &Session, what: &str, predicate: impl Fn(&SecurityStatus) -> bool) {
     wait_watch(&mut session.security(), what, predicate).await;
 }
@@ -63,9 +49,9 @@ async fn encrypted_history(alice_name: &str) -> (TestUser, Arc<Session>, tempfil
     timeline::send_text(&first, &dm_id, FROM_ALICE).await.unwrap();
     let bob_items = Mirror::new();
     timeline::open(&bob_s, &dm_id, bob_items.sink()).await.unwrap();
-    bob_items.wait_until("Bob reads Alice", |items| texts(items).contains(&FROM_ALICE)).await;
+    bob_items.wait_until("Bob reads Alice", |items| readable_texts(items).contains(&FROM_ALICE)).await;
     timeline::send_text(&bob_s, &dm_id, FROM_BOB).await.unwrap();
-    alice_items.wait_until("Alice reads Bob", |items| texts(items).contains(&FROM_BOB)).await;
+    alice_items.wait_until("Alice reads Bob", |items| readable_texts(items).contains(&FROM_BOB)).await;
     bob_s.stop().await;
     (alice, first, alice_data, dm_id)
 }
@@ -94,7 +80,7 @@ async fn recovery_key_unlocks_the_history_on_a_second_session() {
     let (second, _data, items) = second_session(&alice, &dm_id).await;
     wait_security(&second, "the new session must be verified", |s| s.session == SessionTrust::Unverified && s.recovery == RecoveryStatus::Incomplete).await;
     // Before unlocking, the history is there but locked.
-    items.wait_until("both messages shown locked", |items| locked(items) == 2).await;
+    items.wait_until("both messages shown locked", |items| locked_count(items) == 2).await;
 
     let wrong = security::recover(&second, "EsTc aaaa bbbb cccc dddd eeee ffff gggg hhhh iiii jjjj kkkk").await.unwrap_err();
     assert_eq!(wrong.code, ErrorCode::InvalidRecoveryKey);
@@ -106,8 +92,8 @@ async fn recovery_key_unlocks_the_history_on_a_second_session() {
     // Unlocked in place, without reopening the room.
     items
         .wait_until("both messages readable", |items| {
-            let t = texts(items);
-            t.contains(&FROM_ALICE) && t.contains(&FROM_BOB) && locked(items) == 0
+            let t = readable_texts(items);
+            t.contains(&FROM_ALICE) && t.contains(&FROM_BOB) && locked_count(items) == 0
         })
         .await;
 }
@@ -117,7 +103,7 @@ async fn emoji_comparison_verifies_a_second_session_which_then_reads_the_history
     let (alice, first, _first_data, dm_id) = encrypted_history("emoji").await;
     let (second, _data, items) = second_session(&alice, &dm_id).await;
     wait_security(&second, "the new session must be verified", |s| s.session == SessionTrust::Unverified).await;
-    items.wait_until("both messages shown locked", |items| locked(items) == 2).await;
+    items.wait_until("both messages shown locked", |items| locked_count(items) == 2).await;
     assert!(security::can_verify_with_another_session(&second).await);
     let second_device = second.client().device_id().unwrap().to_string();
     let mut requests = first.verification_requests();
@@ -162,8 +148,8 @@ async fn emoji_comparison_verifies_a_second_session_which_then_reads_the_history
     wait_security(&second, "the new session is verified", |s| s.session == SessionTrust::Verified).await;
     items
         .wait_until("the history is readable", |items| {
-            let t = texts(items);
-            t.contains(&FROM_ALICE) && t.contains(&FROM_BOB) && locked(items) == 0
+            let t = readable_texts(items);
+            t.contains(&FROM_ALICE) && t.contains(&FROM_BOB) && locked_count(items) == 0
         })
         .await;
 }

@@ -33,16 +33,6 @@ const BEFORE_CRASH: &str = "Voici le compte rendu de la réunion.";
 const DURING_CRASH: [&str; 2] = ["Tu l'as bien reçu ?", "Je t'envoie aussi l'ordre du jour."];
 const WHILE_CLOSED: &str = "Réponds quand tu peux.";
 
-fn texts(items: &[TimelineItem]) -> Vec<&str> {
-    items
-        .iter()
-        .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn has_joined(items: &[TimelineItem], user_id: &str) -> bool {
     items.iter().any(|item| {
         matches!(item, TimelineItem::Event { sender_id, content: MessageContent::Membership { change: MembershipChange::Joined, .. }, .. }
@@ -102,7 +92,7 @@ async fn killed_mid_sync_the_app_reopens_without_the_password_and_reads_everythi
     let alice_s = Session::restore(alice_data.path()).await.unwrap().expect("the session reopens without the password");
     let alice_items = Mirror::new();
     timeline::open(&alice_s, &dm_id, alice_items.sink()).await.unwrap();
-    alice_items.wait_until("the first message, decrypted, offline", |items| texts(items).contains(&BEFORE_CRASH)).await;
+    alice_items.wait_until("the first message, decrypted, offline", |items| readable_texts(items).contains(&BEFORE_CRASH)).await;
     wait_watch(&mut alice_s.sync_state(), "the app sees it is offline", |s| *s == SyncState::Offline).await;
     wait_watch(&mut alice_s.security(), "this session is still verified", |s| s.session == SessionTrust::Verified).await;
 
@@ -111,7 +101,7 @@ async fn killed_mid_sync_the_app_reopens_without_the_password_and_reads_everythi
     // history to its start as the UI does when the top of the room is shown.
     relay.restore();
     wait_watch(&mut alice_s.sync_state(), "the sync reconnects by itself", |s| *s == SyncState::Running).await;
-    alice_items.wait_until("the message sent while the app was closed", |items| texts(items).contains(&WHILE_CLOSED)).await;
+    alice_items.wait_until("the message sent while the app was closed", |items| readable_texts(items).contains(&WHILE_CLOSED)).await;
     let mut reached_start = false;
     for _ in 0..20 {
         reached_start = timeline::paginate_backwards(&alice_s, &dm_id).await.unwrap();
@@ -123,9 +113,9 @@ async fn killed_mid_sync_the_app_reopens_without_the_password_and_reads_everythi
     // Every message of Bob's, once each, decrypted.
     let every_message: Vec<&str> = [BEFORE_CRASH].into_iter().chain(DURING_CRASH).chain([WHILE_CLOSED]).collect();
     let items =
-        alice_items.wait_until("every message of Bob's, decrypted", |items| every_message.iter().all(|text| texts(items).contains(text))).await;
+        alice_items.wait_until("every message of Bob's, decrypted", |items| every_message.iter().all(|text| readable_texts(items).contains(text))).await;
     for text in &every_message {
-        assert_eq!(texts(&items).iter().filter(|t| *t == text).count(), 1, "{text:?} shown once: {:?}", texts(&items));
+        assert_eq!(readable_texts(&items).iter().filter(|t| *t == text).count(), 1, "{text:?} shown once: {:?}", readable_texts(&items));
     }
     assert_eq!(*alice_s.ended().borrow(), None, "the session was not ended");
 }
@@ -142,7 +132,7 @@ async fn first_run_until_killed() {
     let items = Mirror::new();
     timeline::open(&session, &dm_id, items.sink()).await.unwrap();
     println!("JOINED");
-    items.wait_until("Bob's first message, decrypted", |items| texts(items).contains(&BEFORE_CRASH)).await;
+    items.wait_until("Bob's first message, decrypted", |items| readable_texts(items).contains(&BEFORE_CRASH)).await;
     wait_watch(&mut session.security(), "this session is verified", |s| s.session == SessionTrust::Verified).await;
     println!("READY");
     // Keeps syncing until killed; a bound so that it never outlives its parent.

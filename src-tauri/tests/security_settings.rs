@@ -133,20 +133,6 @@ async fn other_sessions_are_signed_out_only_with_the_right_password() {
 const SECRET: &str = "Le code de la salle de réunion est 4821.";
 const PASSPHRASE: &str = "trois chats sur le toit";
 
-fn readable(items: &[TimelineItem]) -> Vec<&str> {
-    items
-        .iter()
-        .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn locked(items: &[TimelineItem]) -> usize {
-    items.iter().filter(|item| matches!(item, TimelineItem::Event { content: MessageContent::Undecryptable { .. }, .. })).count()
-}
-
 /// Creates an encrypted room and sends `SECRET` there: the session then has
 /// (at least) that room's key. Returns the room's id.
 async fn send_secret_in_a_new_room(session: &Session) -> String {
@@ -192,7 +178,7 @@ async fn exported_room_keys_unlock_the_history_in_a_fresh_session() {
     let items = Mirror::new();
     timeline::open(&second, &room_id, items.sink()).await.unwrap();
     while !timeline::paginate_backwards(&second, &room_id).await.unwrap() {}
-    items.wait_until("the message is shown locked", |items| locked(items) == 1).await;
+    items.wait_until("the message is shown locked", |items| locked_count(items) == 1).await;
 
     let wrong = room_keys::import_room_keys(&second, &key_file, "quatre chats sur le toit").await.unwrap_err();
     assert_eq!(wrong.code, ErrorCode::InvalidKeyFilePassphrase);
@@ -202,12 +188,12 @@ async fn exported_room_keys_unlock_the_history_in_a_fresh_session() {
     let missing = files.path().join("absent.txt");
     assert_eq!(room_keys::import_room_keys(&second, &missing, PASSPHRASE).await.unwrap_err().code, ErrorCode::FileNotAccessible);
     tokio::time::sleep(Duration::from_millis(500)).await;
-    assert_eq!(locked(&items.snapshot()), 1, "nothing was imported");
+    assert_eq!(locked_count(&items.snapshot()), 1, "nothing was imported");
 
     let imported = room_keys::import_room_keys(&second, &key_file, PASSPHRASE).await.unwrap();
     assert_eq!((imported.imported, imported.total), (exported, exported));
     // Decrypted in place, without reopening the room.
-    items.wait_until("the message is readable", |items| readable(items).contains(&SECRET) && locked(items) == 0).await;
+    items.wait_until("the message is readable", |items| readable_texts(items).contains(&SECRET) && locked_count(items) == 0).await;
     let again = room_keys::import_room_keys(&second, &key_file, PASSPHRASE).await.unwrap();
     assert_eq!((again.imported, again.total), (0, exported), "importing twice adds nothing");
 }
@@ -280,5 +266,5 @@ async fn room_keys_go_to_a_new_dated_file_and_come_back_as_text() {
     let items = Mirror::new();
     timeline::open(&second, &room_id, items.sink()).await.unwrap();
     while !timeline::paginate_backwards(&second, &room_id).await.unwrap() {}
-    items.wait_until("the message is readable", |items| readable(items).contains(&SECRET)).await;
+    items.wait_until("the message is readable", |items| readable_texts(items).contains(&SECRET)).await;
 }

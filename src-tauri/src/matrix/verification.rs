@@ -134,13 +134,7 @@ pub async fn verify_user(session: &Session, user_id: &str, on_step: impl Fn(Veri
         .await
         .map_err(|e| AppError::internal("fetching the user's identity", e))?
         .ok_or_else(|| AppError::new(ErrorCode::NoIdentity, "this user has no encryption identity"))?;
-    let request = identity.request_verification().await.map_err(|e| match e {
-        RequestVerificationError::Sdk(e) => AppError::from_sdk("requesting verification", &e),
-        other => AppError::internal("requesting verification", other),
-    })?;
-    let flow_id = request.flow_id().to_owned();
-    spawn_flow(session, request, on_step);
-    Ok(flow_id)
+    request_and_follow(session, identity, on_step).await
 }
 
 /// Asks the user's other sessions to verify this one; returns the flow id.
@@ -153,6 +147,16 @@ pub async fn verify_this_session(session: &Session, on_step: impl Fn(Verificatio
         .await
         .map_err(|e| AppError::internal("reading our identity", e))?
         .ok_or_else(|| AppError::new(ErrorCode::NoOtherSession, "this account has no cross-signing identity yet"))?;
+    request_and_follow(session, identity, on_step).await
+}
+
+/// Sends the request to `identity` (our other sessions, or another user's
+/// direct chat) and follows the flow; returns its id.
+async fn request_and_follow(
+    session: &Session,
+    identity: matrix_sdk::encryption::identities::UserIdentity,
+    on_step: impl Fn(VerificationStep) + Send + Sync + 'static,
+) -> AppResult<String> {
     let request = identity.request_verification().await.map_err(|e| match e {
         RequestVerificationError::Sdk(e) => AppError::from_sdk("requesting verification", &e),
         other => AppError::internal("requesting verification", other),

@@ -13,7 +13,10 @@ pub mod proxy;
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
 use sha1::Sha1;
-use tchap_desktop_lib::matrix::list_diff::{ListDiff, apply};
+use tchap_desktop_lib::matrix::{
+    list_diff::{ListDiff, apply},
+    timeline::{MessageContent, TimelineItem},
+};
 
 pub fn homeserver() -> String {
     std::env::var("TCHAP_TEST_HOMESERVER").expect("TCHAP_TEST_HOMESERVER: run the tests through `make test`")
@@ -233,4 +236,20 @@ pub async fn stored_secrets(data_dir: &Path) -> (String, [u8; 32]) {
         Loaded::Session(stored) => (stored.access_token().to_owned(), stored.store_key().unwrap()),
         _ => panic!("no stored session"),
     }
+}
+
+/// The texts of the timeline's messages that are readable (decrypted).
+pub fn readable_texts(items: &[TimelineItem]) -> Vec<&str> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How many of the timeline's messages are still locked (undecryptable).
+pub fn locked_count(items: &[TimelineItem]) -> usize {
+    items.iter().filter(|item| matches!(item, TimelineItem::Event { content: MessageContent::Undecryptable { .. }, .. })).count()
 }
