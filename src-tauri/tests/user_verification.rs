@@ -13,6 +13,7 @@ use tchap_desktop_lib::{
         room_list, rooms,
         security::SessionTrust,
         session::Session,
+        timeline,
         verification::{self, VerificationStep},
     },
 };
@@ -47,6 +48,13 @@ async fn two_users_verify_each_other_by_emojis_in_their_direct_chat() {
     bob_rooms.wait_until("Bob is invited", |r| r.iter().any(|s| s.id == dm_id)).await;
     rooms::accept_invite(&bob_s, &dm_id).await.unwrap();
 
+    // Bob has the room's key (as in any direct chat with some history): an
+    // in-room request arriving before its key is missed by matrix-sdk 0.18.
+    let bob_items = Mirror::new();
+    timeline::open(&bob_s, &dm_id, bob_items.sink()).await.unwrap();
+    timeline::send_text(&alice_s, &dm_id, "Peux-tu vérifier mon identité ?").await.unwrap();
+    bob_items.wait_until("Bob reads Alice's message", |items| readable_texts(items).contains(&"Peux-tu vérifier mon identité ?")).await;
+
     // Before: Alice is herself, Bob is known but not verified.
     wait_trust(&alice_s, &dm_id, &bob.user_id, MemberTrust::Unverified).await;
     let before = members::room_members(&alice_s, &dm_id).await.unwrap();
@@ -55,6 +63,16 @@ async fn two_users_verify_each_other_by_emojis_in_their_direct_chat() {
     assert_eq!(before.iter().find(|m| m.user_id == bob.user_id).unwrap().display_name.as_deref(), Some("Bruno Dupont"));
 
     let mut bob_requests = bob_s.verification_requests();
+    let mut bob_withdrawn = bob_s.withdrawn_verification_requests();
+
+    // A request Alice takes back before Bob answers goes away on his side.
+    let taken_back = verification::verify_user(&alice_s, &bob.user_id, Recorder::new().sink()).await.unwrap();
+    let request = tokio::time::timeout(Duration::from_secs(60), bob_requests.recv()).await.expect("Bob is asked").unwrap();
+    assert_eq!(request.flow_id, taken_back);
+    verification::cancel(&alice_s, &bob.user_id, &taken_back).await.unwrap();
+    let gone = tokio::time::timeout(Duration::from_secs(60), bob_withdrawn.recv()).await.expect("the request goes away").unwrap();
+    assert_eq!(gone, taken_back);
+
     let asking = Recorder::new();
     let flow_id = verification::verify_user(&alice_s, &bob.user_id, asking.sink()).await.unwrap();
     let request = loop {

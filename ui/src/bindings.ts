@@ -81,6 +81,7 @@ export const events = {
 	sessionEnded: makeEvent<SessionEnded, SessionEnded>("session-ended"),
 	syncStateChanged: makeEvent<SyncStateChanged, SyncStateChanged>("sync-state-changed"),
 	verificationRequested: makeEvent<VerificationRequested_Serialize, VerificationRequested_Deserialize>("verification-requested"),
+	verificationWithdrawn: makeEvent<VerificationWithdrawn, VerificationWithdrawn>("verification-withdrawn"),
 };
 
 /* Types */
@@ -381,6 +382,14 @@ export type VerificationStep =
 { step: "emojis"; emojis: SasEmoji[] } | 
 /**  This side confirmed; waiting for the other side's confirmation. */
 { step: "confirmed" } | { step: "done" } | { step: "cancelled"; reason: CancelReason };
+
+/**
+ *  A request ended (cancelled, timed out, answered elsewhere) before this
+ *  session answered it: its question goes away.
+ */
+export type VerificationWithdrawn = {
+	flowId: string,
+};
 
 /* Tauri Specta runtime */
 async function typedError<T, E>(result: Promise<T>): Promise<{ status: "ok"; data: T } | { status: "error"; error: E }> {

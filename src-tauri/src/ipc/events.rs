@@ -34,44 +34,21 @@ pub struct SecurityStatusChanged(pub SecurityStatus);
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
 pub struct VerificationRequested(pub IncomingVerification);
 
+/// A request ended (cancelled, timed out, answered elsewhere) before this
+/// session answered it: its question goes away.
+#[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
+#[serde(rename_all = "camelCase")]
+pub struct VerificationWithdrawn {
+    pub flow_id: String,
+}
+
 /// Forwards a new session's signals to the UI, for as long as it lives.
 pub fn attach(app: &AppHandle, session: &Arc<Session>) {
-    let mut sync_state = session.sync_state();
-    let handle = app.clone();
-    session.spawn("ipc-sync-state", async move {
-        loop {
-            let state = *sync_state.borrow_and_update();
-            let _ = SyncStateChanged(state).emit(&handle);
-            if sync_state.changed().await.is_err() {
-                break;
-            }
-        }
-    });
-
-    let mut security = session.security();
-    let handle = app.clone();
-    session.spawn("ipc-security", async move {
-        loop {
-            let status = *security.borrow_and_update();
-            let _ = SecurityStatusChanged(status).emit(&handle);
-            if security.changed().await.is_err() {
-                break;
-            }
-        }
-    });
-
-    let mut requests = session.verification_requests();
-    let handle = app.clone();
-    session.spawn("ipc-verification-requests", async move {
-        loop {
-            match requests.recv().await {
-                Ok(request) => {
-                    let _ = VerificationRequested(request).emit(&handle);
-                }
-                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
-                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
-            }
-        }
+    forward_watch(session, "ipc-sync-state", session.sync_state(), app, SyncStateChanged);
+    forward_watch(session, "ipc-security", session.security(), app, SecurityStatusChanged);
+    forward_broadcast(session, "ipc-verification-requests", session.verification_requests(), app, VerificationRequested);
+    forward_broadcast(session, "ipc-verification-withdrawn", session.withdrawn_verification_requests(), app, |flow_id| {
+        VerificationWithdrawn { flow_id }
     });
 
     let mut ended = session.ended();
@@ -92,6 +69,48 @@ pub fn attach(app: &AppHandle, session: &Arc<Session>) {
                 });
             }
             let _ = SessionEnded { reason }.emit(&handle);
+        }
+    });
+}
+
+/// Emits `to_event(value)` for the current value of `watched` and each change.
+fn forward_watch<T: Copy + Send + Sync + 'static, E: Event + Serialize + Clone>(
+    session: &Session,
+    name: &str,
+    mut watched: tokio::sync::watch::Receiver<T>,
+    app: &AppHandle,
+    to_event: impl Fn(T) -> E + Send + 'static,
+) {
+    let handle = app.clone();
+    session.spawn(name, async move {
+        loop {
+            let value = *watched.borrow_and_update();
+            let _ = to_event(value).emit(&handle);
+            if watched.changed().await.is_err() {
+                break;
+            }
+        }
+    });
+}
+
+/// Emits `to_event(value)` for each value sent on `channel`.
+fn forward_broadcast<T: Clone + Send + 'static, E: Event + Serialize + Clone>(
+    session: &Session,
+    name: &str,
+    mut channel: tokio::sync::broadcast::Receiver<T>,
+    app: &AppHandle,
+    to_event: impl Fn(T) -> E + Send + 'static,
+) {
+    let handle = app.clone();
+    session.spawn(name, async move {
+        loop {
+            match channel.recv().await {
+                Ok(value) => {
+                    let _ = to_event(value).emit(&handle);
+                }
+                Err(tokio::sync::broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(tokio::sync::broadcast::error::RecvError::Closed) => break,
+            }
         }
     });
 }

@@ -53,7 +53,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             commands::export_room_keys_to_file,
             commands::import_room_keys_text,
         ])
-        .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested])
+        .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn])
 }
 
 struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);

@@ -30,13 +30,13 @@ impl RoomSubscriptions {
     /// Applies every change of the set to `service`, until the session stops.
     pub async fn apply(self, service: std::sync::Arc<RoomListService>) {
         let mut changes = self.wanted.subscribe();
-        loop {
+        // Nothing is wanted at start: calling the SDK then would only cancel
+        // the first sync request in flight.
+        changes.mark_unchanged();
+        while changes.changed().await.is_ok() {
             let rooms: Vec<OwnedRoomId> = changes.borrow_and_update().keys().cloned().collect();
             let refs: Vec<&RoomId> = rooms.iter().map(|id| id.as_ref()).collect();
             service.subscribe_to_rooms(&refs).await;
-            if changes.changed().await.is_err() {
-                return;
-            }
         }
     }
 }

@@ -23,7 +23,7 @@ use super::{
     security::{self, SecurityStatus},
     stored_session::{Loaded, StoredSession, check_secret_store},
     timeline::OpenTimeline,
-    verification::{self, IncomingVerification},
+    verification::{self, IncomingVerification, RequestSignals},
 };
 use crate::error::{AppError, AppResult, ErrorCode};
 
@@ -70,7 +70,7 @@ pub struct Session {
     tasks: Mutex<HashMap<String, JoinHandle<()>>>,
     pub(super) timelines: Mutex<HashMap<String, OpenTimeline>>,
     security: watch::Sender<SecurityStatus>,
-    verification_requests: broadcast::Sender<IncomingVerification>,
+    verification_requests: RequestSignals,
     room_subscriptions: RoomSubscriptions,
     persistence: Persistence,
     /// Event handlers registered for this session, removed when it stops.
@@ -196,7 +196,7 @@ impl Session {
             .build()
             .await
             .map_err(|e| AppError::internal("sync service", e))?;
-        let (verification_requests, _) = broadcast::channel(8);
+        let verification_requests = RequestSignals::new();
         let handlers = vec![
             new_members::watch(&client),
             verification::watch_requests(&client, verification_requests.clone()),
@@ -243,7 +243,12 @@ impl Session {
 
     /// Verification requests from other sessions, as they arrive.
     pub fn verification_requests(&self) -> broadcast::Receiver<IncomingVerification> {
-        self.verification_requests.subscribe()
+        self.verification_requests.requested.subscribe()
+    }
+
+    /// Flow ids of requests that ended before this session answered them.
+    pub fn withdrawn_verification_requests(&self) -> broadcast::Receiver<String> {
+        self.verification_requests.withdrawn.subscribe()
     }
 
     /// Receives every event of `room_id` (not only its latest) while the
@@ -304,6 +309,7 @@ impl Session {
             task.abort();
         }
         self.timelines.lock().unwrap().clear();
+        self.verification_requests.stop();
         for handler in &self.handlers {
             self.client.remove_event_handler(handler.clone());
         }

@@ -75,8 +75,61 @@ pub enum VerificationStep {
     Cancelled { reason: CancelReason },
 }
 
-/// Reports incoming to-device verification requests into `requests`.
-pub fn watch_requests(client: &Client, requests: broadcast::Sender<IncomingVerification>) -> EventHandlerHandle {
+/// What the UI learns of requests from others: a new one, or one withdrawn
+/// (cancelled, timed out, answered by another of our sessions) before this
+/// session answered it, so that its question goes away by itself.
+#[derive(Clone)]
+pub struct RequestSignals {
+    pub requested: broadcast::Sender<IncomingVerification>,
+    /// Flow ids.
+    pub withdrawn: broadcast::Sender<String>,
+    /// The watchers of pending requests, stopped with the session.
+    watchers: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::AbortHandle>>>,
+}
+
+impl RequestSignals {
+    pub fn new() -> Self {
+        Self { requested: broadcast::channel(8).0, withdrawn: broadcast::channel(8).0, watchers: Default::default() }
+    }
+
+    pub fn stop(&self) {
+        for watcher in self.watchers.lock().unwrap().drain(..) {
+            watcher.abort();
+        }
+    }
+
+    /// Reports `incoming`, then its withdrawal if it ends before we answer.
+    fn report(&self, request: VerificationRequest, incoming: IncomingVerification) {
+        let _ = self.requested.send(incoming);
+        let withdrawn = self.withdrawn.clone();
+        let watcher = tokio::spawn(async move {
+            let mut changes = request.changes();
+            while let Some(state) = changes.next().await {
+                match state {
+                    VerificationRequestState::Created { .. } | VerificationRequestState::Requested { .. } => {}
+                    VerificationRequestState::Cancelled(_) | VerificationRequestState::Done => {
+                        let _ = withdrawn.send(request.flow_id().to_owned());
+                        return;
+                    }
+                    // Accepted here: the flow's own task takes over.
+                    _ => return,
+                }
+            }
+        });
+        let mut watchers = self.watchers.lock().unwrap();
+        watchers.retain(|w| !w.is_finished());
+        watchers.push(watcher.abort_handle());
+    }
+}
+
+impl Default for RequestSignals {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Reports incoming to-device verification requests.
+pub fn watch_requests(client: &Client, requests: RequestSignals) -> EventHandlerHandle {
     client.add_event_handler(move |event: ToDeviceKeyVerificationRequestEvent, client: Client| {
         let requests = requests.clone();
         async move {
@@ -85,19 +138,20 @@ pub fn watch_requests(client: &Client, requests: broadcast::Sender<IncomingVerif
             };
             let device = client.encryption().get_device(&event.sender, &event.content.from_device).await.ok().flatten();
             info!(flow_id = %request.flow_id(), "verification requested by another session");
-            let _ = requests.send(IncomingVerification {
+            let incoming = IncomingVerification {
                 flow_id: request.flow_id().to_owned(),
                 user_id: event.sender.to_string(),
                 device_id: event.content.from_device.to_string(),
                 device_name: device.and_then(|d| d.display_name().map(ToOwned::to_owned)),
                 is_own_session: request.is_self_verification(),
-            });
+            };
+            requests.report(request, incoming);
         }
     })
 }
 
 /// Reports verification requests another user sends in a direct chat.
-pub fn watch_room_requests(client: &Client, requests: broadcast::Sender<IncomingVerification>) -> EventHandlerHandle {
+pub fn watch_room_requests(client: &Client, requests: RequestSignals) -> EventHandlerHandle {
     client.add_event_handler(move |event: OriginalSyncRoomMessageEvent, client: Client| {
         let requests = requests.clone();
         async move {
@@ -112,13 +166,14 @@ pub fn watch_room_requests(client: &Client, requests: broadcast::Sender<Incoming
                 return; // an old request met again while paginating, or handled elsewhere
             }
             info!(flow_id = %request.flow_id(), "verification requested by another user");
-            let _ = requests.send(IncomingVerification {
+            let incoming = IncomingVerification {
                 flow_id: request.flow_id().to_owned(),
                 user_id: event.sender.to_string(),
                 device_id: content.from_device.to_string(),
                 device_name: None,
                 is_own_session: false,
-            });
+            };
+            requests.report(request, incoming);
         }
     })
 }

@@ -206,6 +206,17 @@ describe("a request from another session", () => {
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   });
 
+  it("goes away by itself when the other side withdraws it before an answer", async () => {
+    const backend = backendWith({ session: "verified", recovery: "enabled" });
+    mainScreen();
+    await waitFor(() => expect(backend.callsOf("security_status")).toHaveLength(1));
+    await backend.emit("verification-requested", request);
+    expect(await screen.findByRole("dialog", { name: "Demande de vérification" })).toBeInTheDocument();
+    await backend.emit("verification-withdrawn", { flowId: "flow-9" });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(backend.callsOf("cancel_verification")).toHaveLength(0);
+  });
+
   it("is refused on both sides", async () => {
     const backend = backendWith({ session: "verified", recovery: "enabled" }, { cancel_verification: () => null });
     const user = mainScreen();

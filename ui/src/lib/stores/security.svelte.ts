@@ -18,9 +18,11 @@ export class SecurityStore {
     const stopRequests = listenEvent(events.verificationRequested, (request) => {
       this.requests = [...this.requests.filter((r) => r.flowId !== request.flowId), request];
     });
+    const stopWithdrawn = listenEvent(events.verificationWithdrawn, ({ flowId }) => this.forget(flowId));
     return () => {
       stopStatus();
       stopRequests();
+      stopWithdrawn();
     };
   }
 
