@@ -46,7 +46,7 @@ describe("members panel", () => {
     const dialog = screen.getByRole("dialog", { name: "Vérifier Bruno Dupont" });
     await user.click(within(dialog).getByRole("button", { name: "Commencer la vérification" }));
     expect(backend.callsOf("verify_user")[0]).toMatchObject({ userId: BRUNO.userId });
-    expect(within(dialog).getByRole("status")).toHaveTextContent("En attente de l'autre appareil");
+    expect(within(dialog).getByRole("status")).toHaveTextContent("En attente de Bruno Dupont… Demandez-lui d'accepter");
 
     backend.pushStep("verify_user", {
       step: "emojis",

@@ -88,6 +88,8 @@ export const en: Messages = {
   "verifySession.done": "This session is verified. Your encrypted messages will appear.",
 
   "verification.waiting": "Waiting for the other device… Accept the request shown there.",
+  "verification.waitingUser":
+    "Waiting for {name}… Ask them to accept the request in Tchap. If nothing comes, cancel and start again.",
   "verification.compare": "Check that the emojis below appear in the same order on the other device.",
   "verification.emojisLabel": "Emojis to compare",
   "verification.match": "They match",

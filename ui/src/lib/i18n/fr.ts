@@ -89,6 +89,8 @@ export const fr = {
   "verifySession.done": "Cette session est vérifiée. Vos messages chiffrés vont s'afficher.",
 
   "verification.waiting": "En attente de l'autre appareil… Acceptez la demande qui s'y affiche.",
+  "verification.waitingUser":
+    "En attente de {name}… Demandez-lui d'accepter la demande dans Tchap. Sans réponse, annulez puis recommencez.",
   "verification.compare":
     "Vérifiez que les émojis ci-dessous s'affichent dans le même ordre sur l'autre appareil.",
   "verification.emojisLabel": "Émojis à comparer",
