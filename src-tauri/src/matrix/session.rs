@@ -386,8 +386,16 @@ async fn watch_sync_state(client: Client, service: Arc<SyncService>, out: watch:
 /// Keeps `session.json` current when tokens are refreshed, and reports a
 /// revoked token (logged out from another device, account deactivated).
 async fn watch_session_changes(client: Client, account_dir: PathBuf, ended: watch::Sender<Option<SessionEndReason>>) {
+    use tokio::sync::broadcast::error::RecvError;
     let mut changes = client.subscribe_to_session_changes();
-    while let Ok(change) = changes.recv().await {
+    loop {
+        let change = match changes.recv().await {
+            Ok(change) => change,
+            // The SDK keeps one change only: two at once (the sync and another
+            // request both refused) make us lag; the kept one still counts.
+            Err(RecvError::Lagged(_)) => continue,
+            Err(RecvError::Closed) => break,
+        };
         match change {
             SessionChange::TokensRefreshed => {
                 let (Some(session), Ok(Loaded::Session(stored))) = (client.matrix_auth().session(), StoredSession::load(&account_dir).await) else {
