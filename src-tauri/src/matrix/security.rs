@@ -89,18 +89,41 @@ pub async fn watch_status(client: Client, out: watch::Sender<SecurityStatus>) {
     encryption.wait_for_e2ee_initialization_tasks().await;
     loop {
         let mut status = current(&client);
-        if status.session == SessionTrust::Unverified && out.borrow().session == SessionTrust::Verified {
-            // A keys query answered while our own signatures were being
-            // uploaded can show this session unsigned for a moment; a real
-            // change (the identity reset from elsewhere) lasts: wait it out.
+        let was_verified = out.borrow().session == SessionTrust::Verified;
+        if status.session == SessionTrust::Unverified && (was_verified || holds_self_signing_key(&client).await) {
+            // A keys query answered while our own signature was being
+            // uploaded shows this session unsigned for a moment (right after
+            // a first login, when this device made the identity). A real
+            // change (the identity reset elsewhere) lasts: wait it out, then
+            // let a device that holds the key sign itself again.
             let _ = tokio::time::timeout(DOWNGRADE_GRACE, verification.next()).await;
             status = current(&client);
+            if status.session == SessionTrust::Unverified && holds_self_signing_key(&client).await {
+                sign_own_device(&client).await;
+                let _ = tokio::time::timeout(DOWNGRADE_GRACE, verification.next()).await;
+                status = current(&client);
+            }
         }
         out.send_replace(status);
         tokio::select! {
             changed = verification.next() => if changed.is_none() { break },
             changed = recovery.next() => if changed.is_none() { break },
         }
+    }
+}
+
+async fn holds_self_signing_key(client: &Client) -> bool {
+    client.encryption().cross_signing_status().await.is_some_and(|status| status.has_self_signing)
+}
+
+async fn sign_own_device(client: &Client) {
+    match client.encryption().get_own_device().await {
+        Ok(Some(device)) => match device.verify().await {
+            Ok(()) => info!("this session signed itself again with the account's key"),
+            Err(error) => warn!(%error, "could not sign this session"),
+        },
+        Ok(None) => warn!("this session's own device is not in the store"),
+        Err(error) => warn!(%error, "could not read this session's own device"),
     }
 }
 
