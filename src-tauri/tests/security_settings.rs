@@ -136,12 +136,8 @@ const PASSPHRASE: &str = "trois chats sur le toit";
 /// Creates an encrypted room and sends `SECRET` there: the session then has
 /// (at least) that room's key. Returns the room's id.
 async fn send_secret_in_a_new_room(session: &Session) -> String {
+    // `create_room` returns once the room is known encrypted (new_rooms.rs).
     let room_id = rooms::create_room(session, "Projet confidentiel").await.unwrap();
-    // Right after creation the SDK may still take the room for unencrypted
-    // (and would send in clear): wait until the list shows it encrypted.
-    let listed = Mirror::new();
-    room_list::subscribe(session, listed.sink()).await.unwrap();
-    listed.wait_until("the new room is shown encrypted", |r| r.iter().any(|s| s.id == room_id && s.is_encrypted)).await;
     let items = Mirror::new();
     timeline::open(session, &room_id, items.sink()).await.unwrap();
     timeline::send_text(session, &room_id, SECRET).await.unwrap();
@@ -151,6 +147,18 @@ async fn send_secret_in_a_new_room(session: &Session) -> String {
         })
         .await;
     room_id
+}
+
+/// Opens the room's timeline in `session` once it is listed, loaded back to
+/// its start; returns the live mirror of its items.
+async fn open_whole_room(session: &Session, room_id: &str) -> Mirror<TimelineItem> {
+    let rooms_seen = Mirror::new();
+    room_list::subscribe(session, rooms_seen.sink()).await.unwrap();
+    rooms_seen.wait_until("the room is listed", |r| r.iter().any(|s| s.id == room_id)).await;
+    let items = Mirror::new();
+    timeline::open(session, room_id, items.sink()).await.unwrap();
+    while !timeline::paginate_backwards(session, room_id).await.unwrap() {}
+    items
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -172,12 +180,7 @@ async fn exported_room_keys_unlock_the_history_in_a_fresh_session() {
 
     // A new session, with no backup and no verification: the message is locked.
     let (second, _second_data) = login(&user).await;
-    let rooms_seen = Mirror::new();
-    room_list::subscribe(&second, rooms_seen.sink()).await.unwrap();
-    rooms_seen.wait_until("the room is listed", |r| r.iter().any(|s| s.id == room_id)).await;
-    let items = Mirror::new();
-    timeline::open(&second, &room_id, items.sink()).await.unwrap();
-    while !timeline::paginate_backwards(&second, &room_id).await.unwrap() {}
+    let items = open_whole_room(&second, &room_id).await;
     items.wait_until("the message is shown locked", |items| locked_count(items) == 1).await;
 
     let wrong = room_keys::import_room_keys(&second, &key_file, "quatre chats sur le toit").await.unwrap_err();
@@ -260,11 +263,6 @@ async fn room_keys_go_to_a_new_dated_file_and_come_back_as_text() {
     assert!(leftovers().is_empty(), "the temporary file is deleted: {:?}", leftovers());
 
     // The message is readable in the fresh session.
-    let rooms_seen = Mirror::new();
-    room_list::subscribe(&second, rooms_seen.sink()).await.unwrap();
-    rooms_seen.wait_until("the room is listed", |r| r.iter().any(|s| s.id == room_id)).await;
-    let items = Mirror::new();
-    timeline::open(&second, &room_id, items.sink()).await.unwrap();
-    while !timeline::paginate_backwards(&second, &room_id).await.unwrap() {}
+    let items = open_whole_room(&second, &room_id).await;
     items.wait_until("the message is readable", |items| readable_texts(items).contains(&SECRET)).await;
 }

@@ -202,14 +202,18 @@ pub async fn can_verify_with_another_session(state: State<'_, AppState>) -> AppR
     Ok(security::can_verify_with_another_session(&*state.session()?).await)
 }
 
+/// Sends a verification's steps through the channel the UI opened for it.
+fn steps_to(channel: Channel<VerificationStep>) -> impl Fn(VerificationStep) + Send + Sync + 'static {
+    move |step| {
+        let _ = channel.send(step);
+    }
+}
+
 /// Asks the user's other sessions to verify this one; returns the flow id.
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_this_session(state: State<'_, AppState>, on_step: Channel<VerificationStep>) -> AppResult<String> {
-    verification::verify_this_session(&*state.session()?, move |step| {
-        let _ = on_step.send(step);
-    })
-    .await
+    verification::verify_this_session(&*state.session()?, steps_to(on_step)).await
 }
 
 /// Asks another user to verify each other by emojis (in the direct chat,
@@ -217,10 +221,7 @@ pub async fn verify_this_session(state: State<'_, AppState>, on_step: Channel<Ve
 #[tauri::command]
 #[specta::specta]
 pub async fn verify_user(state: State<'_, AppState>, user_id: String, on_step: Channel<VerificationStep>) -> AppResult<String> {
-    verification::verify_user(&*state.session()?, &user_id, move |step| {
-        let _ = on_step.send(step);
-    })
-    .await
+    verification::verify_user(&*state.session()?, &user_id, steps_to(on_step)).await
 }
 
 /// The room's joined and invited members, with how far they are trusted.
@@ -233,10 +234,7 @@ pub async fn room_members(state: State<'_, AppState>, room_id: String) -> AppRes
 #[tauri::command]
 #[specta::specta]
 pub async fn accept_verification(state: State<'_, AppState>, user_id: String, flow_id: String, on_step: Channel<VerificationStep>) -> AppResult<()> {
-    verification::accept(&*state.session()?, &user_id, &flow_id, move |step| {
-        let _ = on_step.send(step);
-    })
-    .await
+    verification::accept(&*state.session()?, &user_id, &flow_id, steps_to(on_step)).await
 }
 
 #[tauri::command]

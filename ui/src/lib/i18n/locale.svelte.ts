@@ -10,6 +10,7 @@ import {
   type Locale,
   type MessageKey,
   type Params,
+  type PluralBase,
 } from "./translate";
 
 export const LOCALE_STORAGE_KEY = "tchap.locale";
@@ -54,7 +55,7 @@ export function t(key: MessageKey, params?: Params): string {
   return translate(state.locale, key, params);
 }
 
-export function tn(base: "rooms.unread" | "rooms.mentions", count: number, params?: Params): string {
+export function tn(base: PluralBase, count: number, params?: Params): string {
   return translatePlural(state.locale, base, count, params);
 }
 

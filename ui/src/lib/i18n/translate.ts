@@ -31,13 +31,11 @@ export function translate(locale: Locale, key: MessageKey, params?: Params): str
   );
 }
 
+/** The messages that come in `.one` and `.other` forms. */
+export type PluralBase = MessageKey extends infer K ? (K extends `${infer B}.one` ? B : never) : never;
+
 /** Plural form: picks `${base}.one` or `${base}.other` and passes `count`. */
-export function translatePlural(
-  locale: Locale,
-  base: "rooms.unread" | "rooms.mentions",
-  count: number,
-  params?: Params,
-): string {
+export function translatePlural(locale: Locale, base: PluralBase, count: number, params?: Params): string {
   const rule = new Intl.PluralRules(intlLocale(locale)).select(count);
   const key = `${base}.${rule === "one" ? "one" : "other"}` as MessageKey;
   return translate(locale, key, { ...params, count });
