@@ -10,6 +10,7 @@ import type {
   ErrorCode,
   ListDiff,
   RoomSummary,
+  SasEmoji,
   SessionInfo,
   TimelineItem,
   VerificationStep,
@@ -24,6 +25,17 @@ export const SESSION: SessionInfo = {
   displayName: "Marie Dupont",
   isRemembered: true,
 };
+
+/** Seven SAS emojis, as the backend sends them (English descriptions, shown translated). */
+export const EMOJIS: SasEmoji[] = [
+  { index: 0, symbol: "🐶", description: "Dog" },
+  { index: 34, symbol: "🔧", description: "Spanner" },
+  { index: 29, symbol: "❤️", description: "Heart" },
+  { index: 52, symbol: "🚲", description: "Bicycle" },
+  { index: 7, symbol: "🐰", description: "Rabbit" },
+  { index: 63, symbol: "📌", description: "Pin" },
+  { index: 19, symbol: "🌍", description: "Globe" },
+];
 
 export function appError(code: ErrorCode, message = `backend said ${code}`): AppError {
   return { code, message };

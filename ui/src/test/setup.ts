@@ -2,7 +2,7 @@ import "@testing-library/jest-dom/vitest";
 import { clearMocks } from "@tauri-apps/api/mocks";
 import { cleanup } from "@testing-library/svelte";
 import { afterEach, beforeEach } from "vitest";
-import { clearDrafts } from "../lib/drafts";
+import { clearDrafts } from "../features/timeline/drafts";
 import { setLocale } from "../lib/i18n/locale.svelte";
 
 // jsdom has no <dialog> behaviour: a minimal stand-in (open attribute, close

@@ -1,0 +1,41 @@
+import { Channel } from "@tauri-apps/api/core";
+import { commands, type AppError, type ListDiff, type RoomSummary } from "../../bindings";
+import { call } from "../../lib/ipc";
+import { applyDiffs } from "../../lib/listDiff";
+
+/** The room list, kept in the backend's order (most recent activity first). */
+export class RoomListStore {
+  rooms = $state.raw<RoomSummary[]>([]);
+  /** True once the first batch (a reset) has arrived. */
+  loaded = $state(false);
+  error = $state<AppError | null>(null);
+
+  invites = $derived(this.rooms.filter((r) => r.kind === "invite"));
+  joined = $derived(this.rooms.filter((r) => r.kind !== "invite"));
+
+  #channel: Channel<ListDiff<RoomSummary>[]> | null = null;
+
+  async subscribe(): Promise<void> {
+    this.error = null;
+    const channel = new Channel<ListDiff<RoomSummary>[]>();
+    channel.onmessage = (batch) => this.apply(batch);
+    this.#channel = channel;
+    const res = await call(commands.subscribeRoomList(channel));
+    if (res.status === "error" && this.#channel === channel) this.error = res.error;
+  }
+
+  apply(batch: ListDiff<RoomSummary>[]): void {
+    this.rooms = applyDiffs(this.rooms, batch);
+    this.loaded = true;
+  }
+
+  find(roomId: string | null): RoomSummary | undefined {
+    return roomId === null ? undefined : this.rooms.find((r) => r.id === roomId);
+  }
+
+  /** Stops applying updates (the screen is going away). */
+  dispose(): void {
+    if (this.#channel) this.#channel.onmessage = () => {};
+    this.#channel = null;
+  }
+}

@@ -1,0 +1,2 @@
+// What the rest of the app uses from the settings feature.
+export { default as SecuritySettingsDialog } from "./SecuritySettingsDialog.svelte";
