@@ -22,12 +22,14 @@ app: ui
 test: app
 	npm --prefix ui test
 	scripts/with-synapse.sh $(MAKE) --no-print-directory test-rust test-e2e
+	tests/keyring/kept.sh
 	tests/package/deb.sh
 
 # Backend tests (no window) against the Synapse started by `make test`, with a
-# throwaway GNOME Keyring as the OS secret store.
+# throwaway GNOME Keyring as the OS secret store: the core crate's (which
+# build without Tauri or WebKit), then the shell's (the bindings check).
 test-rust:
-	tests/keyring/with-keyring.sh cargo test -p tchap-desktop --locked -- --test-threads=2
+	tests/keyring/with-keyring.sh cargo test -p tchap-core -p tchap-desktop --locked -- --test-threads=2
 
 # The real app under Xvfb, driven through tauri-driver + WebKitWebDriver, with
 # its own D-Bus session and keyring.
@@ -49,6 +51,10 @@ clean-demo:
 deb: ui
 	cd src-tauri && TAURI_APP_PATH=. ../ui/node_modules/.bin/tauri build --bundles deb $(DEB_FLAGS)
 
-# Room-list figures written to BENCHMARKS.md (see the example's header).
+# Room-list figures, ours beside a bare matrix-sdk-ui program, written to
+# BENCHMARKS.md (see crates/tchap-core/examples/bench_room_list.rs), against a
+# throwaway Synapse and keyring. Quicker: make bench BENCH_ARGS="--rooms 100 --runs 1 --out /tmp/bench.md"
 bench: deps
-	scripts/with-synapse.sh cargo run -p tchap-desktop --locked --example bench_room_list -- --rooms 1000 --runs 5 --out $(CURDIR)/BENCHMARKS.md
+	cargo build -p tchap-core --locked --example bench_room_list --example bench_bare_sdk
+	scripts/with-synapse.sh tests/keyring/with-keyring.sh $(CARGO_TARGET_DIR)/debug/examples/bench_room_list \
+	  $(or $(BENCH_ARGS),--rooms 1000 --runs 5 --out $(CURDIR)/BENCHMARKS.md)

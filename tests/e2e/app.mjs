@@ -28,13 +28,25 @@ export async function launchApp({ homeserver, dataDir = mkdtempSync(join(tmpdir(
     dataDir,
     async close() {
       await browser.deleteSession().catch(() => {});
-      try {
-        process.kill(-driver.pid, "SIGTERM");
-      } catch {
-        // already gone
+      // SIGTERM lets the app close its session; the next launch must not find
+      // it still holding the single-instance name, so wait for the group.
+      signalGroup(driver.pid, "SIGTERM");
+      for (let waited = 0; waited < 15000 && signalGroup(driver.pid, 0); waited += 100) {
+        await new Promise((r) => setTimeout(r, 100));
       }
+      signalGroup(driver.pid, "SIGKILL");
     },
   };
+}
+
+/** Signals a process group; false once it is gone. */
+function signalGroup(pid, signal) {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Resolves once something listens on the port (tauri-driver takes a moment). */

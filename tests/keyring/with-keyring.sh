@@ -14,6 +14,9 @@
 # The command keeps its own environment, plus DBUS_SESSION_BUS_ADDRESS (the
 # private bus), GNOME_KEYRING_CONTROL and TCHAP_TEST_KEYRING=1, which the
 # keyring tests look for. Its exit status is the script's.
+# With TCHAP_KEYRING_HOME=FOLDER the keyring is kept in FOLDER between runs
+# (its password in FOLDER/password, readable by the user only): `make demo`
+# uses it so that its second run restores the session like a desktop would.
 # Needs: gnome-keyring, dbus (dbus-run-session, dbus-send); the tests also
 # use secret-tool (libsecret-tools).
 set -euo pipefail
@@ -40,13 +43,18 @@ if [ "${_TCHAP_KEYRING_DIR:-}" = "" ]; then
   # our runtime dir: unmount it (lazily) before removing the folder.
   trap 'fusermount -uz "$DIR/run/doc" 2>/dev/null || true; rm -rf "$DIR" 2>/dev/null || true' EXIT
   mkdir -m 700 "$DIR/data" "$DIR/run"
+  DATA="$DIR/data"
+  if [ -n "${TCHAP_KEYRING_HOME:-}" ]; then
+    mkdir -p -m 700 "$TCHAP_KEYRING_HOME/data"
+    DATA=$(cd "$TCHAP_KEYRING_HOME/data" && pwd)
+  fi
   saved=()
   for var in "${SWAPPED[@]}"; do
     if [ -n "${!var+x}" ]; then saved+=("_TCHAP_KEYRING_SAVED_$var=set:${!var}"); else saved+=("_TCHAP_KEYRING_SAVED_$var=unset"); fi
   done
   status=0
   env -u DISPLAY -u WAYLAND_DISPLAY "${saved[@]}" _TCHAP_KEYRING_DIR="$DIR" \
-    XDG_DATA_HOME="$DIR/data" XDG_RUNTIME_DIR="$DIR/run" \
+    XDG_DATA_HOME="$DATA" XDG_RUNTIME_DIR="$DIR/run" \
     dbus-run-session -- "$0" "$@" || status=$?
   exit $status
 fi
@@ -77,7 +85,14 @@ trap stop EXIT
 # the fresh folder, creates it with that password and unlocks it. Neither
 # --replace nor an inherited GNOME_KEYRING_CONTROL: both would make it take
 # over another daemon (a desktop's, or an enclosing run of this script's).
-password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+if [ -n "${TCHAP_KEYRING_HOME:-}" ]; then
+  if [ ! -s "$TCHAP_KEYRING_HOME/password" ]; then
+    (umask 077; od -An -N16 -tx1 /dev/urandom | tr -d ' \n' >"$TCHAP_KEYRING_HOME/password")
+  fi
+  password=$(cat "$TCHAP_KEYRING_HOME/password")
+else
+  password=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+fi
 control=$(printf '%s' "$password" | env -u GNOME_KEYRING_CONTROL \
   gnome-keyring-daemon --unlock --components=secrets --daemonize 2>/dev/null \
   | sed -n 's/^GNOME_KEYRING_CONTROL=//p')

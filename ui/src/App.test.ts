@@ -39,6 +39,6 @@ describe("start-up", () => {
 
     await backend.emit("session-ended", { reason: "token_revoked" });
     expect(await screen.findByRole("heading", { name: "Connexion à Tchap" })).toBeInTheDocument();
-    expect(screen.getByText(/Votre session a expiré/)).toBeInTheDocument();
+    expect(screen.getByText(/déconnectée depuis un autre appareil/)).toBeInTheDocument();
   });
 });

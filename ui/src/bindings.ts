@@ -8,9 +8,14 @@ import * as __TAURI_EVENT from "@tauri-apps/api/event";
 /** Commands */
 export const commands = {
 	appConfig: () => __TAURI_INVOKE<AppConfig>("app_config"),
-	/**  The stored session, reopened without the password; `null` when there is none. */
+	/**
+	 *  The stored session, reopened without the password; `null` when there is
+	 *  none. `session_locked` when one is stored but the keyring is closed.
+	 */
 	restoreSession: () => typedError<SessionInfo_Serialize | null, AppError>(__TAURI_INVOKE("restore_session")),
 	login: (homeserver: string, username: string, password: string, remember: boolean) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password, remember })),
+	/**  After a soft logout: the password again, for the same device (keys kept). */
+	resumeSession: (password: string) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("resume_session", { password })),
 	logout: () => typedError<null, AppError>(__TAURI_INVOKE("logout")),
 	/**  The sync's current state; its changes then come as `SyncStateChanged` events. */
 	syncState: () => typedError<SyncState, AppError>(__TAURI_INVOKE("sync_state")),
@@ -22,7 +27,7 @@ export const commands = {
 	sendMessage: (roomId: string, body: string) => typedError<null, AppError>(__TAURI_INVOKE("send_message", { roomId, body })),
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
-	markRead: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_read", { roomId })),
+	markRead: (roomId: string, eventId: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
 	acceptInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("accept_invite", { roomId })),
 	declineInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("decline_invite", { roomId })),
 	/**  The id of the (new or existing) direct chat with `user_id`. */
@@ -105,12 +110,31 @@ export type CancelReason =
 "other";
 
 /**  Stable codes: the UI keys its French sentences on them, never rename one. */
-export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | "invalid_user_id" | "user_not_found" | "forbidden" | "network" | "storage" | 
+export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | 
+/**  What was asked for does not exist (any other than a room). */
+"not_found" | "invalid_user_id" | "user_not_found" | "forbidden" | "network" | "storage" | 
 /**
  *  No OS secret store (Secret Service, Credential Manager, Keychain) to
  *  keep the session's secrets in.
  */
 "secret_store_unavailable" | 
+/**
+ *  A session is stored but its secrets cannot be read now (keyring locked
+ *  or not started): nothing is lost, try again once it is open.
+ */
+"session_locked" | 
+/**  Passwords only travel over https (plain http only to this machine). */
+"insecure_homeserver" | 
+/**  Another Tchap process already uses this data folder. */
+"already_running" | 
+/**  The account's validity period is over (Tchap account expiry). */
+"account_expired" | 
+/**  The homeserver answered with a server error (5xx) or an unreadable answer. */
+"server_error" | 
+/**  The server's certificate is not trusted (often a proxy inspecting TLS). */
+"untrusted_certificate" | 
+/**  The configured proxy refused or failed the connection. */
+"proxy_error" | 
 /**  The recovery key (or security passphrase) does not open the account's keys. */
 "invalid_recovery_key" | 
 /**  The account has no recovery key to unlock with. */
@@ -294,11 +318,30 @@ export type SecurityStatusChanged = SecurityStatus;
 
 export type SendState = { state: "sending" } | { state: "sent" } | { state: "failed"; recoverable: boolean };
 
-export type SessionEndReason = "logged_out" | "token_revoked";
+/**  Why a session stopped without the app quitting. */
+export type SessionEndReason = 
+/**  The user logged out here. */
+"logged_out" | 
+/**
+ *  The server forgot this device (signed out from another session, account
+ *  deactivated): its local data was deleted, a new sign-in is needed.
+ */
+"token_revoked" | 
+/**
+ *  The server wants the password again (expired token or refresh token):
+ *  the keys and history are kept and the same device resumes.
+ */
+"soft_logged_out" | 
+/**
+ *  The account's validity period is over (Tchap's account expiry): the
+ *  data is kept; the account owner renews it from the e-mail they received.
+ */
+"account_expired";
 
 /**
- *  The session ended without the user asking (token revoked elsewhere):
- *  the UI goes back to the login screen.
+ *  The session stopped without the user asking: revoked elsewhere (its data
+ *  is gone, back to the login screen), expired token (the password again,
+ *  same device), or expired account.
  */
 export type SessionEnded = {
 	reason: SessionEndReason,

@@ -6,21 +6,20 @@ use serde::{Deserialize, Serialize};
 use tauri::{AppHandle, Manager};
 use tauri_specta::Event;
 
-use crate::{
-    matrix::{
-        security::SecurityStatus,
-        session::{Session, SessionEndReason, SyncState},
-        verification::IncomingVerification,
-    },
+use tchap_core::{
+    security::SecurityStatus,
+    session::{Session, SessionEndReason, SyncState},
     state::AppState,
+    verification::IncomingVerification,
 };
 
 /// The background sync's state, for the indicator in the header.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
 pub struct SyncStateChanged(pub SyncState);
 
-/// The session ended without the user asking (token revoked elsewhere):
-/// the UI goes back to the login screen.
+/// The session stopped without the user asking: revoked elsewhere (its data
+/// is gone, back to the login screen), expired token (the password again,
+/// same device), or expired account.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
 pub struct SessionEnded {
     pub reason: SessionEndReason,
@@ -45,31 +44,31 @@ pub struct VerificationWithdrawn {
 /// Forwards a new session's signals to the UI, for as long as it lives.
 pub fn attach(app: &AppHandle, session: &Arc<Session>) {
     forward_watch(session, "ipc-sync-state", session.sync_state(), app, SyncStateChanged);
-    forward_watch(session, "ipc-security", session.security(), app, SecurityStatusChanged);
-    forward_broadcast(session, "ipc-verification-requests", session.verification_requests(), app, VerificationRequested);
-    forward_broadcast(session, "ipc-verification-withdrawn", session.withdrawn_verification_requests(), app, |flow_id| {
-        VerificationWithdrawn { flow_id }
-    });
+    forward_watch(session, "ipc-security", session.security().status(), app, SecurityStatusChanged);
+    forward_broadcast(session, "ipc-verification-requests", session.verification().requests(), app, VerificationRequested);
+    forward_broadcast(session, "ipc-verification-withdrawn", session.verification().withdrawn(), app, |flow_id| VerificationWithdrawn { flow_id });
 
     let mut ended = session.ended();
     let handle = app.clone();
     let weak = Arc::downgrade(session);
-    session.spawn("ipc-session-ended", async move {
+    session.context().spawn("ipc-session-ended", async move {
         let reason = match ended.wait_for(Option::is_some).await {
             Ok(reason) => (*reason).expect("waited for Some"),
             Err(_) => return,
         };
-        if reason == SessionEndReason::TokenRevoked {
-            // The server has forgotten this device: its local data is useless.
-            let state = handle.state::<AppState>();
-            if let Some(session) = weak.upgrade() {
-                state.set_session(None);
-                tokio::spawn(async move {
-                    let _ = session.logout().await;
-                });
-            }
-            let _ = SessionEnded { reason }.emit(&handle);
+        if reason == SessionEndReason::LoggedOut {
+            return; // asked by the UI, which already knows
         }
+        if reason == SessionEndReason::TokenRevoked {
+            // The core deleted its data; nothing can be resumed.
+            let state = handle.state::<AppState>();
+            if let Some(session) = weak.upgrade()
+                && state.current().is_some_and(|current| Arc::ptr_eq(&current, &session))
+            {
+                state.set_session(None);
+            }
+        }
+        let _ = SessionEnded { reason }.emit(&handle);
     });
 }
 
@@ -82,7 +81,7 @@ fn forward_watch<T: Copy + Send + Sync + 'static, E: Event + Serialize + Clone>(
     to_event: impl Fn(T) -> E + Send + 'static,
 ) {
     let handle = app.clone();
-    session.spawn(name, async move {
+    session.context().spawn(name, async move {
         loop {
             let value = *watched.borrow_and_update();
             let _ = to_event(value).emit(&handle);
@@ -102,7 +101,7 @@ fn forward_broadcast<T: Clone + Send + 'static, E: Event + Serialize + Clone>(
     to_event: impl Fn(T) -> E + Send + 'static,
 ) {
     let handle = app.clone();
-    session.spawn(name, async move {
+    session.context().spawn(name, async move {
         loop {
             match channel.recv().await {
                 Ok(value) => {

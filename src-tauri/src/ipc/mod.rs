@@ -1,75 +1,123 @@
-//! The only module that knows about Tauri: the app's window, its commands and
-//! events, and the generated TypeScript bindings.
+//! The app's window, its commands and events (one file per feature, each a
+//! thin adapter to a `tchap-core` service), the plugins, and the generated
+//! TypeScript bindings.
 
-mod commands;
 mod events;
+mod rooms;
+mod security;
+mod session;
+mod settings;
+mod timeline;
+mod verification;
 
 use tauri::Manager;
 use tauri_specta::{Builder, collect_commands, collect_events};
-
-use crate::{
+use tchap_core::{
     config::{AppConfig, DemoLogin, Paths},
+    error::AppResult,
     logging,
+    profile_lock::ProfileLock,
     state::AppState,
 };
 
 pub fn specta_builder() -> Builder<tauri::Wry> {
     Builder::<tauri::Wry>::new()
         .commands(collect_commands![
-            commands::app_config,
-            commands::restore_session,
-            commands::login,
-            commands::logout,
-            commands::sync_state,
-            commands::subscribe_room_list,
-            commands::open_timeline,
-            commands::close_timeline,
-            commands::paginate_backwards,
-            commands::send_message,
-            commands::retry_send,
-            commands::discard_send,
-            commands::mark_read,
-            commands::accept_invite,
-            commands::decline_invite,
-            commands::create_dm,
-            commands::create_room,
-            commands::security_status,
-            commands::enable_recovery,
-            commands::reset_recovery_key,
-            commands::recover,
-            commands::save_recovery_key,
-            commands::can_verify_with_another_session,
-            commands::verify_this_session,
-            commands::verify_user,
-            commands::room_members,
-            commands::accept_verification,
-            commands::confirm_verification,
-            commands::refuse_verification,
-            commands::cancel_verification,
-            commands::list_own_sessions,
-            commands::rename_session,
-            commands::sign_out_other_sessions,
-            commands::sign_out_session,
-            commands::export_room_keys_to_file,
-            commands::import_room_keys_text,
+            session::app_config,
+            session::restore_session,
+            session::login,
+            session::resume_session,
+            session::logout,
+            session::sync_state,
+            rooms::subscribe_room_list,
+            timeline::open_timeline,
+            timeline::close_timeline,
+            timeline::paginate_backwards,
+            timeline::send_message,
+            timeline::retry_send,
+            timeline::discard_send,
+            timeline::mark_read,
+            rooms::accept_invite,
+            rooms::decline_invite,
+            rooms::create_dm,
+            rooms::create_room,
+            security::security_status,
+            security::enable_recovery,
+            security::reset_recovery_key,
+            security::recover,
+            security::save_recovery_key,
+            security::can_verify_with_another_session,
+            verification::verify_this_session,
+            verification::verify_user,
+            rooms::room_members,
+            verification::accept_verification,
+            verification::confirm_verification,
+            verification::refuse_verification,
+            verification::cancel_verification,
+            settings::list_own_sessions,
+            settings::rename_session,
+            settings::sign_out_other_sessions,
+            settings::sign_out_session,
+            settings::export_room_keys_to_file,
+            settings::import_room_keys_text,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn])
 }
 
+/// Logs a failed command once, here: its code and English message (never a
+/// secret or a message body, which errors never carry).
+async fn logged<T>(command: &'static str, result: impl Future<Output = AppResult<T>>) -> AppResult<T> {
+    logged_sync(command, result.await)
+}
+
+fn logged_sync<T>(command: &'static str, result: AppResult<T>) -> AppResult<T> {
+    if let Err(error) = &result {
+        tracing::warn!(command, code = ?error.code, message = %error.message, "command failed");
+    }
+    result
+}
+
 struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+
+/// Held for the whole run: see `ProfileLock`.
+struct HeldProfile(#[allow(dead_code)] ProfileLock);
+
+/// How long quitting waits for the session to close before giving up.
+const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(8);
 
 pub fn run() {
     let builder = specta_builder();
     let app = tauri::Builder::default()
+        // First, so that a second launch hands over to the running window
+        // before it opens any store.
+        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            tracing::info!("second launch: showing the running window");
+            if let Some(window) = app.get_webview_window("main") {
+                let _ = window.unminimize();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
+        }))
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
             let paths = Paths::resolve(app.path().app_data_dir()?, app.path().app_log_dir()?);
             std::fs::create_dir_all(&paths.data_dir)?;
             app.manage(LogGuard(logging::init(&paths.log_dir)));
+            let lock = match ProfileLock::acquire(&paths.data_dir) {
+                Ok(lock) => lock,
+                Err(error) => {
+                    // Launched another way than the single-instance plugin sees (another
+                    // desktop session, a script): never open the same stores twice.
+                    tracing::warn!(code = ?error.code, message = %error.message, "not starting");
+                    std::process::exit(0);
+                }
+            };
+            app.manage(HeldProfile(lock));
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tchap desktop starting");
             let config = AppConfig::load(&paths.data_dir);
             app.manage(AppState::new(paths, config, DemoLogin::from_env()));
+            quit_on_signals(app.handle().clone());
             Ok(())
         })
         .build(tauri::generate_context!())
@@ -77,13 +125,37 @@ pub fn run() {
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event {
             // Let the sync save its position so the next start is quick (or
-            // end a session the user chose not to remember).
+            // end a session the user chose not to remember), within bounds.
             if let Some(session) = handle.state::<AppState>().current() {
-                tauri::async_runtime::block_on(session.close());
+                let closed = tauri::async_runtime::block_on(async { tokio::time::timeout(CLOSE_WAIT, session.close()).await });
+                if closed.is_err() {
+                    tracing::warn!("the session did not close within {} s; quitting anyway", CLOSE_WAIT.as_secs());
+                }
             }
+            tracing::info!("Tchap desktop stopped");
         }
     });
 }
+
+/// Ctrl+C in a terminal (SIGINT) or a polite kill (SIGTERM, SIGHUP) quits
+/// like closing the window: the session is closed, then the process ends.
+#[cfg(unix)]
+fn quit_on_signals(app: tauri::AppHandle) {
+    use signal_hook::{consts::*, iterator::Signals};
+    let mut signals = match Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+        Ok(signals) => signals,
+        Err(error) => return tracing::warn!(%error, "cannot listen to signals"),
+    };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            tracing::info!(signal, "quitting on a signal");
+            app.exit(0);
+        }
+    });
+}
+
+#[cfg(not(unix))]
+fn quit_on_signals(_app: tauri::AppHandle) {}
 
 #[cfg(test)]
 mod tests {

@@ -2,22 +2,44 @@ import { describe, expect, it } from "vitest";
 import type { ErrorCode } from "../bindings";
 import { errorMessage } from "./errors";
 
-const ALL_CODES: ErrorCode[] = [
-  "invalid_homeserver_url",
-  "homeserver_unreachable",
-  "not_a_matrix_server",
-  "invalid_credentials",
-  "user_deactivated",
-  "rate_limited",
-  "not_logged_in",
-  "room_not_found",
-  "invalid_user_id",
-  "user_not_found",
-  "forbidden",
-  "network",
-  "storage",
-  "internal",
-];
+// A Record, so that type-checking fails when the contract gains a code missing here.
+const CODES: Record<ErrorCode, true> = {
+  invalid_homeserver_url: true,
+  homeserver_unreachable: true,
+  not_a_matrix_server: true,
+  invalid_credentials: true,
+  user_deactivated: true,
+  rate_limited: true,
+  not_logged_in: true,
+  room_not_found: true,
+  not_found: true,
+  invalid_user_id: true,
+  user_not_found: true,
+  forbidden: true,
+  network: true,
+  storage: true,
+  secret_store_unavailable: true,
+  session_locked: true,
+  insecure_homeserver: true,
+  already_running: true,
+  account_expired: true,
+  server_error: true,
+  untrusted_certificate: true,
+  proxy_error: true,
+  invalid_recovery_key: true,
+  recovery_not_set_up: true,
+  no_other_session: true,
+  verification_not_found: true,
+  no_identity: true,
+  invalid_session_name: true,
+  session_not_found: true,
+  weak_passphrase: true,
+  invalid_key_file_passphrase: true,
+  invalid_key_file: true,
+  file_not_accessible: true,
+  internal: true,
+};
+const ALL_CODES = Object.keys(CODES) as ErrorCode[];
 
 describe("errorMessage", () => {
   it("gives the French sentences users see at login", () => {
@@ -34,6 +56,21 @@ describe("errorMessage", () => {
     const sentences = ALL_CODES.map((code) => errorMessage(locale, { code }));
     expect(new Set(sentences).size).toBe(ALL_CODES.length);
     for (const s of sentences) expect(s).toMatch(/^[A-ZÀ-Ý].{10,}[.!]?/);
+  });
+
+  it("explains the network and account problems users can fix or report", () => {
+    expect(errorMessage("fr", { code: "insecure_homeserver" })).toBe(
+      "Par sécurité, Tchap ne se connecte qu'en https. Vérifiez l'adresse du serveur (elle doit commencer par https://).",
+    );
+    expect(errorMessage("fr", { code: "untrusted_certificate" })).toContain("proxy");
+    expect(errorMessage("fr", { code: "untrusted_certificate" })).toContain("support informatique");
+    expect(errorMessage("fr", { code: "proxy_error" })).toContain("proxy");
+    expect(errorMessage("fr", { code: "server_error" })).toContain("Réessayez");
+    expect(errorMessage("fr", { code: "session_locked" })).toContain("rien n'est perdu");
+    expect(errorMessage("fr", { code: "account_expired" })).toContain("e-mail");
+    expect(errorMessage("fr", { code: "already_running" })).toContain("Tchap est déjà ouvert sur ce poste.");
+    expect(errorMessage("fr", { code: "not_found" })).toBe("Élément introuvable.");
+    expect(errorMessage("en", { code: "insecure_homeserver" })).toContain("https://");
   });
 
   it("tells a non-Matrix server apart from an unreachable one", () => {

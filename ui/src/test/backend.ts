@@ -51,6 +51,7 @@ export class FakeBackend {
       app_config: () => ({ defaultHomeserver: "https://matrix.agent.tchap.gouv.fr" }),
       restore_session: () => null,
       login: () => SESSION,
+      resume_session: () => SESSION,
       logout: () => null,
       sync_state: () => ({ state: "starting" }),
       subscribe_room_list: () => null,

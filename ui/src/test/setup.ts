@@ -4,6 +4,7 @@ import { cleanup } from "@testing-library/svelte";
 import { afterEach, beforeEach } from "vitest";
 import { clearDrafts } from "../features/timeline/drafts";
 import { setLocale } from "../lib/i18n/locale.svelte";
+import { FakeIntersectionObserver } from "./screen";
 
 // jsdom has no <dialog> behaviour: a minimal stand-in (open attribute, close
 // event; Escape fires "cancel" then closes, as browsers do).
@@ -25,6 +26,12 @@ if (typeof HTMLDialogElement !== "undefined" && !HTMLDialogElement.prototype.sho
 function escapeCloses(this: HTMLDialogElement, event: KeyboardEvent) {
   if (event.key !== "Escape") return;
   if (this.dispatchEvent(new Event("cancel", { cancelable: true }))) this.close();
+}
+
+// jsdom has no IntersectionObserver: a stand-in that reports nothing until a
+// test says what is on screen (see `showOnScreen` in test/screen.ts).
+if (typeof window.IntersectionObserver === "undefined") {
+  window.IntersectionObserver = FakeIntersectionObserver as unknown as typeof IntersectionObserver;
 }
 
 // jsdom has no layout: scrolling is a no-op there.

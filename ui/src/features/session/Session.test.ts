@@ -154,3 +154,174 @@ describe("logout", () => {
     );
   });
 });
+
+describe("saved session locked by the keyring", () => {
+  it("explains that nothing is lost and opens the session when Réessayer succeeds", async () => {
+    const backend = new FakeBackend({
+      restore_session: () => {
+        throw appError("session_locked");
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+
+    expect(await screen.findByRole("heading", { level: 1, name: "Trousseau verrouillé" })).toBeInTheDocument();
+    const alert = screen.getByRole("alert");
+    expect(alert).toHaveTextContent("Votre session Tchap est enregistrée, mais le trousseau de votre poste est verrouillé");
+    expect(alert).toHaveTextContent("Rien n'est perdu.");
+    expect(screen.queryByLabelText("Mot de passe")).toBeNull();
+
+    // Still locked: the screen stays and says so.
+    await user.click(screen.getByRole("button", { name: "Réessayer" }));
+    expect(await screen.findByText(/Le trousseau est toujours verrouillé/)).toBeInTheDocument();
+    expect(backend.callsOf("restore_session")).toHaveLength(2);
+
+    // Unlocked: the main screen, with its subscriptions.
+    backend.on("restore_session", () => SESSION);
+    await user.click(screen.getByRole("button", { name: "Réessayer" }));
+    expect(await screen.findByText("Marie Dupont")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Se déconnecter" })).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Trousseau verrouillé" })).toBeNull();
+    expect(backend.callsOf("restore_session")).toHaveLength(3);
+    expect(backend.callsOf("subscribe_room_list")).toHaveLength(1);
+  });
+
+  it("lets the user sign in with the password instead, saying the saved session is kept", async () => {
+    new FakeBackend({
+      restore_session: () => {
+        throw appError("session_locked");
+      },
+    });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByRole("heading", { name: "Trousseau verrouillé" });
+    expect(screen.getByText(/Votre session enregistrée ne sera pas effacée/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Se connecter avec mon mot de passe" }));
+    expect(await screen.findByRole("heading", { name: "Connexion à Tchap" })).toBeInTheDocument();
+    expect(screen.getByText(/Votre session enregistrée est conservée sur ce poste/)).toBeInTheDocument();
+    expect(screen.getByLabelText("Mot de passe")).toBeInTheDocument();
+
+    await user.click(screen.getByRole("button", { name: "Revenir à ma session enregistrée" }));
+    expect(await screen.findByRole("heading", { name: "Trousseau verrouillé" })).toBeInTheDocument();
+  });
+});
+
+describe("session ended by the server", () => {
+  it("asks for the password again after a soft logout and resumes the same session", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByText("Marie Dupont");
+    expect(backend.callsOf("subscribe_room_list")).toHaveLength(1);
+
+    await backend.emit("session-ended", { reason: "soft_logged_out" });
+    expect(await screen.findByRole("heading", { level: 1, name: "Votre session a expiré" })).toBeInTheDocument();
+    expect(screen.getByText(/Vos messages et vos clés de chiffrement sont conservés/)).toBeInTheDocument();
+    expect(screen.getByText(SESSION.userId)).toBeInTheDocument();
+    const password = screen.getByLabelText("Mot de passe");
+    await waitFor(() => expect(password).toHaveFocus());
+
+    // A wrong password: the French error, and the prompt stays.
+    backend.on("resume_session", () => {
+      throw appError("invalid_credentials");
+    });
+    await user.type(password, "mauvais");
+    await user.click(screen.getByRole("button", { name: "Se reconnecter" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Identifiant ou mot de passe incorrect.");
+    expect(screen.getByRole("alert")).not.toHaveTextContent("backend said");
+    expect(screen.getByRole("heading", { name: "Votre session a expiré" })).toBeInTheDocument();
+
+    // The right one: back to the main screen, its subscriptions started again.
+    backend.on("resume_session", () => ({ ...SESSION, displayName: "Marie Dupont (DINUM)" }));
+    await user.clear(password);
+    await user.type(password, "le-bon-mot-de-passe");
+    await user.keyboard("{Enter}");
+    expect(await screen.findByText("Marie Dupont (DINUM)")).toBeInTheDocument();
+    expect(screen.queryByRole("heading", { name: "Votre session a expiré" })).toBeNull();
+    expect(backend.callsOf("resume_session")).toEqual([{ password: "mauvais" }, { password: "le-bon-mot-de-passe" }]);
+    expect(backend.callsOf("subscribe_room_list")).toHaveLength(2);
+    expect(backend.callsOf("login")).toHaveLength(0);
+  });
+
+  it("after a soft logout, asks for the password before calling the backend, and offers to sign out", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByText("Marie Dupont");
+    await backend.emit("session-ended", { reason: "soft_logged_out" });
+    await screen.findByRole("heading", { name: "Votre session a expiré" });
+
+    await user.click(screen.getByRole("button", { name: "Se reconnecter" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Indiquez votre mot de passe.");
+    expect(backend.callsOf("resume_session")).toHaveLength(0);
+
+    await user.click(screen.getByRole("button", { name: "Se déconnecter" }));
+    const dialog = screen.getByRole("dialog", { name: "Se déconnecter ?" });
+    await user.click(within(dialog).getByRole("button", { name: "Confirmer la déconnexion" }));
+    expect(await screen.findByRole("heading", { name: "Connexion à Tchap" })).toBeInTheDocument();
+    expect(backend.callsOf("logout")).toHaveLength(1);
+  });
+
+  it("returns to the login form saying why when the session was signed out from another device", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    render(App);
+    await screen.findByText("Marie Dupont");
+
+    await backend.emit("session-ended", { reason: "token_revoked" });
+    expect(await screen.findByRole("heading", { name: "Connexion à Tchap" })).toBeInTheDocument();
+    const form = screen.getByRole("button", { name: "Se connecter" }).closest("form")!;
+    const reason = screen.getByText(/Cette session a été déconnectée depuis un autre appareil/);
+    expect(reason.closest('[role="status"]')).not.toBeNull();
+    expect(reason.compareDocumentPosition(form) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.getByText(/Reconnectez-vous pour continuer/)).toBeInTheDocument();
+    expect(screen.getByLabelText("Mot de passe")).toBeInTheDocument();
+    expect(screen.queryByText("Marie Dupont")).toBeNull();
+  });
+
+  it("shows what to do when the Tchap account has expired, and goes back to the main screen on Réessayer", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByText("Marie Dupont");
+
+    await backend.emit("session-ended", { reason: "account_expired" });
+    expect(await screen.findByRole("heading", { level: 1, name: "Votre compte Tchap a expiré" })).toBeInTheDocument();
+    expect(screen.getByRole("alert")).toHaveTextContent("Vos messages et vos clés de chiffrement sont conservés");
+    expect(screen.getByText(/lien reçu par e-mail de la part de Tchap/)).toBeInTheDocument();
+    expect(screen.getByText(/contactez votre administrateur/)).toBeInTheDocument();
+    expect(screen.queryByLabelText("Mot de passe")).toBeNull();
+    expect(screen.queryByText("Marie Dupont")).toBeNull();
+
+    await user.click(screen.getByRole("button", { name: "Réessayer" }));
+    expect(await screen.findByText("Marie Dupont")).toBeInTheDocument();
+    expect(backend.callsOf("restore_session")).toHaveLength(2);
+    expect(backend.callsOf("subscribe_room_list")).toHaveLength(2);
+  });
+
+  it("keeps the password prompt when the soft logout comes before the restored session", async () => {
+    const restore = deferred<typeof SESSION>();
+    const backend = new FakeBackend({ restore_session: () => restore.promise });
+    render(App);
+    await waitFor(() => expect(backend.callsOf("restore_session")).toHaveLength(1));
+    await backend.emit("session-ended", { reason: "soft_logged_out" });
+    await screen.findByRole("heading", { name: "Votre session a expiré" });
+
+    restore.resolve(SESSION);
+    expect(await screen.findByText(SESSION.userId)).toBeInTheDocument();
+    expect(screen.getByRole("heading", { name: "Votre session a expiré" })).toBeInTheDocument();
+    expect(backend.callsOf("subscribe_room_list")).toHaveLength(0);
+  });
+
+  it("speaks English on the password prompt", async () => {
+    const backend = new FakeBackend({ restore_session: () => SESSION });
+    const user = userEvent.setup();
+    render(App);
+    await screen.findByText("Marie Dupont");
+    await backend.emit("session-ended", { reason: "soft_logged_out" });
+    await screen.findByRole("heading", { name: "Votre session a expiré" });
+    await user.selectOptions(screen.getByLabelText("Langue / Language"), "en");
+    expect(screen.getByRole("heading", { level: 1, name: "Your session has expired" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Sign in again" })).toBeInTheDocument();
+  });
+});

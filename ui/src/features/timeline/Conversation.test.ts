@@ -1,9 +1,10 @@
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { TimelineItem } from "../../bindings";
 import MainScreen from "../../shell/MainScreen.svelte";
 import { appError, deferred, FakeBackend, message, room, SESSION } from "../../test/backend";
+import { showOnScreen } from "../../test/screen";
 import { SessionStore } from "../session";
 
 const ROOM = "!projet:agent.tchap.gouv.fr";
@@ -117,14 +118,33 @@ describe("timeline", () => {
     expect(backend.callsOf("paginate_backwards")).toHaveLength(2);
   });
 
-  it("marks the room read when shown and when a new message arrives, and closes the timeline when leaving", async () => {
+  it("marks read only what is on screen while the window has the focus, never backwards, and closes the timeline when leaving", async () => {
     const backend = new FakeBackend();
-    const { user, log } = await openRoom(backend, [message("m1", "Bonjour")]);
-    await waitFor(() => expect(backend.callsOf("mark_read")).toEqual([{ roomId: ROOM }]));
+    const focus = vi.spyOn(document, "hasFocus").mockReturnValue(true);
+    const { user, log } = await openRoom(backend, [message("m1", "Bonjour"), message("m2", "Plus bas")]);
+    await within(log).findByText("Plus bas");
+    expect(backend.callsOf("mark_read"), "opening a room reads nothing by itself").toEqual([]);
 
-    backend.pushTimeline(ROOM, [{ op: "pushBack", value: message("m2", "Encore") }]);
-    await within(log).findByText("Encore");
-    await waitFor(() => expect(backend.callsOf("mark_read")).toHaveLength(2));
+    showOnScreen(["m1"]);
+    await waitFor(() => expect(backend.callsOf("mark_read")).toEqual([{ roomId: ROOM, eventId: "$m1" }]));
+
+    // Another window has the focus: what arrives meanwhile stays unread.
+    focus.mockReturnValue(false);
+    backend.pushTimeline(ROOM, [{ op: "pushBack", value: message("m3", "Pendant votre absence") }]);
+    await within(log).findByText("Pendant votre absence");
+    showOnScreen(["m1", "m2", "m3"]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(backend.callsOf("mark_read")).toHaveLength(1);
+
+    // Back to Tchap: what is on screen is read.
+    focus.mockReturnValue(true);
+    window.dispatchEvent(new Event("focus"));
+    await waitFor(() => expect(backend.callsOf("mark_read").at(-1)).toEqual({ roomId: ROOM, eventId: "$m3" }));
+
+    // Scrolling back up never marks an older message.
+    showOnScreen(["m1"]);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(backend.callsOf("mark_read")).toHaveLength(2);
 
     await user.click(screen.getByRole("option", { name: "Autre salon" }));
     await waitFor(() => expect(backend.callsOf("close_timeline")).toEqual([{ roomId: ROOM }]));

@@ -2,6 +2,7 @@ import { Channel } from "@tauri-apps/api/core";
 import { commands, type AppError, type ListDiff, type TimelineItem } from "../../bindings";
 import { call, type Result } from "../../lib/ipc";
 import { applyDiffs } from "../../lib/listDiff";
+import { nextReadEvent } from "./readReceipts";
 
 // open/close of one room's timeline are sent strictly one after the other:
 // leaving a room and coming back quickly must not let a late close_timeline
@@ -31,6 +32,8 @@ export class TimelineStore {
 
   #channel: Channel<ListDiff<TimelineItem>[]> | null = null;
   #closed = false;
+  /** The last event marked read from here. */
+  #lastMarked: string | null = null;
 
   constructor(roomId: string) {
     this.roomId = roomId;
@@ -87,7 +90,15 @@ export class TimelineStore {
     return call(commands.discardSend(this.roomId, itemId));
   }
 
-  markRead(): Promise<Result<null>> {
-    return call(commands.markRead(this.roomId));
+  /**
+   * The user has seen the items `seen` (on screen, window focused): marks
+   * the room read up to the latest of them, never backwards.
+   */
+  markSeen(seen: ReadonlySet<string>): void {
+    if (this.#closed) return;
+    const eventId = nextReadEvent(this.items, seen, this.#lastMarked);
+    if (!eventId) return;
+    this.#lastMarked = eventId;
+    void call(commands.markRead(this.roomId, eventId));
   }
 }

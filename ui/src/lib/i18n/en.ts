@@ -23,7 +23,38 @@ export const en: Messages = {
   "login.missingUsername": "Enter your username.",
   "login.missingPassword": "Enter your password.",
   "login.ended.logged_out": "Your session was closed. Sign in again to continue.",
-  "login.ended.token_revoked": "Your session expired or was closed from another device. Sign in again to continue.",
+  "login.ended.token_revoked":
+    "This session was signed out from another device, or your account was deactivated: its data was removed from this computer. Sign in again to continue.",
+  "login.savedSessionKept": "Your saved session is kept on this computer: you can open it again once the keyring is unlocked.",
+  "login.backToSavedSession": "Back to my saved session",
+
+  "session.account": "Account:",
+  "session.retry": "Try again",
+  "session.retrying": "Opening your session…",
+
+  "locked.title": "Keyring locked",
+  "locked.text": "Your Tchap session is saved, but your computer's keyring is locked or not started yet. Nothing is lost.",
+  "locked.howTo":
+    "Unlock your computer's keyring: a window may be asking for its password (often the one of your session on this computer). Then click “Try again”.",
+  "locked.stillLocked": "The keyring is still locked. Unlock it, then try again.",
+  "locked.useLogin": "Sign in with my password",
+  "locked.useLoginNote": "You can also sign in with your username and password. Your saved session will not be deleted.",
+
+  "resume.title": "Your session has expired",
+  "resume.text":
+    "For security, enter your password again to continue. Your messages and encryption keys are kept on this computer.",
+  "resume.submit": "Sign in again",
+  "resume.busy": "Signing in again…",
+  "resume.logoutText":
+    "Don't want to sign in again? You can sign out: the messages and keys kept on this computer for this account will then be deleted.",
+  "resume.logout": "Sign out",
+
+  "expired.title": "Your Tchap account has expired",
+  "expired.text": "Your Tchap account's validity period is over. Your messages and encryption keys are kept on this computer.",
+  "expired.whatToDo": "What to do?",
+  "expired.renew": "Renew your account by opening the link Tchap sent you by e-mail (check your spam folder too).",
+  "expired.noMail": "If you did not receive this e-mail, contact your administrator or your IT support.",
+  "expired.thenRetry": "Once your account is renewed, click “Try again”.",
 
   "header.account": "Signed in as:",
   "sync.starting": "Syncing…",
@@ -285,6 +316,7 @@ export const en: Messages = {
   "error.rate_limited": "Too many attempts. Wait a moment, then try again.",
   "error.not_logged_in": "Your session is no longer active. Sign in again.",
   "error.room_not_found": "This conversation cannot be found or you no longer have access to it.",
+  "error.not_found": "Item not found.",
   "error.invalid_user_id": "This ID is not valid. It must look like @name:server.",
   "error.user_not_found": "Nobody matches this ID.",
   "error.forbidden": "You are not allowed to do this.",
@@ -293,6 +325,18 @@ export const en: Messages = {
     "The application's data on this computer could not be read or saved. Restart the application; if the problem persists, contact your IT support.",
   "error.secret_store_unavailable":
     "Your computer's secure keyring (GNOME Keyring, KWallet, Windows Credential Manager…) is not answering, so Tchap cannot protect your session there. Log in to your desktop normally or contact your IT support.",
+  "error.session_locked":
+    "Your Tchap session is saved, but your computer's keyring is locked or not started yet. Unlock it, then try again: nothing is lost.",
+  "error.insecure_homeserver":
+    "For security, Tchap only connects over https. Check the server address (it must start with https://).",
+  "error.already_running": "Tchap is already open on this computer. Use the window that is already open.",
+  "error.account_expired":
+    "Your Tchap account has expired. Renew it by opening the link Tchap sent you by e-mail, or contact your administrator.",
+  "error.server_error": "The Tchap server is having trouble. Try again in a few minutes.",
+  "error.untrusted_certificate":
+    "This computer does not trust the server's security certificate, so the connection was blocked. This is often caused by a proxy that inspects your network traffic. Contact your IT support.",
+  "error.proxy_error":
+    "Your network's proxy refused the connection to the server. Check your computer's proxy settings or contact your IT support.",
   "error.invalid_recovery_key":
     "This recovery key does not match your account. Check it (48 characters, in groups of 4) and try again.",
   "error.recovery_not_set_up": "This account has no recovery key. Verify this session from another of your signed-in devices.",

@@ -24,7 +24,42 @@ export const fr = {
   "login.missingPassword": "Indiquez votre mot de passe.",
   "login.ended.logged_out": "Votre session a été fermée. Reconnectez-vous pour continuer.",
   "login.ended.token_revoked":
-    "Votre session a expiré ou a été fermée depuis un autre appareil. Reconnectez-vous pour continuer.",
+    "Cette session a été déconnectée depuis un autre appareil, ou votre compte a été désactivé : ses données ont été effacées de ce poste. Reconnectez-vous pour continuer.",
+  "login.savedSessionKept":
+    "Votre session enregistrée est conservée sur ce poste : vous pourrez la rouvrir une fois le trousseau déverrouillé.",
+  "login.backToSavedSession": "Revenir à ma session enregistrée",
+
+  "session.account": "Compte :",
+  "session.retry": "Réessayer",
+  "session.retrying": "Ouverture de votre session…",
+
+  "locked.title": "Trousseau verrouillé",
+  "locked.text":
+    "Votre session Tchap est enregistrée, mais le trousseau de votre poste est verrouillé ou n'est pas encore démarré. Rien n'est perdu.",
+  "locked.howTo":
+    "Déverrouillez le trousseau de votre poste : une fenêtre vous demande peut-être son mot de passe (souvent celui de votre session sur cet ordinateur). Cliquez ensuite sur « Réessayer ».",
+  "locked.stillLocked": "Le trousseau est toujours verrouillé. Déverrouillez-le, puis cliquez de nouveau sur « Réessayer ».",
+  "locked.useLogin": "Se connecter avec mon mot de passe",
+  "locked.useLoginNote":
+    "Vous pouvez aussi vous connecter avec votre identifiant et votre mot de passe. Votre session enregistrée ne sera pas effacée.",
+
+  "resume.title": "Votre session a expiré",
+  "resume.text":
+    "Par sécurité, saisissez de nouveau votre mot de passe pour continuer. Vos messages et vos clés de chiffrement sont conservés sur ce poste.",
+  "resume.submit": "Se reconnecter",
+  "resume.busy": "Reconnexion en cours…",
+  "resume.logoutText":
+    "Vous ne souhaitez pas vous reconnecter ? Vous pouvez vous déconnecter : les messages et les clés conservés sur ce poste pour ce compte seront alors effacés.",
+  "resume.logout": "Se déconnecter",
+
+  "expired.title": "Votre compte Tchap a expiré",
+  "expired.text":
+    "La période de validité de votre compte Tchap est terminée. Vos messages et vos clés de chiffrement sont conservés sur ce poste.",
+  "expired.whatToDo": "Que faire ?",
+  "expired.renew":
+    "Renouvelez votre compte en ouvrant le lien reçu par e-mail de la part de Tchap (pensez à regarder dans vos courriers indésirables).",
+  "expired.noMail": "Si vous n'avez pas reçu cet e-mail, contactez votre administrateur ou votre support informatique.",
+  "expired.thenRetry": "Une fois votre compte renouvelé, cliquez sur « Réessayer ».",
 
   "header.account": "Compte connecté :",
   "sync.starting": "Synchronisation…",
@@ -289,6 +324,7 @@ export const fr = {
   "error.rate_limited": "Trop de tentatives. Patientez quelques instants puis réessayez.",
   "error.not_logged_in": "Votre session n'est plus active. Reconnectez-vous.",
   "error.room_not_found": "Cette conversation est introuvable ou vous n'y avez plus accès.",
+  "error.not_found": "Élément introuvable.",
   "error.invalid_user_id": "Cet identifiant n'est pas valide. Il doit être de la forme @nom:serveur.",
   "error.user_not_found": "Aucune personne ne correspond à cet identifiant.",
   "error.forbidden": "Vous n'avez pas l'autorisation d'effectuer cette action.",
@@ -297,6 +333,18 @@ export const fr = {
     "Impossible de lire ou d'enregistrer les données de l'application sur cet ordinateur. Redémarrez l'application ; si le problème continue, contactez votre support informatique.",
   "error.secret_store_unavailable":
     "Le trousseau sécurisé de votre poste (GNOME Keyring, KWallet, gestionnaire d'identification Windows…) ne répond pas : Tchap ne peut pas y protéger votre session. Ouvrez votre session de bureau normalement ou contactez votre support informatique.",
+  "error.session_locked":
+    "Votre session Tchap est enregistrée, mais le trousseau de votre poste est verrouillé ou n'est pas encore démarré. Déverrouillez-le, puis réessayez : rien n'est perdu.",
+  "error.insecure_homeserver":
+    "Par sécurité, Tchap ne se connecte qu'en https. Vérifiez l'adresse du serveur (elle doit commencer par https://).",
+  "error.already_running": "Tchap est déjà ouvert sur ce poste. Utilisez la fenêtre déjà ouverte.",
+  "error.account_expired":
+    "Votre compte Tchap a expiré. Renouvelez-le en ouvrant le lien reçu par e-mail de la part de Tchap, ou contactez votre administrateur.",
+  "error.server_error": "Le serveur Tchap rencontre des difficultés. Réessayez dans quelques minutes.",
+  "error.untrusted_certificate":
+    "Le certificat de sécurité du serveur n'est pas reconnu par cet ordinateur : la connexion a été bloquée. C'est souvent dû à un proxy qui inspecte le trafic de votre réseau. Contactez votre support informatique.",
+  "error.proxy_error":
+    "Le proxy de votre réseau a refusé la connexion au serveur. Vérifiez les paramètres de proxy de votre poste ou contactez votre support informatique.",
   "error.invalid_recovery_key":
     "Cette clé de récupération ne correspond pas à votre compte. Vérifiez-la (48 caractères, en groupes de 4) puis réessayez.",
   "error.recovery_not_set_up":

@@ -1,0 +1,61 @@
+//! What every feature service of a session is built on: the `Client`, the
+//! `SyncService`, the session's task group and its room subscriptions.
+//! Features depend on this module, never on `session` (which composes them),
+//! so the module graph has no cycle.
+
+mod room_subscriptions;
+mod tasks;
+
+use std::sync::Arc;
+
+use matrix_sdk::{Client, ruma::RoomId};
+use matrix_sdk_ui::sync_service::SyncService;
+
+pub use room_subscriptions::{RoomSubscription, RoomSubscriptions};
+pub use tasks::TaskGroup;
+
+pub struct SessionContext {
+    client: Client,
+    sync_service: Arc<SyncService>,
+    tasks: TaskGroup,
+    room_subscriptions: RoomSubscriptions,
+}
+
+impl SessionContext {
+    pub fn new(client: Client, sync_service: SyncService) -> Self {
+        Self { client, sync_service: Arc::new(sync_service), tasks: TaskGroup::default(), room_subscriptions: RoomSubscriptions::default() }
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn sync_service(&self) -> &Arc<SyncService> {
+        &self.sync_service
+    }
+
+    /// Runs `task` until the session stops; a task already running under `name` is aborted.
+    pub fn spawn(&self, name: &str, task: impl Future<Output = ()> + Send + 'static) {
+        self.tasks.spawn(name, task);
+    }
+
+    pub fn abort_task(&self, name: &str) {
+        self.tasks.abort(name);
+    }
+
+    /// Receives every event of `room_id` (not only its latest) while the
+    /// returned value lives.
+    pub fn subscribe_room(&self, room_id: &RoomId) -> RoomSubscription {
+        self.room_subscriptions.hold(room_id)
+    }
+
+    /// Starts the tasks every session needs whatever the features.
+    pub(crate) fn start_room_subscriptions(&self) {
+        self.spawn("room-subscriptions", self.room_subscriptions.clone().apply(self.sync_service.room_list_service()));
+    }
+
+    /// Aborts every task of the session.
+    pub(crate) fn abort_all_tasks(&self) {
+        self.tasks.abort_all();
+    }
+}

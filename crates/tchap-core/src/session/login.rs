@@ -1,0 +1,193 @@
+//! Signing in, reopening a stored session, and resuming after a soft logout.
+//!
+//! The rule: nothing that existed before an attempt is touched until the
+//! attempt has succeeded. A new sign-in is built in a folder of its own
+//! (`folders`), and a session that cannot be reopened is set aside, never
+//! deleted (only a logout or a revoked device deletes, see `Session`).
+
+use std::{path::Path, sync::Arc};
+
+use tracing::{info, warn};
+
+use super::{
+    DEVICE_DISPLAY_NAME, Persistence, Session, folders,
+    homeserver::{HomeserverInput, build_client, check_homeserver, parse_homeserver},
+    stored::{Loaded, StoredSession, check_secret_store},
+};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    files,
+};
+
+/// The matrix-sdk-sqlite file holding the session's encryption keys.
+const CRYPTO_STORE_FILE: &str = "matrix-sdk-crypto.sqlite3";
+
+/// Logs in with a password and starts syncing; the session is kept for the
+/// next launches. A failed attempt leaves every earlier session as it was.
+pub async fn login(data_dir: &Path, homeserver: &str, username: &str, password: &str) -> AppResult<Arc<Session>> {
+    login_with(data_dir, homeserver, username, password, Persistence::Remembered).await
+}
+
+/// Logs in for this run only, when the user accepted it because the OS has
+/// no secret store: the store key stays in memory, nothing secret is
+/// written, and quitting signs out and deletes the stores.
+pub async fn login_this_run_only(data_dir: &Path, homeserver: &str, username: &str, password: &str) -> AppResult<Arc<Session>> {
+    login_with(data_dir, homeserver, username, password, Persistence::ThisRunOnly).await
+}
+
+async fn login_with(data_dir: &Path, homeserver: &str, username: &str, password: &str, persistence: Persistence) -> AppResult<Arc<Session>> {
+    let input = parse_homeserver(homeserver)?;
+    let username = username.trim();
+    if username.is_empty() || password.is_empty() {
+        return Err(AppError::new(ErrorCode::InvalidCredentials, "empty identifier or password"));
+    }
+    // Before creating anything or sending the password: no secret store, no session to keep.
+    if persistence == Persistence::Remembered {
+        check_secret_store().await?;
+    }
+    let data = data_dir.to_owned();
+    let dir = files::blocking(move || match persistence {
+        Persistence::Remembered => folders::new_session_dir(&data),
+        Persistence::ThisRunOnly => folders::fresh_this_run_dir(&data),
+    })
+    .await?;
+    let result = login_in(data_dir, &dir, &input, username, password, persistence).await;
+    if result.is_err() {
+        // This attempt's own, new folder: nothing of an earlier session is in it.
+        let attempt = dir.clone();
+        let _ = files::blocking(move || folders::remove_dir_if_exists(&attempt)).await;
+    }
+    result
+}
+
+async fn login_in(
+    data_dir: &Path,
+    dir: &Path,
+    input: &HomeserverInput,
+    username: &str,
+    password: &str,
+    persistence: Persistence,
+) -> AppResult<Arc<Session>> {
+    let store_key: [u8; 32] = rand::random();
+    let client = build_client(input, dir, &store_key).await?;
+    check_homeserver(&client).await?;
+    client
+        .matrix_auth()
+        .login_username(username, password)
+        .initial_device_display_name(DEVICE_DISPLAY_NAME)
+        .request_refresh_token()
+        .await
+        .map_err(login_error)?;
+    let matrix_session = client.matrix_auth().session().ok_or_else(|| AppError::internal("login", "no session"))?;
+    if persistence == Persistence::Remembered {
+        let stored = StoredSession::new(client.homeserver().to_string(), &matrix_session, &store_key);
+        let kept = async {
+            stored.save(dir).await?;
+            let (data, dir) = (data_dir.to_owned(), dir.to_owned());
+            files::blocking(move || folders::make_current(&data, &dir)).await
+        };
+        if let Err(error) = kept.await {
+            // Nowhere safe to keep the session: end the new device on the
+            // server rather than leave it orphaned, and its secrets with it.
+            let _ = client.logout().await;
+            let _ = StoredSession::forget(dir).await;
+            return Err(error);
+        }
+    }
+    info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, ?persistence, "logged in");
+    Session::start(client, data_dir, dir.to_owned(), store_key, persistence).await
+}
+
+fn login_error(error: matrix_sdk::Error) -> AppError {
+    match AppError::from_sdk("login", &error) {
+        // On /login, M_FORBIDDEN means a wrong identifier or password.
+        err if err.code == ErrorCode::Forbidden => AppError::new(ErrorCode::InvalidCredentials, err.message),
+        err => err,
+    }
+}
+
+/// Reopens the stored session, if any, without network: the sync reconnects
+/// by itself. A session whose secret store is locked or not started yet is
+/// not lost: the error says so and everything stays for a later try.
+pub async fn restore(data_dir: &Path) -> AppResult<Option<Arc<Session>>> {
+    let data = data_dir.to_owned();
+    let Some(dir) = files::blocking(move || {
+        // Left by a this-run-only session the app could not close (a crash).
+        folders::remove_this_run_leftovers(&data)?;
+        folders::current(&data)
+    })
+    .await?
+    else {
+        return Ok(None);
+    };
+    let stored = match StoredSession::load(&dir).await {
+        Ok(Loaded::Session(stored)) => stored,
+        Ok(Loaded::None) => return Ok(None),
+        Ok(Loaded::SecretsLost) => {
+            // A keyring that answers "no such entry" while locked would make
+            // a kept session look lost: only an open keyring is believed.
+            check_secret_store().await.map_err(session_locked)?;
+            warn!("the secret store no longer has this session's secrets; its folder is kept aside and a new sign-in is needed");
+            set_aside(data_dir).await?;
+            return Ok(None);
+        }
+        Err(error) if error.code == ErrorCode::SecretStoreUnavailable => return Err(session_locked(error)),
+        Err(error) => return Err(error),
+    };
+    if !dir.join("store").join(CRYPTO_STORE_FILE).exists() {
+        // The SDK would make new identity keys for the old device id: the
+        // session would look alive but read nothing and alarm the others.
+        warn!("this session's encryption store is gone; its folder is kept aside and a new sign-in is needed");
+        set_aside(data_dir).await?;
+        return Ok(None);
+    }
+    let url = url::Url::parse(stored.homeserver()).map_err(|e| AppError::storage("session file", e))?;
+    let store_key = stored.store_key()?;
+    let client = build_client(&HomeserverInput::Url(url), &dir, &store_key).await?;
+    client.restore_session(stored.matrix_session()).await.map_err(|e| AppError::from_sdk("restoring the session", &e))?;
+    info!(user_id = %stored.user_id(), "session restored");
+    Session::start(client, data_dir, dir, store_key, Persistence::Remembered).await.map(Some)
+}
+
+/// The stored session exists but its secrets cannot be read now.
+fn session_locked(error: AppError) -> AppError {
+    AppError::new(ErrorCode::SessionLocked, error.message)
+}
+
+async fn set_aside(data_dir: &Path) -> AppResult<()> {
+    let data = data_dir.to_owned();
+    files::blocking(move || folders::clear_current(&data)).await
+}
+
+/// Signs in again on the same device after a soft logout (see `Session::resume`).
+pub(super) async fn resume(previous: &Session, password: &str) -> AppResult<Arc<Session>> {
+    if password.is_empty() {
+        return Err(AppError::new(ErrorCode::InvalidCredentials, "empty password"));
+    }
+    let old = previous.client();
+    let (user_id, device_id) = match (old.user_id(), old.device_id()) {
+        (Some(user), Some(device)) => (user.to_owned(), device.to_owned()),
+        _ => return Err(AppError::not_logged_in()),
+    };
+    let url = url::Url::parse(old.homeserver().as_str()).map_err(|e| AppError::internal("homeserver", e))?;
+    previous.stop().await;
+    // The SDK cannot log in twice on one client: a new one on the same
+    // stores (and so the same keys) takes over.
+    let client = build_client(&HomeserverInput::Url(url), &previous.session_dir, &previous.store_key).await?;
+    client
+        .matrix_auth()
+        .login_username(user_id.as_str(), password)
+        .device_id(device_id.as_str())
+        .request_refresh_token()
+        .await
+        .map_err(login_error)?;
+    let matrix_session = client.matrix_auth().session().ok_or_else(|| AppError::internal("login", "no session"))?;
+    if matrix_session.meta.device_id != device_id {
+        return Err(AppError::internal("resuming", "the server gave another device"));
+    }
+    if previous.persistence == Persistence::Remembered {
+        StoredSession::new(client.homeserver().to_string(), &matrix_session, &previous.store_key).save(&previous.session_dir).await?;
+    }
+    info!(%user_id, %device_id, "session resumed after a soft logout");
+    Session::start(client, &previous.data_dir, previous.session_dir.clone(), previous.store_key, previous.persistence).await
+}

@@ -1,0 +1,150 @@
+//! Room timelines (matrix-sdk-ui `Timeline`), streamed to the UI as batches
+//! of diffs of UI-shaped items; sending goes through the send queue. The
+//! service owns the timelines the UI has open.
+
+mod items;
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
+use futures_util::StreamExt;
+use matrix_sdk::{
+    room::Receipts,
+    ruma::{EventId, OwnedRoomId, RoomId, events::room::message::RoomMessageEventContent},
+};
+use matrix_sdk_ui::timeline::{RoomExt, Timeline};
+
+pub use items::*;
+
+use crate::{
+    context::{RoomSubscription, SessionContext},
+    error::{AppError, AppResult, ErrorCode},
+    list_diff::{ListDiff, map_diff},
+};
+
+/// Events asked from the server per back-pagination.
+const PAGINATION_BATCH: u16 = 30;
+
+/// A timeline the UI is showing, and the task forwarding its changes.
+struct OpenTimeline {
+    timeline: Arc<Timeline>,
+    forwarder: tokio::task::JoinHandle<()>,
+    /// Every event of the room while it is on screen, not only the latest.
+    _subscription: RoomSubscription,
+}
+
+impl Drop for OpenTimeline {
+    fn drop(&mut self) {
+        self.forwarder.abort();
+    }
+}
+
+pub struct TimelineService {
+    context: Arc<SessionContext>,
+    open: Mutex<HashMap<String, OpenTimeline>>,
+}
+
+fn parse_room_id(room_id: &str) -> AppResult<OwnedRoomId> {
+    RoomId::parse(room_id).map_err(|_| AppError::new(ErrorCode::RoomNotFound, "malformed room id"))
+}
+
+impl TimelineService {
+    pub fn new(context: Arc<SessionContext>) -> Self {
+        Self { context, open: Mutex::default() }
+    }
+
+    fn room(&self, room_id: &str) -> AppResult<matrix_sdk::Room> {
+        let room_id = parse_room_id(room_id)?;
+        self.context.client().get_room(&room_id).ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "unknown room"))
+    }
+
+    fn timeline(&self, room_id: &str) -> AppResult<Arc<Timeline>> {
+        let open = self.open.lock().unwrap();
+        open.get(room_id).map(|t| t.timeline.clone()).ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "timeline not open"))
+    }
+
+    /// Opens `room_id`'s timeline and streams it to `sink`: a reset, then diffs.
+    pub async fn open(&self, room_id: &str, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
+        let room = self.room(room_id)?;
+        let timeline = Arc::new(room.timeline().await.map_err(|e| AppError::internal("timeline", e))?);
+        let (items, stream) = timeline.subscribe().await;
+        sink(vec![ListDiff::Reset { values: items.iter().map(to_ui_item).collect() }]);
+        let forwarder = tokio::spawn(async move {
+            // Batches that arrive together are merged into one message to the UI.
+            let mut stream = Box::pin(stream.ready_chunks(32));
+            while let Some(batches) = stream.next().await {
+                sink(batches.into_iter().flatten().map(|diff| map_diff(diff, to_ui_item)).collect());
+            }
+        });
+        let _subscription = self.context.subscribe_room(room.room_id());
+        self.open.lock().unwrap().insert(room_id.to_owned(), OpenTimeline { timeline, forwarder, _subscription });
+        Ok(())
+    }
+
+    pub fn close(&self, room_id: &str) {
+        self.open.lock().unwrap().remove(room_id);
+    }
+
+    /// Closes every timeline (the session stops).
+    pub fn close_all(&self) {
+        self.open.lock().unwrap().clear();
+    }
+
+    /// Loads older events; `true` once the start of the room is reached.
+    pub async fn paginate_backwards(&self, room_id: &str) -> AppResult<bool> {
+        let timeline = self.timeline(room_id)?;
+        timeline.paginate_backwards(PAGINATION_BATCH).await.map_err(|e| AppError::new(ErrorCode::Network, format!("pagination: {e}")))
+    }
+
+    /// Queues a text message (Markdown allowed, as in Element); the timeline shows
+    /// its local echo at once, then its sent or failed state.
+    pub async fn send_text(&self, room_id: &str, body: &str) -> AppResult<()> {
+        let room = self.room(room_id)?;
+        room.send_queue()
+            .send(RoomMessageEventContent::text_markdown(body).into())
+            .await
+            .map(|_| ())
+            .map_err(|e| AppError::internal("send queue", e))
+    }
+
+    /// The send handle of one of our messages in an open timeline; `None` once
+    /// the server has it.
+    async fn local_echo(&self, room_id: &str, item_id: &str) -> AppResult<Option<matrix_sdk::send_queue::SendHandle>> {
+        let timeline = self.timeline(room_id)?;
+        let items = timeline.items().await;
+        let item = items
+            .iter()
+            .find(|item| item.unique_id().0 == item_id)
+            .and_then(|item| item.as_event())
+            .ok_or_else(|| AppError::new(ErrorCode::Internal, "no such message"))?;
+        Ok(item.local_echo_send_handle())
+    }
+
+    /// Sends a failed message again. A message the automatic resend already
+    /// delivered needs nothing more: the click simply came late.
+    pub async fn retry_send(&self, room_id: &str, item_id: &str) -> AppResult<()> {
+        let Some(handle) = self.local_echo(room_id, item_id).await? else { return Ok(()) };
+        // A network failure disables the queue; a server refusal wedges the event.
+        self.context.client().send_queue().set_enabled(true).await;
+        handle.unwedge().await.map_err(|e| AppError::internal("retry", e))
+    }
+
+    /// Gives up a message that could not be sent.
+    pub async fn discard_send(&self, room_id: &str, item_id: &str) -> AppResult<()> {
+        let handle =
+            self.local_echo(room_id, item_id).await?.ok_or_else(|| AppError::new(ErrorCode::Internal, "message already sent"))?;
+        handle.abort().await.map(|_| ()).map_err(|e| AppError::storage("discard", e))
+    }
+
+    /// Marks the room read up to `event_id`, the last message the user has
+    /// seen (the UI knows: on screen, window focused). Only moves forward:
+    /// the SDK ignores a receipt older than the one it already sent.
+    pub async fn mark_read(&self, room_id: &str, event_id: &str) -> AppResult<()> {
+        let timeline = self.timeline(room_id)?;
+        let event_id = EventId::parse(event_id).map_err(|_| AppError::new(ErrorCode::NotFound, "malformed event id"))?;
+        let receipts = Receipts::new().fully_read_marker(event_id.clone()).public_read_receipt(event_id);
+        timeline.send_multiple_receipts(receipts).await.map_err(|e| AppError::internal("read receipt", e))
+    }
+}
