@@ -101,9 +101,13 @@ pub async fn subscribe(session: &SessionContext, sink: impl Fn(RoomListBatch) + 
 }
 
 pub async fn summarize(room: &Room) -> RoomSummary {
-    let name = match room.cached_display_name() {
-        Some(name) => name.to_string(),
-        None => room.display_name().await.map(|n| n.to_string()).unwrap_or_else(|_| room.room_id().to_string()),
+    // The room's own name first, as Element shows it: the computed display
+    // name of an invite can still be the inviter's while its state arrives.
+    let explicit = room.name().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let name = match (explicit, room.cached_display_name()) {
+        (Some(name), _) => name,
+        (None, Some(name)) => name.to_string(),
+        (None, None) => room.display_name().await.map(|n| n.to_string()).unwrap_or_else(|_| room.room_id().to_string()),
     };
     let is_invite = room.state() == RoomState::Invited;
     let kind = if is_invite {

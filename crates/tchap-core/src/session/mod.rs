@@ -105,7 +105,7 @@ pub struct Session {
 impl Session {
     async fn start(client: Client, data_dir: &Path, session_dir: PathBuf, store_key: [u8; 32], persistence: Persistence) -> AppResult<Arc<Self>> {
         let sync_service =
-            SyncService::builder(client.clone()).with_offline_mode().build().await.map_err(|e| AppError::internal("sync service", e))?;
+            SyncService::builder(client.clone()).build().await.map_err(|e| AppError::internal("sync service", e))?;
         let context = Arc::new(SessionContext::new(client.clone(), sync_service));
         let handlers = vec![new_members::watch(&context)];
         let session = Arc::new(Self {

@@ -56,8 +56,26 @@ pub(crate) fn retry_delay(attempt: u32) -> Duration {
     FIRST_RETRY.saturating_mul(1 << attempt.saturating_sub(1).min(6)).min(MAX_RETRY)
 }
 
+/// How a retry after a network failure waits: short, as the next attempt is
+/// also the check that the network is back.
+const MAX_NETWORK_RETRY: Duration = Duration::from_secs(10);
+
+/// A failure to reach the server at all (no network, server down), as
+/// opposed to an answer refusing something.
+fn is_network(error: &sync_service::Error) -> bool {
+    use matrix_sdk_ui::{encryption_sync_service, room_list_service};
+    let sdk = match error {
+        sync_service::Error::RoomList(room_list_service::Error::SlidingSync(e)) => e,
+        sync_service::Error::EncryptionSync(encryption_sync_service::Error::SlidingSync(e) | encryption_sync_service::Error::ClientError(e)) => e,
+        _ => return false,
+    };
+    matches!(sdk, matrix_sdk::Error::Http(http) if matches!(**http, matrix_sdk::HttpError::Reqwest(_)))
+}
+
 /// Follows the SDK's sync state into the session's, restarting the sync
-/// after errors that a retry can fix.
+/// after errors that a retry can fix. The SDK's own offline mode is not used:
+/// it restarts the sync after *any* error as soon as the server answers
+/// `/versions`, so an expired account would be asked again and again, forever.
 pub(super) async fn follow_sync(session: Weak<Session>) {
     let Some((service, client, out, ended)) = session.upgrade().map(|s| {
         (s.context.sync_service().clone(), s.client().clone(), s.sync_state.clone(), s.ended.clone())
@@ -69,10 +87,11 @@ pub(super) async fn follow_sync(session: Weak<Session>) {
     // The service was started before we subscribed: begin with where it is now.
     let mut next = Some(states.get());
     while let Some(state) = next {
-        let shown = match state {
+        let shown = match &state {
             State::Idle => SyncState::Starting,
             State::Running => SyncState::Running,
             State::Offline => SyncState::Offline,
+            State::Error(error) if is_network(error) => SyncState::Offline,
             State::Terminated | State::Error(_) => SyncState::Error,
         };
         let previous = out.send_replace(shown);
@@ -105,7 +124,7 @@ pub(super) async fn follow_sync(session: Weak<Session>) {
                 }
                 SyncErrorAction::Retry => {
                     failures += 1;
-                    let delay = retry_delay(failures);
+                    let delay = if is_network(error) { retry_delay(failures).min(MAX_NETWORK_RETRY) } else { retry_delay(failures) };
                     // The SDK expects the app to restart the sync after an error.
                     warn!(%error, attempt = failures, "sync stopped with an error; restarting in {} s", delay.as_secs());
                     tokio::time::sleep(delay).await;

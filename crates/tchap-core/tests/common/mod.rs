@@ -48,15 +48,25 @@ pub async fn register(prefix: &str, display_name: &str) -> TestUser {
 
 /// Registers a user on the Synapse at `base` (its registration shared secret given).
 pub async fn register_on(base: &str, secret: &str, prefix: &str, display_name: &str) -> TestUser {
+    register_with(base, secret, prefix, display_name, false).await
+}
+
+/// A server administrator, for the admin API.
+pub async fn register_admin_on(base: &str, secret: &str, prefix: &str) -> TestUser {
+    register_with(base, secret, prefix, "Admin", true).await
+}
+
+async fn register_with(base: &str, secret: &str, prefix: &str, display_name: &str, admin: bool) -> TestUser {
     let http = reqwest::Client::new();
     let url = format!("{base}/_synapse/admin/v1/register");
     let nonce: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
     let nonce = nonce["nonce"].as_str().unwrap().to_owned();
     let localpart = unique(prefix);
     let mut mac = Hmac::<Sha1>::new_from_slice(secret.as_bytes()).unwrap();
-    mac.update(format!("{nonce}\0{localpart}\0{PASSWORD}\0notadmin").as_bytes());
+    let role = if admin { "admin" } else { "notadmin" };
+    mac.update(format!("{nonce}\0{localpart}\0{PASSWORD}\0{role}").as_bytes());
     let body = json!({
-        "nonce": nonce, "username": localpart, "password": PASSWORD, "admin": false,
+        "nonce": nonce, "username": localpart, "password": PASSWORD, "admin": admin,
         "displayname": display_name, "mac": hex::encode(mac.finalize().into_bytes()),
     });
     let response: Value = http.post(&url).json(&body).send().await.unwrap().json().await.unwrap();
