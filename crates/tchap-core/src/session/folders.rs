@@ -62,6 +62,14 @@ pub fn make_current(data_dir: &Path, session_dir: &Path) -> AppResult<()> {
     Ok(())
 }
 
+/// `session_dir` is no longer reopened at start (it is being deleted).
+pub fn forget_if_current(data_dir: &Path, session_dir: &Path) -> AppResult<()> {
+    if current(data_dir)?.as_deref() == Some(session_dir) {
+        remove_file_if_exists(&data_dir.join(CURRENT_FILE))?;
+    }
+    Ok(())
+}
+
 /// No session is reopened at start any more; every folder stays on disk.
 pub fn clear_current(data_dir: &Path) -> AppResult<()> {
     remove_file_if_exists(&data_dir.join(CURRENT_FILE))?;
@@ -121,6 +129,19 @@ mod tests {
         make_current(data.path(), &second).unwrap();
         assert_eq!(current(data.path()).unwrap(), Some(second));
         assert!(first.exists(), "the replaced session's folder is kept");
+    }
+
+    #[test]
+    fn forgetting_a_session_drops_only_the_pointer_to_it() {
+        let data = tempfile::tempdir().unwrap();
+        let first = new_session_dir(data.path()).unwrap();
+        make_current(data.path(), &first).unwrap();
+        let other = new_session_dir(data.path()).unwrap();
+        forget_if_current(data.path(), &other).unwrap();
+        assert_eq!(current(data.path()).unwrap(), Some(first.clone()), "another session's pointer stays");
+        forget_if_current(data.path(), &first).unwrap();
+        assert_eq!(current(data.path()).unwrap(), None);
+        assert!(first.exists(), "deleting the folder is the caller's decision");
     }
 
     #[test]

@@ -240,8 +240,8 @@ impl Session {
         }
         let (data_dir, session_dir, remembered) = (self.data_dir.clone(), self.session_dir.clone(), self.is_remembered());
         files::blocking(move || {
-            if remembered && folders::current(&data_dir)?.as_deref() == Some(session_dir.as_path()) {
-                folders::clear_current(&data_dir)?;
+            if remembered {
+                folders::forget_if_current(&data_dir, &session_dir)?;
             }
             folders::remove_dir_if_exists(&session_dir)
         })
