@@ -178,3 +178,43 @@ async fn without_a_keyring_a_session_is_only_for_this_run_when_the_user_accepts(
     assert_eq!(std::fs::read_dir(data.path()).unwrap().count(), 0, "nothing left in the data folder");
     assert!(session::restore(data.path()).await.unwrap().is_none(), "the next launch asks to sign in");
 }
+
+/// A server whose certificate this computer does not trust (a ministry proxy
+/// inspecting TLS with its own authority, not installed here): the error
+/// says so, rather than "unreachable". A real TLS server: `openssl s_server`.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_untrusted_certificate_is_named_as_such() {
+    let dir = tempfile::tempdir().unwrap();
+    let (cert, key) = (dir.path().join("cert.pem"), dir.path().join("key.pem"));
+    let made = std::process::Command::new("openssl")
+        .args(["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let mut server = std::process::Command::new("openssl")
+        .args(["s_server", "-quiet", "-www", "-accept", &port.to_string()])
+        .arg("-cert")
+        .arg(&cert)
+        .arg("-key")
+        .arg(&key)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..50 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let data = data_dir();
+    let err = session::login(data.path(), &format!("https://localhost:{port}"), "alice", "pw").await.err().unwrap();
+    let _ = server.kill();
+    assert_eq!(err.code, ErrorCode::UntrustedCertificate, "{err:?}");
+    assert_eq!(session_dirs(data.path()), Vec::<std::path::PathBuf>::new());
+}

@@ -92,14 +92,13 @@ pub async fn build_client(input: &HomeserverInput, account_dir: &Path, store_key
     Ok(client)
 }
 
-/// One request to `/versions`: unreachable, not Matrix, or fine.
+/// One request to `/versions`: unreachable (or an untrusted certificate, a
+/// proxy in the way), not Matrix, or fine.
 pub async fn check_homeserver(client: &Client) -> AppResult<()> {
     match client.fetch_server_versions(None).await {
         Ok(_) => Ok(()),
-        Err(HttpError::Reqwest(e)) if e.is_connect() || e.is_timeout() => {
-            Err(AppError::new(ErrorCode::HomeserverUnreachable, format!("versions: {e}")))
-        }
-        Err(e) => Err(AppError::new(ErrorCode::NotAMatrixServer, format!("versions: {e}"))),
+        Err(error @ HttpError::Reqwest(_)) => Err(AppError::from_http("versions", &error)),
+        Err(error) => Err(AppError::new(ErrorCode::NotAMatrixServer, format!("versions: {error}"))),
     }
 }
 
