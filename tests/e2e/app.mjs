@@ -14,29 +14,48 @@ const application = process.env.TCHAP_APP_BINARY ?? resolve(import.meta.dirname,
  * `env`: extra environment for the app (and its driver).
  */
 export async function launchApp({ homeserver, dataDir = mkdtempSync(join(tmpdir(), "tchap-e2e-")), env = {} }) {
-  const port = 4444 + Math.floor(Math.random() * 1000);
-  const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
-    env: { ...process.env, TCHAP_DATA_DIR: dataDir, TCHAP_DEFAULT_HOMESERVER: homeserver, ...env },
-    stdio: ["ignore", "inherit", "inherit"],
-    // Its own process group, so that closing takes WebKitWebDriver and the app with it.
-    detached: true,
-  });
-  // tauri-driver needs a moment before it accepts sessions.
-  const browser = await connect(port);
-  return {
-    browser,
-    dataDir,
-    async close() {
-      await browser.deleteSession().catch(() => {});
-      // SIGTERM lets the app close its session; the next launch must not find
-      // it still holding the single-instance name, so wait for the group.
-      signalGroup(driver.pid, "SIGTERM");
-      for (let waited = 0; waited < 15000 && signalGroup(driver.pid, 0); waited += 100) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      signalGroup(driver.pid, "SIGKILL");
-    },
-  };
+  // A driver that cannot start a session (seen once on a loaded machine, at
+  // the first launch) is stopped and a new one tried on other ports.
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const port = 4444 + Math.floor(Math.random() * 1000);
+    const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
+      env: { ...process.env, TCHAP_DATA_DIR: dataDir, TCHAP_DEFAULT_HOMESERVER: homeserver, ...env },
+      stdio: ["ignore", "inherit", "inherit"],
+      // Its own process group, so that closing takes WebKitWebDriver and the app with it.
+      detached: true,
+    });
+    let browser;
+    try {
+      // tauri-driver needs a moment before it accepts sessions.
+      browser = await connect(port);
+    } catch (error) {
+      lastError = error;
+      await stopGroup(driver.pid);
+      continue;
+    }
+    return {
+      browser,
+      dataDir,
+      async close() {
+        await browser.deleteSession().catch(() => {});
+        await stopGroup(driver.pid);
+      },
+    };
+  }
+  throw lastError;
+}
+
+/**
+ * SIGTERM lets the app close its session; the next launch must not find it
+ * still holding the single-instance name, so wait for the group (15 s at most).
+ */
+async function stopGroup(pid) {
+  signalGroup(pid, "SIGTERM");
+  for (let waited = 0; waited < 15000 && signalGroup(pid, 0); waited += 100) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  signalGroup(pid, "SIGKILL");
 }
 
 /** Signals a process group; false once it is gone. */
