@@ -203,6 +203,11 @@ impl Session {
         for handler in &self.handlers {
             self.client().remove_event_handler(handler.clone());
         }
+        self.stop_sync().await;
+    }
+
+    /// Stops the sync, waiting a few seconds at most for it to save its position.
+    async fn stop_sync(&self) {
         if tokio::time::timeout(SYNC_STOP_WAIT, self.context.sync_service().stop()).await.is_err() {
             warn!("the sync did not stop within {} s", SYNC_STOP_WAIT.as_secs());
         }

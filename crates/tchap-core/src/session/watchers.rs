@@ -10,12 +10,11 @@ use tokio::sync::broadcast::error::RecvError;
 use tracing::{info, warn};
 
 use super::{Session, SessionEndReason, SyncState, stored::StoredSession};
+use crate::error::EXPIRED_ACCOUNT;
 
 /// The first wait after a sync error; doubled each time, up to the cap.
 const FIRST_RETRY: Duration = Duration::from_secs(2);
 const MAX_RETRY: Duration = Duration::from_secs(60);
-/// Tchap's account validity module (Synapse `account_validity`).
-const EXPIRED_ACCOUNT: &str = "ORG_MATRIX_EXPIRED_ACCOUNT";
 
 /// What a sync error calls for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,18 +36,22 @@ pub(crate) fn classify_sync_error(kind: Option<&ErrorKind>) -> SyncErrorAction {
     }
 }
 
-fn error_kind(error: &sync_service::Error) -> Option<&ErrorKind> {
+/// The SDK error behind a sync failure, if there is one.
+fn sdk_error(error: &sync_service::Error) -> Option<&matrix_sdk::Error> {
     use matrix_sdk_ui::{encryption_sync_service, room_list_service};
-    let sdk = match error {
-        sync_service::Error::RoomList(room_list_service::Error::SlidingSync(e)) => e,
+    match error {
+        sync_service::Error::RoomList(room_list_service::Error::SlidingSync(e)) => Some(e),
         sync_service::Error::EncryptionSync(
             encryption_sync_service::Error::SlidingSync(e)
             | encryption_sync_service::Error::LockError(e)
             | encryption_sync_service::Error::ClientError(e),
-        ) => e,
-        _ => return None,
-    };
-    sdk.client_api_error_kind()
+        ) => Some(e),
+        _ => None,
+    }
+}
+
+fn error_kind(error: &sync_service::Error) -> Option<&ErrorKind> {
+    sdk_error(error).and_then(|e| e.client_api_error_kind())
 }
 
 /// The wait before the `attempt`-th retry (1-based): 2 s, 4 s, 8 s… 60 s.
@@ -63,13 +66,7 @@ const MAX_NETWORK_RETRY: Duration = Duration::from_secs(10);
 /// A failure to reach the server at all (no network, server down), as
 /// opposed to an answer refusing something.
 fn is_network(error: &sync_service::Error) -> bool {
-    use matrix_sdk_ui::{encryption_sync_service, room_list_service};
-    let sdk = match error {
-        sync_service::Error::RoomList(room_list_service::Error::SlidingSync(e)) => e,
-        sync_service::Error::EncryptionSync(encryption_sync_service::Error::SlidingSync(e) | encryption_sync_service::Error::ClientError(e)) => e,
-        _ => return false,
-    };
-    matches!(sdk, matrix_sdk::Error::Http(http) if matches!(**http, matrix_sdk::HttpError::Reqwest(_)))
+    matches!(sdk_error(error), Some(matrix_sdk::Error::Http(http)) if matches!(**http, matrix_sdk::HttpError::Reqwest(_)))
 }
 
 /// Follows the SDK's sync state into the session's, restarting the sync
@@ -218,9 +215,7 @@ impl Session {
     /// Stops syncing without aborting the caller (a watcher task of this session).
     async fn stop_sync_only(&self) {
         self.timelines.close_all();
-        if tokio::time::timeout(Duration::from_secs(5), self.context.sync_service().stop()).await.is_err() {
-            warn!("the sync did not stop in time");
-        }
+        self.stop_sync().await;
         self.sync_state.send_replace(SyncState::Error);
     }
 }
