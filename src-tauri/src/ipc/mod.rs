@@ -103,16 +103,18 @@ pub fn run() {
             builder.mount_events(app);
             let paths = Paths::resolve(app.path().app_data_dir()?, app.path().app_log_dir()?);
             std::fs::create_dir_all(&paths.data_dir)?;
-            app.manage(LogGuard(logging::init(&paths.log_dir)));
+            let log_guard = logging::init(&paths.log_dir);
             let lock = match ProfileLock::acquire(&paths.data_dir) {
                 Ok(lock) => lock,
                 Err(error) => {
                     // Launched another way than the single-instance plugin sees (another
                     // desktop session, a script): never open the same stores twice.
                     tracing::warn!(code = ?error.code, message = %error.message, "not starting");
+                    drop(log_guard); // flushes the log file: exit runs no destructor
                     std::process::exit(0);
                 }
             };
+            app.manage(LogGuard(log_guard));
             app.manage(HeldProfile(lock));
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tchap desktop starting");
             let config = AppConfig::load(&paths.data_dir);
