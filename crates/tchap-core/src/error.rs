@@ -79,7 +79,8 @@ fn transport_code(error: &matrix_sdk::reqwest::Error) -> ErrorCode {
         .join(" / ");
     if chain.contains("certificate") || chain.contains("unknownissuer") {
         ErrorCode::UntrustedCertificate
-    } else if chain.contains("proxy") {
+    } else if chain.contains("proxy") || chain.contains("tunnel error") {
+        // hyper-util's CONNECT errors: refused (407, 403…) or proxy down.
         ErrorCode::ProxyError
     } else if error.is_connect() || error.is_timeout() {
         ErrorCode::HomeserverUnreachable

@@ -1,27 +1,11 @@
-//! The room list: RoomListService's sorted entries (most recent activity
-//! first), turned into UI summaries and streamed as batches of diffs.
+//! One room as the list shows it.
 
-
-use futures_util::{StreamExt, pin_mut};
 use matrix_sdk::{Room, RoomState};
-use matrix_sdk_ui::{
-    room_list_service::{RoomListItem, filters::new_filter_non_left},
-    timeline::{LatestEventValue, RoomExt, TimelineDetails},
-};
+use matrix_sdk_ui::timeline::{LatestEventValue, RoomExt, TimelineDetails};
 use serde::Serialize;
-use tracing::warn;
 
-use crate::{
-    list_diff::{ListDiff, diff_values, map_diff},
-    context::SessionContext,
-    timeline::{MessageContent, message_content},
-};
-use crate::error::{AppError, AppResult};
+use crate::timeline::{MessageContent, message_content};
 
-/// No paging in the UI yet: every joined room and invite is listed.
-const PAGE_SIZE: usize = 100_000;
-/// Room summaries computed at the same time (they mostly wait on the store).
-const SUMMARIES_IN_FLIGHT: usize = 32;
 /// Previews are one line in the list: no need to ship a huge hostile body.
 const PREVIEW_MAX_CHARS: usize = 200;
 
@@ -57,50 +41,13 @@ pub struct RoomSummary {
     pub inviter_name: Option<String>,
 }
 
-pub type RoomListBatch = Vec<ListDiff<RoomSummary>>;
-
-/// Streams the room list to `sink`: first a reset, then diffs. Replaces a
-/// previous subscription of the same session.
-pub async fn subscribe(session: &SessionContext, sink: impl Fn(RoomListBatch) + Send + Sync + 'static) -> AppResult<()> {
-    let service = session.sync_service().room_list_service();
-    let all_rooms = service.all_rooms().await.map_err(|e| AppError::internal("room list", e))?;
-    let client = session.client().clone();
-    session.spawn("room-list", async move {
-        let (entries, controller) = all_rooms.entries_with_dynamic_adapters(PAGE_SIZE);
-        controller.set_filter(Box::new(new_filter_non_left()));
-        // Batches that arrive together are merged into one message to the UI.
-        let entries = entries.ready_chunks(32);
-        pin_mut!(entries);
-        let latest_events = client.latest_events().await.clone();
-        while let Some(batches) = entries.next().await {
-            let mut out = Vec::new();
-            for diff in batches.into_iter().flatten() {
-                // Each summary waits on a few store reads: run them side by
-                // side (order kept), or a 1,000-room reset takes half a second.
-                let rooms: Vec<Room> = diff_values(&diff).into_iter().map(|item| Room::clone(item)).collect();
-                let summaries: Vec<RoomSummary> = futures_util::stream::iter(rooms)
-                    .map(|room| {
-                        let latest_events = latest_events.clone();
-                        async move {
-                            if let Err(error) = latest_events.listen_to_room(room.room_id()).await {
-                                warn!(%error, "latest event unavailable");
-                            }
-                            summarize(&room).await
-                        }
-                    })
-                    .buffered(SUMMARIES_IN_FLIGHT)
-                    .collect()
-                    .await;
-                let mut summaries = summaries.into_iter();
-                out.push(map_diff(diff, |_: &RoomListItem| summaries.next().expect("one summary per value")));
-            }
-            sink(out);
-        }
-    });
-    Ok(())
+/// The room with its preview computed now.
+pub async fn summarize(room: &Room) -> RoomSummary {
+    summarize_with(room, last_message(room).await.0).await
 }
 
-pub async fn summarize(room: &Room) -> RoomSummary {
+/// The room with a preview computed earlier.
+pub async fn summarize_with(room: &Room, last_message: Option<LastMessage>) -> RoomSummary {
     // The room's own name first, as Element shows it: the computed display
     // name of an invite can still be the inviter's while its state arrives.
     let explicit = room.name().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
@@ -123,7 +70,7 @@ pub async fn summarize(room: &Room) -> RoomSummary {
         initials: initials(&name),
         name,
         kind,
-        last_message: last_message(room).await,
+        last_message,
         unread_count: u32::try_from(room.num_unread_messages()).unwrap_or(u32::MAX),
         mention_count: u32::try_from(room.num_unread_mentions()).unwrap_or(u32::MAX),
         is_encrypted: room.encryption_state().is_encrypted(),
@@ -137,20 +84,19 @@ async fn inviter_name(room: &Room) -> Option<String> {
     Some(name.unwrap_or_else(|| details.inviter_id.to_string()))
 }
 
-async fn last_message(room: &Room) -> Option<LastMessage> {
-    match room.latest_event().await {
-        LatestEventValue::Remote { timestamp, sender, profile, content, .. } => Some(LastMessage {
-            sender_name: profile_name(&profile, sender.as_str()),
-            content: preview(message_content(&content)),
-            timestamp: timestamp.0.into(),
-        }),
-        LatestEventValue::Local { timestamp, sender, profile, content, .. } => Some(LastMessage {
-            sender_name: profile_name(&profile, sender.as_str()),
-            content: preview(message_content(&content)),
-            timestamp: timestamp.0.into(),
-        }),
-        _ => None,
-    }
+/// The room's last message, and whether its sender's profile was known.
+pub(super) async fn last_message(room: &Room) -> (Option<LastMessage>, bool) {
+    let (timestamp, sender, profile, content) = match RoomExt::latest_event(room).await {
+        LatestEventValue::Remote { timestamp, sender, profile, content, .. }
+        | LatestEventValue::Local { timestamp, sender, profile, content, .. } => (timestamp, sender, profile, content),
+        _ => return (None, true),
+    };
+    let message = LastMessage {
+        sender_name: profile_name(&profile, sender.as_str()),
+        content: preview(message_content(&content)),
+        timestamp: timestamp.0.into(),
+    };
+    (Some(message), matches!(profile, TimelineDetails::Ready(_)))
 }
 
 fn profile_name(profile: &TimelineDetails<matrix_sdk_ui::timeline::Profile>, fallback: &str) -> String {
