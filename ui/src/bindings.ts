@@ -149,6 +149,15 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
 "invalid_session_name" | 
 /**  No such session of the user (already signed out?). */
 "session_not_found" | 
+/**  Not an email address (sign-in and registration by email). */
+"invalid_email" | 
+/**
+ *  The email's domain is not one Tchap accepts (or `/info` named a
+ *  server outside the configured list).
+ */
+"email_not_allowed" | 
+/**  No server of the configured list answered the email lookup. */
+"no_server_answered" | 
 /**  A key export's passphrase is too short. */
 "weak_passphrase" | 
 /**  The passphrase does not open this key file. */

@@ -55,6 +55,13 @@ pub enum ErrorCode {
     InvalidSessionName,
     /// No such session of the user (already signed out?).
     SessionNotFound,
+    /// Not an email address (sign-in and registration by email).
+    InvalidEmail,
+    /// The email's domain is not one Tchap accepts (or `/info` named a
+    /// server outside the configured list).
+    EmailNotAllowed,
+    /// No server of the configured list answered the email lookup.
+    NoServerAnswered,
     /// A key export's passphrase is too short.
     WeakPassphrase,
     /// The passphrase does not open this key file.
@@ -144,6 +151,11 @@ impl AppError {
             },
         };
         Self::new(code, format!("{context}: {error}"))
+    }
+
+    /// A request outside the SDK that did not get through (see `http`).
+    pub fn from_transport(context: &str, error: &matrix_sdk::reqwest::Error) -> Self {
+        Self::new(transport_code(error), format!("{context}: {error}"))
     }
 
     pub fn storage(context: &str, error: impl std::fmt::Display) -> Self {

@@ -8,6 +8,8 @@ pub mod context;
 pub mod devices;
 pub mod error;
 pub mod files;
+pub mod http;
+pub mod identity;
 pub mod list_diff;
 pub mod logging;
 pub mod members;

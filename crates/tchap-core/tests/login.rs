@@ -215,6 +215,7 @@ async fn an_untrusted_certificate_is_named_as_such() {
     let data = data_dir();
     let err = session::login(data.path(), &format!("https://localhost:{port}"), "alice", "pw").await.err().unwrap();
     let _ = server.kill();
+    let _ = server.wait();
     assert_eq!(err.code, ErrorCode::UntrustedCertificate, "{err:?}");
     assert_eq!(session_dirs(data.path()), Vec::<std::path::PathBuf>::new());
 }

@@ -77,10 +77,10 @@ impl ListState {
             rooms.entry(item.room_id().to_owned()).or_insert_with(|| Room::clone(item));
         }
         for id in rooms.keys() {
-            if self.listening.insert(id.clone()) {
-                if let Err(error) = self.latest_events.listen_to_room(id).await {
-                    warn!(%error, "latest event unavailable");
-                }
+            if self.listening.insert(id.clone())
+                && let Err(error) = self.latest_events.listen_to_room(id).await
+            {
+                warn!(%error, "latest event unavailable");
             }
         }
         let stale: Vec<Room> = rooms.values().filter(|room| self.previews.is_stale(room)).cloned().collect();

@@ -329,6 +329,9 @@ export const en: Messages = {
     "Your Tchap session is saved, but your computer's keyring is locked or not started yet. Unlock it, then try again: nothing is lost.",
   "error.insecure_homeserver":
     "For security, Tchap only connects over https. Check the server address (it must start with https://).",
+  "error.invalid_email": "Enter your full work email address (for example firstname.lastname@ministry.gouv.fr).",
+  "error.email_not_allowed": "This email address is not allowed on Tchap. Use your work address, or ask an agent to invite you.",
+  "error.no_server_answered": "No Tchap server is answering at the moment. Check your connection, then try again in a few minutes.",
   "error.already_running": "Tchap is already open on this computer. Use the window that is already open.",
   "error.account_expired":
     "Your Tchap account has expired. Renew it by opening the link Tchap sent you by e-mail, or contact your administrator.",

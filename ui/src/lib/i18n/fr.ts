@@ -337,6 +337,11 @@ export const fr = {
     "Votre session Tchap est enregistrée, mais le trousseau de votre poste est verrouillé ou n'est pas encore démarré. Déverrouillez-le, puis réessayez : rien n'est perdu.",
   "error.insecure_homeserver":
     "Par sécurité, Tchap ne se connecte qu'en https. Vérifiez l'adresse du serveur (elle doit commencer par https://).",
+  "error.invalid_email": "Saisissez votre adresse e-mail professionnelle complète (par exemple prenom.nom@ministere.gouv.fr).",
+  "error.email_not_allowed":
+    "Cette adresse e-mail n'est pas autorisée sur Tchap. Utilisez votre adresse professionnelle, ou demandez à un agent de vous inviter.",
+  "error.no_server_answered":
+    "Aucun serveur Tchap ne répond pour le moment. Vérifiez votre connexion, puis réessayez dans quelques minutes.",
   "error.already_running": "Tchap est déjà ouvert sur ce poste. Utilisez la fenêtre déjà ouverte.",
   "error.account_expired":
     "Votre compte Tchap a expiré. Renouvelez-le en ouvrant le lien reçu par e-mail de la part de Tchap, ou contactez votre administrateur.",
