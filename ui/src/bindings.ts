@@ -13,7 +13,7 @@ export const commands = {
 	 *  none. `session_locked` when one is stored but the keyring is closed.
 	 */
 	restoreSession: () => typedError<SessionInfo_Serialize | null, AppError>(__TAURI_INVOKE("restore_session")),
-	login: (homeserver: string, username: string, password: string, remember: boolean) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password, remember })),
+	login: (homeserver: string | null, username: string, password: string, remember: boolean) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password, remember })),
 	/**  After a soft logout: the password again, for the same device (keys kept). */
 	resumeSession: (password: string) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("resume_session", { password })),
 	logout: () => typedError<null, AppError>(__TAURI_INVOKE("logout")),
@@ -90,8 +90,16 @@ export const events = {
 };
 
 /* Types */
+/**  What the sign-in screens need to know. */
 export type AppConfig = {
+	/**  Pre-fills the advanced sign-in's server field. */
 	defaultHomeserver: string,
+	/**
+	 *  Sign-in by email needs a list of servers to ask; without one, the
+	 *  sign-in asks for the server.
+	 */
+	emailSignIn: boolean,
+	allowCustomHomeserver: boolean,
 };
 
 export type AppError = {

@@ -1,19 +1,70 @@
-//! Where the app keeps its files and which homeserver it proposes.
+//! Where the app keeps its files, and which Tchap servers it knows.
 //!
-//! IT teams deploy a `config.json` next to the user data (or set
-//! `TCHAP_DEFAULT_HOMESERVER`) to pre-fill the login form.
+//! The configuration is a JSON file: `TCHAP_CONFIG` names it (tests, the
+//! demo), else `config.json` in the data folder (deployed by IT teams), else
+//! Tchap's production servers. `TCHAP_DEFAULT_HOMESERVER` pre-fills the
+//! advanced sign-in's server field.
 
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tracing::warn;
 
-/// The agents' homeserver proposed when nothing else is configured.
+use crate::identity::{ServerEntry, ServerList};
+
+/// The server proposed in the advanced sign-in when nothing else is configured.
 pub const FALLBACK_HOMESERVER: &str = "https://matrix.agent.dinum.tchap.gouv.fr";
 
-#[derive(Debug, Clone, Serialize, Deserialize, specta::Type)]
+/// Tchap's production homeservers (server name, label as Tchap's web app shows it).
+const TCHAP_SERVERS: &[(&str, &str)] = &[
+    ("agent.tchap.gouv.fr", "Agents"),
+    ("agent.agriculture.tchap.gouv.fr", "Agriculture"),
+    ("agent.collectivites.tchap.gouv.fr", "Collectivités"),
+    ("agent.culture.tchap.gouv.fr", "Culture"),
+    ("agent.dev-durable.tchap.gouv.fr", "Développement durable"),
+    ("agent.diplomatie.tchap.gouv.fr", "Diplomatie"),
+    ("agent.dinum.tchap.gouv.fr", "DINUM"),
+    ("agent.education.tchap.gouv.fr", "Éducation"),
+    ("agent.elysee.tchap.gouv.fr", "Élysée"),
+    ("agent.externe.tchap.gouv.fr", "Externes"),
+    ("agent.finances.tchap.gouv.fr", "Finances"),
+    ("agent.interieur.tchap.gouv.fr", "Intérieur"),
+    ("agent.intradef.tchap.gouv.fr", "Intradef"),
+    ("agent.justice.tchap.gouv.fr", "Justice"),
+    ("agent.pm.tchap.gouv.fr", "Premier ministre"),
+    ("agent.social.tchap.gouv.fr", "Social"),
+    ("agent.ssi.tchap.gouv.fr", "SSI"),
+];
+
+/// The configuration file's content (unknown fields are ignored, so one
+/// file can serve other tools too).
+#[derive(Debug, Clone, Default, Deserialize)]
+struct ConfigFile {
+    #[serde(default)]
+    servers: Option<Vec<ServerEntry>>,
+    #[serde(default)]
+    client_url_template: Option<String>,
+    #[serde(default)]
+    identity_url: Option<String>,
+    /// Whether the sign-in offers a server field ("advanced"); default yes.
+    #[serde(default)]
+    allow_custom_homeserver: Option<bool>,
+    #[serde(default)]
+    default_homeserver: Option<String>,
+}
+
+/// What the sign-in screens need to know.
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct AppConfig {
+    /// Pre-fills the advanced sign-in's server field.
     pub default_homeserver: String,
+    /// Sign-in by email needs a list of servers to ask; without one, the
+    /// sign-in asks for the server.
+    pub email_sign_in: bool,
+    pub allow_custom_homeserver: bool,
+    #[serde(skip)]
+    pub servers: ServerList,
 }
 
 /// Credentials of the seeded demo account (`make demo` only): when set and no
@@ -46,17 +97,38 @@ impl Paths {
 }
 
 impl AppConfig {
-    /// Environment first, then `config.json` in the data folder, then the fallback.
     pub fn load(data_dir: &Path) -> Self {
-        if let Ok(url) = std::env::var("TCHAP_DEFAULT_HOMESERVER")
-            && !url.trim().is_empty()
-        {
-            return Self { default_homeserver: url.trim().to_owned() };
-        }
-        let from_file = std::fs::read_to_string(data_dir.join("config.json"))
-            .ok()
-            .and_then(|text| serde_json::from_str::<AppConfig>(&text).ok());
-        from_file.unwrap_or_else(|| Self { default_homeserver: FALLBACK_HOMESERVER.to_owned() })
+        let path = std::env::var_os("TCHAP_CONFIG").map(PathBuf::from).unwrap_or_else(|| data_dir.join("config.json"));
+        let file = match std::fs::read_to_string(&path) {
+            Ok(text) => serde_json::from_str::<ConfigFile>(&text).unwrap_or_else(|error| {
+                // Fail safe: Tchap's own servers, never a half-read list.
+                warn!(path = %path.display(), %error, "configuration unreadable; using the defaults");
+                ConfigFile::default()
+            }),
+            Err(_) => ConfigFile::default(),
+        };
+        let from_env = std::env::var("TCHAP_DEFAULT_HOMESERVER").ok().map(|url| url.trim().to_owned()).filter(|url| !url.is_empty());
+        Self::from_parts(file, from_env)
+    }
+
+    fn from_parts(file: ConfigFile, default_from_env: Option<String>) -> Self {
+        let entries = file.servers.unwrap_or_else(|| {
+            // A server named in the environment alone (tests, a developer's
+            // server) replaces Tchap's list instead of joining it.
+            if default_from_env.is_some() {
+                return Vec::new();
+            }
+            TCHAP_SERVERS
+                .iter()
+                .map(|(name, label)| ServerEntry { server_name: (*name).to_owned(), label: (*label).to_owned(), client_url: None })
+                .collect()
+        });
+        let servers = ServerList { entries, client_url_template: file.client_url_template, identity_url: file.identity_url };
+        let default_homeserver = default_from_env.or(file.default_homeserver).unwrap_or_else(|| FALLBACK_HOMESERVER.to_owned());
+        let email_sign_in = !servers.entries.is_empty();
+        // Without a list the server field is the only way in.
+        let allow_custom_homeserver = file.allow_custom_homeserver.unwrap_or(true) || !email_sign_in;
+        Self { default_homeserver, email_sign_in, allow_custom_homeserver, servers }
     }
 }
 
@@ -72,5 +144,43 @@ impl DemoLogin {
     #[cfg(not(debug_assertions))]
     pub fn from_env() -> Option<Self> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(json: &str) -> ConfigFile {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn tchaps_servers_by_default() {
+        let config = AppConfig::from_parts(ConfigFile::default(), None);
+        assert!(config.email_sign_in && config.allow_custom_homeserver);
+        assert_eq!(config.servers.entries.len(), TCHAP_SERVERS.len());
+        assert_eq!(config.servers.externals().unwrap().server_name, "agent.externe.tchap.gouv.fr");
+        assert_eq!(config.default_homeserver, FALLBACK_HOMESERVER);
+    }
+
+    #[test]
+    fn a_deployed_list_replaces_tchaps_and_can_close_the_server_field() {
+        let file = parsed(
+            r#"{"servers": [{"server_name": "agent.dinum.tchap.localhost", "label": "DINUM", "client_url": "http://127.0.0.1:1"}],
+                "identity_url": "http://127.0.0.1:2", "allow_custom_homeserver": false, "mail_dir": "/tmp/ignored"}"#,
+        );
+        let config = AppConfig::from_parts(file, None);
+        assert_eq!(config.servers.entries.len(), 1);
+        assert!(!config.allow_custom_homeserver);
+        assert_eq!(config.servers.identity_url(&config.servers.entries[0]), "http://127.0.0.1:2");
+    }
+
+    #[test]
+    fn a_server_from_the_environment_alone_means_signing_in_on_it() {
+        let config = AppConfig::from_parts(ConfigFile::default(), Some("http://127.0.0.1:8008".into()));
+        assert!(!config.email_sign_in);
+        assert!(config.allow_custom_homeserver);
+        assert_eq!(config.default_homeserver, "http://127.0.0.1:8008");
     }
 }

@@ -50,13 +50,14 @@ pub async fn restore_session(app: AppHandle, state: State<'_, AppState>) -> AppR
 pub async fn login(
     app: AppHandle,
     state: State<'_, AppState>,
-    homeserver: String,
+    homeserver: Option<String>,
     username: String,
     password: String,
     remember: bool,
 ) -> AppResult<SessionInfo> {
     logged("login", async {
         let data_dir = &state.paths.data_dir;
+        let homeserver = session::resolve_homeserver(&state.config.servers, homeserver.as_deref(), &username).await?;
         let session = if remember {
             session::login(data_dir, &homeserver, &username, &password).await?
         } else {

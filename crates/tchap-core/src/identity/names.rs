@@ -19,7 +19,10 @@ pub fn ministry_of(server_name: &str) -> Option<String> {
     }
     let mut labels = host_of(server_name).split('.');
     match (labels.next(), labels.next()) {
-        (Some(first), Some(ministry)) if first.eq_ignore_ascii_case("agent") && !ministry.is_empty() => Some(capitalised(ministry)),
+        // `agent.tchap.gouv.fr`, the shared agents' server, names no ministry.
+        (Some(first), Some(ministry)) if first.eq_ignore_ascii_case("agent") && !ministry.is_empty() && !ministry.eq_ignore_ascii_case("tchap") => {
+            Some(capitalised(ministry))
+        }
         _ => None,
     }
 }
@@ -99,6 +102,7 @@ mod tests {
         assert_eq!(ministry_of("agent.dinum.tchap.gouv.fr").as_deref(), Some("Dinum"));
         assert_eq!(ministry_of("agent.interieur.tchap.localhost:8448").as_deref(), Some("Interieur"));
         assert_eq!(ministry_of("agent.externe.tchap.gouv.fr"), None);
+        assert_eq!(ministry_of("agent.tchap.gouv.fr"), None);
         assert_eq!(ministry_of("matrix.org"), None);
     }
 

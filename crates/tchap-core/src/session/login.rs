@@ -7,6 +7,10 @@
 
 use std::{path::Path, sync::Arc};
 
+use matrix_sdk::ruma::{
+    api::client::uiaa::{MatrixUserIdentifier, UserIdentifier},
+    thirdparty::Medium,
+};
 use tracing::{info, warn};
 
 use super::{
@@ -17,10 +21,20 @@ use super::{
 use crate::{
     error::{AppError, AppResult, ErrorCode},
     files,
+    identity::{ServerList, discovery::looks_like_email, find_homeserver},
 };
 
 /// The matrix-sdk-sqlite file holding the session's encryption keys.
 const CRYPTO_STORE_FILE: &str = "matrix-sdk-crypto.sqlite3";
+
+/// Where to sign in: the server typed in the advanced form, else the one
+/// that Tchap's servers say holds the email.
+pub async fn resolve_homeserver(servers: &ServerList, typed: Option<&str>, identifier: &str) -> AppResult<String> {
+    match typed.map(str::trim).filter(|typed| !typed.is_empty()) {
+        Some(typed) => Ok(typed.to_owned()),
+        None => Ok(find_homeserver(servers, identifier).await?.client_url),
+    }
+}
 
 /// Logs in with a password and starts syncing; the session is kept for the
 /// next launches. A failed attempt leaves every earlier session as it was.
@@ -73,7 +87,7 @@ async fn login_in(
     check_homeserver(&client).await?;
     client
         .matrix_auth()
-        .login_username(username, password)
+        .login_identifier(login_identifier(username), password)
         .initial_device_display_name(DEVICE_DISPLAY_NAME)
         .request_refresh_token()
         .await
@@ -96,6 +110,16 @@ async fn login_in(
     }
     info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, ?persistence, "logged in");
     Session::start(client, data_dir, dir.to_owned(), store_key, persistence).await
+}
+
+/// Tchap's users sign in with their professional email (a third-party
+/// identifier); a Matrix user name or ID is still accepted.
+fn login_identifier(username: &str) -> UserIdentifier {
+    if looks_like_email(username) {
+        UserIdentifier::third_party_id(Medium::Email, username.trim().to_lowercase())
+    } else {
+        UserIdentifier::Matrix(MatrixUserIdentifier::new(username.to_owned()))
+    }
 }
 
 fn login_error(error: matrix_sdk::Error) -> AppError {

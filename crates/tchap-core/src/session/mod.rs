@@ -21,7 +21,7 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 
 pub use folders::current as current_session_dir;
-pub use login::{login, login_this_run_only, restore};
+pub use login::{login, login_this_run_only, resolve_homeserver, restore};
 use stored::StoredSession;
 
 use crate::{
