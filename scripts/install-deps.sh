@@ -35,5 +35,7 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
 fi
 
 tests/synapse/synapse.sh install
+# The local Tchap federation's extras in the same venv (synapse-room-access-rules, aiosmtpd).
+tests/federation/federation.sh install
 # The independent E2EE peer (matrix-nio on Debian's python3-olm).
 tests/e2ee/nio-peer.sh install

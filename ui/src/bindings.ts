@@ -232,7 +232,11 @@ export type MemberTrust =
 
 export type Member_Deserialize = {
 	userId: string,
+	/**  The name without Tchap's "[Domaine]" suffix. */
 	displayName?: string | null,
+	/**  The member's ministry; none for externals. */
+	domain?: string | null,
+	isExternal: boolean,
 	/**  Invited, not joined yet. */
 	isInvited: boolean,
 	trust: MemberTrust,
@@ -240,7 +244,11 @@ export type Member_Deserialize = {
 
 export type Member_Serialize = {
 	userId: string,
+	/**  The name without Tchap's "[Domaine]" suffix. */
 	displayName: string | null,
+	/**  The member's ministry; none for externals. */
+	domain: string | null,
+	isExternal: boolean,
 	/**  Invited, not joined yet. */
 	isInvited: boolean,
 	trust: MemberTrust,
@@ -402,9 +410,17 @@ export type SyncStateChanged = SyncState;
 
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
-export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number; content: MessageContent; sendState?: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; 
+/**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
+senderName: string; 
+/**  The sender's ministry; none for externals (`sender_is_external`). */
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent; sendState?: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
-export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; senderName: string; isOwn: boolean; timestamp: number; content: MessageContent; sendState: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
+/**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
+senderName: string; 
+/**  The sender's ministry; none for externals (`sender_is_external`). */
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent; sendState: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

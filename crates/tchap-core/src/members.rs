@@ -4,7 +4,7 @@
 use matrix_sdk::{RoomMemberships, ruma::RoomId};
 use serde::Serialize;
 
-use crate::context::SessionContext;
+use crate::{context::SessionContext, identity::person_name};
 use crate::error::{AppError, AppResult, ErrorCode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -26,7 +26,11 @@ pub enum MemberTrust {
 #[serde(rename_all = "camelCase")]
 pub struct Member {
     pub user_id: String,
+    /// The name without Tchap's "[Domaine]" suffix.
     pub display_name: Option<String>,
+    /// The member's ministry; none for externals.
+    pub domain: Option<String>,
+    pub is_external: bool,
     /// Invited, not joined yet.
     pub is_invited: bool,
     pub trust: MemberTrust,
@@ -55,9 +59,12 @@ pub async fn room_members(session: &SessionContext, room_id: &str) -> AppResult<
                 Ok(None) | Err(_) => MemberTrust::Unknown,
             }
         };
+        let person = person_name(member.display_name(), member.user_id().as_str());
         out.push(Member {
             user_id: member.user_id().to_string(),
-            display_name: member.display_name().map(ToOwned::to_owned),
+            display_name: member.display_name().map(|_| person.name),
+            domain: person.domain,
+            is_external: person.is_external,
             is_invited: member.membership() == &matrix_sdk::ruma::events::room::member::MembershipState::Invite,
             trust,
         });

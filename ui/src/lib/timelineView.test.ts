@@ -11,6 +11,8 @@ const ev = (id: string, senderId: string, timestamp: number, content: EventItem[
   eventId: null,
   senderId,
   senderName: senderId === "@a:x" ? "Alice Martin" : "Bruno Petit",
+  senderDomain: null,
+  senderIsExternal: false,
   isOwn: false,
   timestamp,
   content,

@@ -11,7 +11,7 @@ use matrix_sdk_ui::timeline::{
 use matrix_sdk::ruma::events::room::message::MessageType;
 use serde::Serialize;
 
-use crate::list_diff::ListDiff;
+use crate::{identity::person_name, list_diff::ListDiff};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -87,7 +87,11 @@ pub enum TimelineItem {
         id: String,
         event_id: Option<String>,
         sender_id: String,
+        /// The name without Tchap's "[Domaine]" suffix (see `sender_domain`).
         sender_name: String,
+        /// The sender's ministry; none for externals (`sender_is_external`).
+        sender_domain: Option<String>,
+        sender_is_external: bool,
         is_own: bool,
         #[specta(type = specta_typescript::Number)]
         timestamp: u64,
@@ -160,19 +164,25 @@ fn send_state(item: &EventTimelineItem) -> Option<SendState> {
 pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
     let id = item.unique_id().0.clone();
     match item.kind() {
-        TimelineItemKind::Event(event) => TimelineItem::Event {
-            id,
-            event_id: event.event_id().map(ToString::to_string),
-            sender_id: event.sender().to_string(),
-            sender_name: match event.sender_profile() {
-                TimelineDetails::Ready(profile) => profile.display_name.clone().unwrap_or_else(|| event.sender().to_string()),
-                _ => event.sender().to_string(),
-            },
-            is_own: event.is_own(),
-            timestamp: event.timestamp().0.into(),
-            content: content_of(event),
-            send_state: send_state(event),
-        },
+        TimelineItemKind::Event(event) => {
+            let display_name = match event.sender_profile() {
+                TimelineDetails::Ready(profile) => profile.display_name.as_deref(),
+                _ => None,
+            };
+            let sender = person_name(display_name, event.sender().as_str());
+            TimelineItem::Event {
+                id,
+                event_id: event.event_id().map(ToString::to_string),
+                sender_id: event.sender().to_string(),
+                sender_name: sender.name,
+                sender_domain: sender.domain,
+                sender_is_external: sender.is_external,
+                is_own: event.is_own(),
+                timestamp: event.timestamp().0.into(),
+                content: content_of(event),
+                send_state: send_state(event),
+            }
+        }
         TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(ts)) => TimelineItem::DaySeparator { id, timestamp: ts.0.into() },
         TimelineItemKind::Virtual(VirtualTimelineItem::ReadMarker) => TimelineItem::ReadMarker { id },
         TimelineItemKind::Virtual(VirtualTimelineItem::TimelineStart) => TimelineItem::TimelineStart { id },

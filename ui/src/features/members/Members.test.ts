@@ -6,10 +6,10 @@ import MainScreen from "../../shell/MainScreen.svelte";
 import { deferred, FakeBackend, room, SESSION } from "../../test/backend";
 import { SessionStore } from "../session";
 
-const ME: Member = { userId: SESSION.userId, displayName: "Marie Dupont", isInvited: false, trust: "me" };
-const BRUNO: Member = { userId: "@bruno:agent.tchap.gouv.fr", displayName: "Bruno Dupont", isInvited: false, trust: "unverified" };
-const CLAIRE: Member = { userId: "@claire:agent.tchap.gouv.fr", displayName: "Claire Petit", isInvited: false, trust: "verified" };
-const OLD: Member = { userId: "@ancien:partenaire.fr", displayName: null, isInvited: true, trust: "unknown" };
+const ME: Member = { userId: SESSION.userId, displayName: "Marie Dupont", domain: "Dinum", isExternal: false, isInvited: false, trust: "me" };
+const BRUNO: Member = { userId: "@bruno:agent.tchap.gouv.fr", displayName: "Bruno Dupont", domain: "Intérieur", isExternal: false, isInvited: false, trust: "unverified" };
+const CLAIRE: Member = { userId: "@claire:agent.tchap.gouv.fr", displayName: "Claire Petit", domain: "Dinum", isExternal: false, isInvited: false, trust: "verified" };
+const OLD: Member = { userId: "@ancien:partenaire.fr", displayName: null, domain: null, isExternal: true, isInvited: true, trust: "unknown" };
 
 async function openMembers(backend: FakeBackend) {
   const user = userEvent.setup();
