@@ -120,7 +120,7 @@ impl AppConfig {
             }
             TCHAP_SERVERS
                 .iter()
-                .map(|(name, label)| ServerEntry { server_name: (*name).to_owned(), label: (*label).to_owned(), client_url: None })
+                .map(|(name, label)| ServerEntry { server_name: (*name).to_owned(), label: (*label).to_owned(), client_url: None, identity_url: None })
                 .collect()
         });
         let servers = ServerList { entries, client_url_template: file.client_url_template, identity_url: file.identity_url };

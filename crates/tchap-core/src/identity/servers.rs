@@ -18,6 +18,9 @@ pub struct ServerEntry {
     /// The client API's address, when it does not follow the template.
     #[serde(default)]
     pub client_url: Option<String>,
+    /// Where this server answers `/info`, when not the list's nor its own.
+    #[serde(default)]
+    pub identity_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -46,7 +49,7 @@ impl ServerList {
     }
 
     pub fn identity_url(&self, entry: &ServerEntry) -> String {
-        match &self.identity_url {
+        match entry.identity_url.as_ref().or(self.identity_url.as_ref()) {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => self.client_url(entry),
         }
@@ -63,7 +66,7 @@ mod tests {
     use super::*;
 
     fn entry(name: &str, url: Option<&str>) -> ServerEntry {
-        ServerEntry { server_name: name.into(), label: String::new(), client_url: url.map(Into::into) }
+        ServerEntry { server_name: name.into(), label: String::new(), client_url: url.map(Into::into), identity_url: None }
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::{
 };
 
 pub mod own_synapse;
+pub mod federation;
 pub mod held_key_queries;
 pub mod proxy;
 
