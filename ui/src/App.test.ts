@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
-import { deferred, FakeBackend, SESSION } from "./test/backend";
+import { CONFIG, deferred, FakeBackend, SESSION } from "./test/backend";
 
 describe("start-up", () => {
   it("shows a neutral loading state, then the login screen when there is no saved session", async () => {
@@ -16,7 +16,7 @@ describe("start-up", () => {
   });
 
   it("pre-fills the server address from the app configuration", async () => {
-    new FakeBackend({ app_config: () => ({ defaultHomeserver: "https://matrix.example.gouv.fr" }) });
+    new FakeBackend({ app_config: () => ({ ...CONFIG, defaultHomeserver: "https://matrix.example.gouv.fr", emailSignIn: false }) });
     render(App);
     await waitFor(() => expect(screen.getByLabelText("Adresse du serveur")).toHaveValue("https://matrix.example.gouv.fr"));
     expect(screen.getByLabelText("Adresse du serveur")).toHaveAttribute("type", "url");

@@ -16,6 +16,8 @@ export const commands = {
 	login: (homeserver: string | null, username: string, password: string, remember: boolean) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password, remember })),
 	/**  After a soft logout: the password again, for the same device (keys kept). */
 	resumeSession: (password: string) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("resume_session", { password })),
+	/**  An expired account: the server mails the renewal link (at most once a minute). */
+	sendRenewalMail: () => typedError<RenewalMailSent, AppError>(__TAURI_INVOKE("send_renewal_mail")),
 	logout: () => typedError<null, AppError>(__TAURI_INVOKE("logout")),
 	/**  The sync's current state; its changes then come as `SyncStateChanged` events. */
 	syncState: () => typedError<SyncState, AppError>(__TAURI_INVOKE("sync_state")),
@@ -296,6 +298,11 @@ export type RecoveryStatus = "unknown" |
 "disabled" | 
 /**  A recovery key exists but this session lacks secrets: enter it. */
 "incomplete";
+
+export type RenewalMailSent = {
+	/**  Seconds before another mail can be asked for. */
+	resendInSecs: number,
+};
 
 export type RoomKind = "dm" | "room" | "invite";
 

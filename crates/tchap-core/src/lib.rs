@@ -3,6 +3,7 @@
 //! context. The Tauri app (`src-tauri`) is a thin shell over this crate; the
 //! compiler keeps it that way, as this crate does not depend on Tauri.
 
+pub mod account_validity;
 pub mod config;
 pub mod context;
 pub mod devices;

@@ -27,6 +27,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             session::restore_session,
             session::login,
             session::resume_session,
+            session::send_renewal_mail,
             session::logout,
             session::sync_state,
             rooms::subscribe_room_list,

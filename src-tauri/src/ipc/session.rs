@@ -2,6 +2,7 @@
 
 use tauri::{AppHandle, State};
 use tchap_core::{
+    account_validity::RenewalMailSent,
     config::AppConfig,
     error::AppResult,
     session::{self, SessionInfo, SyncState},
@@ -71,6 +72,13 @@ pub async fn login(
         Ok(session.info().await)
     })
     .await
+}
+
+/// An expired account: the server mails the renewal link (at most once a minute).
+#[tauri::command]
+#[specta::specta]
+pub async fn send_renewal_mail(state: State<'_, AppState>) -> AppResult<RenewalMailSent> {
+    logged("send_renewal_mail", async { state.session()?.send_renewal_mail().await }).await
 }
 
 /// After a soft logout: the password again, for the same device (keys kept).

@@ -6,6 +6,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type {
+  AppConfig,
   AppError,
   ErrorCode,
   ListDiff,
@@ -24,6 +25,13 @@ export const SESSION: SessionInfo = {
   homeserver: "https://matrix.agent.tchap.gouv.fr",
   displayName: "Marie Dupont",
   isRemembered: true,
+};
+
+/** As in production: sign-in by email, the server field under "Se connecter sur un autre serveur". */
+export const CONFIG: AppConfig = {
+  defaultHomeserver: "https://matrix.agent.tchap.gouv.fr",
+  emailSignIn: true,
+  allowCustomHomeserver: true,
 };
 
 /** Seven SAS emojis, as the backend sends them (English descriptions, shown translated). */
@@ -48,7 +56,7 @@ export class FakeBackend {
 
   constructor(overrides: Record<string, Handler> = {}) {
     this.handlers = {
-      app_config: () => ({ defaultHomeserver: "https://matrix.agent.tchap.gouv.fr" }),
+      app_config: () => CONFIG,
       restore_session: () => null,
       login: () => SESSION,
       resume_session: () => SESSION,
@@ -178,6 +186,8 @@ export function message(id: string, body: string, extra: Partial<EventItem> = {}
     eventId: `$${id}`,
     senderId: "@alice.martin:agent.tchap.gouv.fr",
     senderName: "Alice Martin",
+    senderDomain: "Dinum",
+    senderIsExternal: false,
     isOwn: false,
     timestamp: new Date(2026, 10, 24, 9, 30).getTime(),
     content: { type: "text", body },

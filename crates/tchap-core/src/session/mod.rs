@@ -25,6 +25,7 @@ pub use login::{login, login_this_run_only, resolve_homeserver, restore};
 use stored::StoredSession;
 
 use crate::{
+    account_validity::{RenewalMailSent, RenewalMails},
     context::SessionContext,
     error::{AppError, AppResult},
     files, new_members,
@@ -100,6 +101,7 @@ pub struct Session {
     ended: watch::Sender<Option<SessionEndReason>>,
     /// Event handlers registered for this session, removed when it stops.
     handlers: Vec<EventHandlerHandle>,
+    renewal_mails: RenewalMails,
 }
 
 impl Session {
@@ -120,12 +122,18 @@ impl Session {
             sync_state: watch::Sender::new(SyncState::Starting),
             ended: watch::Sender::new(None),
             handlers,
+            renewal_mails: RenewalMails::default(),
         });
         session.context.sync_service().start().await;
         session.context.start_room_subscriptions();
         session.context.spawn("sync-state", watchers::follow_sync(Arc::downgrade(&session)));
         session.context.spawn("session-changes", watchers::follow_session_changes(Arc::downgrade(&session)));
         Ok(session)
+    }
+
+    /// An expired account: the renewal link by mail, at most once a minute.
+    pub async fn send_renewal_mail(&self) -> AppResult<RenewalMailSent> {
+        self.renewal_mails.send(self.client()).await
     }
 
     pub fn context(&self) -> &Arc<SessionContext> {

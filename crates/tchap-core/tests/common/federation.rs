@@ -4,6 +4,7 @@
 use std::{path::PathBuf, process::Command};
 
 use serde::Deserialize;
+use serde_json::Value;
 use tchap_core::identity::{ServerEntry, ServerList};
 
 pub const FED_PASSWORD: &str = "Tchap-Test-2026!";
@@ -47,11 +48,41 @@ impl Federation {
     /// Registers `email` (a fresh one: see `fresh_email`) on the server its
     /// domain belongs to.
     pub fn register(&self, email: &str) -> FedUser {
-        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/federation/fed_admin.py");
-        let output = Command::new("python3").arg(script).args(["register", email, FED_PASSWORD]).env("TCHAP_FEDERATION", file()).output().unwrap();
-        assert!(output.status.success(), "fed_admin register: {}", String::from_utf8_lossy(&output.stderr));
-        serde_json::from_slice(&output.stdout).unwrap()
+        serde_json::from_value(fed_admin(&["register", email, FED_PASSWORD])).unwrap()
     }
+
+    /// An administrator's access token on `server_name` (Synapse's admin API).
+    pub fn admin_token(&self, server_name: &str) -> String {
+        fed_admin(&["admin-token", server_name])["access_token"].as_str().unwrap().to_owned()
+    }
+
+    /// Waits (up to 30 s) for a mail to `to` whose subject contains
+    /// `subject`, and returns its links.
+    pub async fn wait_mail(&self, to: &str, subject: &str) -> Vec<String> {
+        let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            for entry in std::fs::read_dir(&self.mail_dir).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "json") {
+                    let mail: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap_or_default()).unwrap_or_default();
+                    let to_them = mail["to"].as_array().is_some_and(|a| a.iter().any(|t| t.as_str().is_some_and(|t| t.to_lowercase().contains(&to.to_lowercase()))));
+                    if to_them && mail["subject"].as_str().is_some_and(|s| s.contains(subject)) {
+                        return mail["links"].as_array().unwrap().iter().filter_map(|l| l.as_str().map(ToOwned::to_owned)).collect();
+                    }
+                }
+            }
+            assert!(tokio::time::Instant::now() < deadline, "no mail to {to} about {subject:?} in {}", self.mail_dir.display());
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        }
+    }
+}
+
+/// `tests/federation/fed_admin.py ARGS`, its JSON answer.
+fn fed_admin(args: &[&str]) -> Value {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/federation/fed_admin.py");
+    let output = Command::new("python3").arg(script).args(args).env("TCHAP_FEDERATION", file()).output().unwrap();
+    assert!(output.status.success(), "fed_admin {args:?}: {}", String::from_utf8_lossy(&output.stderr));
+    serde_json::from_slice(&output.stdout).unwrap()
 }
 
 /// `prenom.nom.<random>@domain`: each test its own people.

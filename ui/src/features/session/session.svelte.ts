@@ -78,9 +78,11 @@ export class SessionStore {
     if (this.restoreError?.code === "session_locked") this.phase = "locked";
   }
 
-  /** Resolves to the error to show, or null once signed in. `remember: false`
-   *  (only when the user accepted it, without a keyring): for this run only. */
-  async login(homeserver: string, username: string, password: string, remember = true): Promise<AppError | null> {
+  /** Resolves to the error to show, or null once signed in. `homeserver: null`:
+   *  `username` is a professional email, and the backend finds its server.
+   *  `remember: false` (only when the user accepted it, without a keyring):
+   *  for this run only. */
+  async login(homeserver: string | null, username: string, password: string, remember = true): Promise<AppError | null> {
     const res = await call(commands.login(homeserver, username, password, remember));
     if (res.status === "error") return res.error;
     this.signedIn(res.data);
