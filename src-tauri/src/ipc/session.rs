@@ -35,7 +35,11 @@ pub async fn restore_session(app: AppHandle, state: State<'_, AppState>) -> AppR
         let session = match session::restore(&state.paths.data_dir).await? {
             Some(session) => session,
             None => match &state.demo_login {
-                Some(demo) => session::login(&state.paths.data_dir, &state.config.default_homeserver, &demo.username, &demo.password).await?,
+                Some(demo) => {
+                    let typed = (!state.config.email_sign_in).then_some(state.config.default_homeserver.as_str());
+                    let homeserver = session::resolve_homeserver(&state.config.servers, typed, &demo.username).await?;
+                    session::login(&state.paths.data_dir, &homeserver, &demo.username, &demo.password).await?
+                }
                 None => return Ok(None),
             },
         };
