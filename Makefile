@@ -6,9 +6,8 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/tchap/target
 export TCHAP_CACHE ?= $(HOME)/.cache/tchap
 APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
 DEMO_DIR := $(TCHAP_CACHE)/demo
-DEMO_PORT ?= 8448
 
-.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app
 
 deps:
 	scripts/install-deps.sh
@@ -21,11 +20,12 @@ app: ui
 
 test: app
 	npm --prefix ui test
-	scripts/with-synapse.sh $(MAKE) --no-print-directory test-rust test-e2e
+	scripts/with-synapse.sh scripts/with-federation.sh $(MAKE) --no-print-directory test-rust test-e2e
 	tests/keyring/kept.sh
 	tests/package/deb.sh
 
-# Backend tests (no window) against the Synapse started by `make test`, with a
+# Backend tests (no window) against the Synapse and the local Tchap federation
+# (tests/federation) started by `make test`, with a
 # throwaway GNOME Keyring as the OS secret store: the core crate's (which
 # build without Tauri or WebKit), then the shell's (the bindings check).
 test-rust:
@@ -37,14 +37,10 @@ test-e2e:
 	TCHAP_APP_BINARY=$(APP) timeout 900 xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh npm --prefix tests/e2e test
 
 demo: app
-	tests/synapse/synapse.sh start $(DEMO_DIR)/synapse $(DEMO_PORT)
-	$(TCHAP_CACHE)/synapse-venv/bin/python scripts/demo-seed.py --homeserver http://127.0.0.1:$(DEMO_PORT) --shared-secret-file $(DEMO_DIR)/synapse/shared_secret
-	status=0; TCHAP_DATA_DIR=$(DEMO_DIR)/app TCHAP_DEFAULT_HOMESERVER=http://127.0.0.1:$(DEMO_PORT) \
-	  TCHAP_DEMO_USER=demo TCHAP_DEMO_PASSWORD=tchap-demo-2026 scripts/demo-app.sh $(APP) || status=$$?; \
-	  tests/synapse/synapse.sh stop $(DEMO_DIR)/synapse; exit $$status
+	scripts/demo.sh $(APP)
 
 clean-demo:
-	-tests/synapse/synapse.sh stop $(DEMO_DIR)/synapse
+	-tests/federation/federation.sh stop $(DEMO_DIR)/federation
 	rm -rf $(DEMO_DIR)
 
 # The Linux package, with the configuration at the top level (see README).
@@ -58,3 +54,14 @@ bench: deps
 	cargo build -p tchap-core --locked --example bench_room_list --example bench_bare_sdk
 	scripts/with-synapse.sh tests/keyring/with-keyring.sh $(CARGO_TARGET_DIR)/debug/examples/bench_room_list \
 	  $(or $(BENCH_ARGS),--rooms 1000 --runs 5 --out $(CURDIR)/BENCHMARKS.md)
+
+# Whole-app figures: the release app in its real window under Xvfb beside a
+# bare Tauri 2 window (src-tauri/examples/bare_window.rs), written to
+# BENCHMARKS.md (see tests/e2e/bench-app.mjs), against a throwaway Synapse and
+# one keyring for the whole run. Quicker:
+#   make bench-app BENCH_APP_ARGS="--rooms 50 --runs 1 --out /tmp/bench-app.md"
+bench-app: ui
+	cargo build --release -p tchap-desktop --locked
+	cargo build --release -p tchap-desktop --locked --example bare_window
+	scripts/with-synapse.sh xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh \
+	  node tests/e2e/bench-app.mjs $(BENCH_APP_ARGS)

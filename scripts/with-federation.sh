@@ -15,6 +15,7 @@ stop() {
   if [ "$status" -eq 0 ]; then rm -rf "$DIR"; else echo "with-federation.sh: the federation's folder kept: $DIR" >&2; fi
 }
 trap stop EXIT
-"$ROOT/tests/federation/federation.sh" start "$DIR"
+# Another run's federation (tests in parallel, a demo): wait for it.
+TCHAP_FEDERATION_WAIT=${TCHAP_FEDERATION_WAIT:-1800} "$ROOT/tests/federation/federation.sh" start "$DIR"
 export TCHAP_FEDERATION="$DIR/federation.json"
 "$@"

@@ -196,7 +196,15 @@ cmd_start() {
     if [ "$owner" = "$d" ] && cmd_status "$d" >/dev/null 2>&1; then
       log "already running for $d"; return 0
     fi
-    die "another Tchap federation is running on this machine (${owner:-unknown folder}); stop it first: $0 stop ${owner:-DIR}"
+    # Tests queue behind another run (TCHAP_FEDERATION_WAIT seconds, set by
+    # with-federation.sh); the demo refuses at once.
+    local wait=${TCHAP_FEDERATION_WAIT:-0}
+    if [ "$wait" -gt 0 ]; then
+      log "another Tchap federation is running (${owner:-unknown folder}): waiting up to ${wait} s"
+      flock -w "$wait" 9 || die "another Tchap federation still runs after ${wait} s (${owner:-unknown folder})"
+    else
+      die "another Tchap federation is running on this machine (${owner:-unknown folder}); stop it first: $0 stop ${owner:-DIR}"
+    fi
   fi
   echo "$d" >"$LOCK"   # same inode: the lock stays
 
@@ -269,6 +277,7 @@ EOF
 $fed_json
   ],
   "identity_url": "http://127.0.0.1:$idport",
+  "identity_server_name": "$ID_NAME",
   "mail_dir": "$d/mails"
 }
 EOF

@@ -21,6 +21,21 @@ export const commands = {
 	logout: () => typedError<null, AppError>(__TAURI_INVOKE("logout")),
 	/**  The sync's current state; its changes then come as `SyncStateChanged` events. */
 	syncState: () => typedError<SyncState, AppError>(__TAURI_INVOKE("sync_state")),
+	/**
+	 *  The server an email's account would be created on, with its password
+	 *  rules and terms. `external_not_invited` for an external nobody invited.
+	 */
+	registrationForm: (email: string) => typedError<RegistrationForm, AppError>(__TAURI_INVOKE("registration_form", { email })),
+	/**
+	 *  Creates the account, then signs in. `on_mail_sent` is told when the
+	 *  validation mail left (and when to allow another); the command returns
+	 *  once the link was followed: the new session, or `null` if cancelled.
+	 */
+	register: (email: string, password: string, acceptedTerms: boolean, onMailSent: Channel<ValidationMailSent>) => typedError<SessionInfo_Serialize | null, AppError>(__TAURI_INVOKE("register", { email, password, acceptedTerms, onMailSent })),
+	/**  "Renvoyer l'e-mail" while the registration waits for its link. */
+	resendRegistrationMail: () => typedError<ValidationMailSent, AppError>(__TAURI_INVOKE("resend_registration_mail")),
+	/**  "Annuler": the waiting `register` returns `null`. */
+	cancelRegistration: () => __TAURI_INVOKE<void>("cancel_registration"),
 	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
 	openTimeline: (roomId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError>(__TAURI_INVOKE("open_timeline", { roomId, onUpdate })),
 	closeTimeline: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("close_timeline", { roomId })),
@@ -35,7 +50,7 @@ export const commands = {
 	/**  The id of the (new or existing) direct chat with `user_id`. */
 	createDm: (userId: string) => typedError<string, AppError>(__TAURI_INVOKE("create_dm", { userId })),
 	/**  The id of the new room. */
-	createRoom: (name: string) => typedError<string, AppError>(__TAURI_INVOKE("create_room", { name })),
+	createRoom: (name: string, kind: NewRoomKind) => typedError<string, AppError>(__TAURI_INVOKE("create_room", { name, kind })),
 	/**
 	 *  Whether this session is verified and the account's keys recoverable; its
 	 *  changes then come as `SecurityStatusChanged` events.
@@ -61,6 +76,16 @@ export const commands = {
 	verifyUser: (userId: string, onStep: Channel<VerificationStep>) => typedError<string, AppError>(__TAURI_INVOKE("verify_user", { userId, onStep })),
 	/**  The room's joined and invited members, with how far they are trusted. */
 	roomMembers: (roomId: string) => typedError<Member_Serialize[], AppError>(__TAURI_INVOKE("room_members", { roomId })),
+	/**  The room's kind, name, topic and what the user may change. */
+	roomDetails: (roomId: string) => typedError<RoomDetails_Serialize, AppError>(__TAURI_INVOKE("room_details", { roomId })),
+	/**  `confirmExternal`: the user was warned that the person is external. */
+	inviteToRoom: (roomId: string, userId: string, confirmExternal: boolean) => typedError<InviteOutcome, AppError>(__TAURI_INVOKE("invite_to_room", { roomId, userId, confirmExternal })),
+	leaveRoom: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("leave_room", { roomId })),
+	removeMember: (roomId: string, userId: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_member", { roomId, userId })),
+	renameRoom: (roomId: string, name: string) => typedError<null, AppError>(__TAURI_INVOKE("rename_room", { roomId, name })),
+	setRoomTopic: (roomId: string, topic: string) => typedError<null, AppError>(__TAURI_INVOKE("set_room_topic", { roomId, topic })),
+	/**  A private room opened to externals, for good. */
+	openRoomToExternals: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("open_room_to_externals", { roomId })),
 	acceptVerification: (userId: string, flowId: string, onStep: Channel<VerificationStep>) => typedError<null, AppError>(__TAURI_INVOKE("accept_verification", { userId, flowId, onStep })),
 	confirmVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("confirm_verification", { userId, flowId })),
 	refuseVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("refuse_verification", { userId, flowId })),
@@ -80,6 +105,20 @@ export const commands = {
 	exportRoomKeysToFile: (passphrase: string) => typedError<string, AppError>(__TAURI_INVOKE("export_room_keys_to_file", { passphrase })),
 	/**  Adds the room keys of an export file, as read by the user's file chooser, to this session's. */
 	importRoomKeysText: (content: string, passphrase: string) => typedError<KeyImportResult, AppError>(__TAURI_INVOKE("import_room_keys_text", { content, passphrase })),
+	/**  People whose name or Matrix ID matches `term` (2 characters at least). */
+	searchPeople: (term: string) => typedError<PersonSearch_Serialize, AppError>(__TAURI_INVOKE("search_people", { term })),
+	/**  The servers whose forums can be browsed, the user's own first. */
+	forumServers: () => typedError<ForumServer[], AppError>(__TAURI_INVOKE("forum_servers")),
+	/**  A page of `server_name`'s forums; `since` is the previous page's `nextBatch`. */
+	listForums: (serverName: string, term: string | null, since: string | null) => typedError<ForumPage_Serialize, AppError>(__TAURI_INVOKE("list_forums", { serverName, term, since })),
+	/**  Joins a forum through the server that lists it; returns the room id. */
+	joinForum: (roomId: string, serverName: string) => typedError<string, AppError>(__TAURI_INVOKE("join_forum", { roomId, serverName })),
+	/**  Invites by email someone who may have no account yet. */
+	inviteByEmail: (roomId: string, email: string) => typedError<null, AppError>(__TAURI_INVOKE("invite_by_email", { roomId, email })),
+	pendingEmailInvites: (roomId: string) => typedError<PendingEmailInvite[], AppError>(__TAURI_INVOKE("pending_email_invites", { roomId })),
+	/**  Whether the user's profile is hidden from the directory ("liste rouge"). */
+	profileHidden: () => typedError<boolean, AppError>(__TAURI_INVOKE("profile_hidden")),
+	setProfileHidden: (hidden: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_profile_hidden", { hidden })),
 };
 
 /** Events */
@@ -168,6 +207,16 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
 "email_not_allowed" | 
 /**  No server of the configured list answered the email lookup. */
 "no_server_answered" | 
+/**  Registration: an account already exists with this email (sign in instead). */
+"email_in_use" | 
+/**  Registration: the server's password policy refused the password. */
+"weak_password" | 
+/**  Registration: an external partner's email nobody invited yet. */
+"external_not_invited" | 
+/**  Registration: the server asks to accept its terms, which were not accepted. */
+"terms_not_accepted" | 
+/**  Registration is closed on this server, or asks for steps the app cannot do. */
+"registration_unavailable" | 
 /**  A key export's passphrase is too short. */
 "weak_passphrase" | 
 /**  The passphrase does not open this key file. */
@@ -175,7 +224,61 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
 /**  The file is not (or no longer) a room key export. */
 "invalid_key_file" | 
 /**  The file the user chose cannot be read or written there. */
-"file_not_accessible" | "internal";
+"file_not_accessible" | 
+/**  A restricted room (agents only) refuses an external's email invite. */
+"external_email_not_allowed" | 
+/**  Room kinds: externals cannot join or be invited into a room closed to them. */
+"externals_not_allowed" | 
+/**
+ *  Room kinds: the room's access rules refuse this (a direct chat's name,
+ *  closing a room opened to externals…).
+ */
+"room_rules_refused" | "internal";
+
+export type Forum = Forum_Serialize | Forum_Deserialize;
+
+export type ForumPage = ForumPage_Serialize | ForumPage_Deserialize;
+
+export type ForumPage_Deserialize = {
+	forums: Forum_Deserialize[],
+	/**  Asks the next page; none at the end of the list. */
+	nextBatch?: string | null,
+};
+
+export type ForumPage_Serialize = {
+	forums: Forum_Serialize[],
+	/**  Asks the next page; none at the end of the list. */
+	nextBatch: string | null,
+};
+
+/**  A server whose forums can be browsed. */
+export type ForumServer = {
+	serverName: string,
+	/**  What users call it ("DINUM", "Intérieur"). */
+	label: string,
+	/**  The user's own server. */
+	isOwn: boolean,
+};
+
+export type Forum_Deserialize = {
+	roomId: string,
+	name: string,
+	topic?: string | null,
+	alias?: string | null,
+	memberCount: number,
+	/**  The user is already in it: "Ouvrir" rather than "Rejoindre". */
+	isJoined: boolean,
+};
+
+export type Forum_Serialize = {
+	roomId: string,
+	name: string,
+	topic: string | null,
+	alias: string | null,
+	memberCount: number,
+	/**  The user is already in it: "Ouvrir" rather than "Rejoindre". */
+	isJoined: boolean,
+};
 
 /**  Another session (ours or someone else's) asks to verify this one. */
 export type IncomingVerification = IncomingVerification_Serialize | IncomingVerification_Deserialize;
@@ -201,6 +304,13 @@ export type IncomingVerification_Serialize = {
 	/**  One of the user's own sessions. */
 	isOwnSession: boolean,
 };
+
+export type InviteOutcome = "invited" | 
+/**
+ *  The person is outside the administration: ask the user to confirm,
+ *  then invite again with `confirm_external`. Nothing was sent.
+ */
+"confirmExternal";
 
 export type KeyImportResult = {
 	/**  Keys this session did not have yet. */
@@ -260,6 +370,15 @@ export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banne
 
 export type MessageContent = { type: "text"; body: string } | { type: "notice"; body: string } | { type: "emote"; body: string } | { type: "file"; name: string } | { type: "redacted" } | { type: "undecryptable"; reason: UndecryptableReason } | { type: "membership"; change: MembershipChange; targetName: string } | { type: "roomCreated" } | { type: "unsupported" };
 
+/**  The kinds a user can create (direct chats are `create_dm`). */
+export type NewRoomKind = 
+/**  Invite only, encrypted, agents only. */
+"private" | 
+/**  The same, and externals may be invited. */
+"privateOpenToExternals" | 
+/**  Public, unencrypted, listed in the server's room directory, agents only. */
+"forum";
+
 /**  One of the user's sessions, as the security settings list it. */
 export type OwnSession = OwnSession_Serialize | OwnSession_Deserialize;
 
@@ -291,6 +410,56 @@ export type OwnSession_Serialize = {
 	isVerified: boolean,
 };
 
+/**  One rule a new password must follow. */
+export type PasswordRule = { kind: "minimumLength"; length: number } | { kind: "lowercase" } | { kind: "uppercase" } | { kind: "digit" } | 
+/**  Anything but an ASCII letter or digit, as Synapse counts it. */
+{ kind: "symbol" } | 
+/**  A rule this app does not know: shown by its name, checked by the server. */
+{ kind: "unknown"; name: string };
+
+/**  An email invitation not yet taken up, as the room's members see it. */
+export type PendingEmailInvite = {
+	/**  The invite's token (state key of its `m.room.third_party_invite`). */
+	id: string,
+	/**  The address as the identity server masks it ("nou…@interieur.gouv.fr"). */
+	displayName: string,
+	invitedBy: string,
+};
+
+export type Person = Person_Serialize | Person_Deserialize;
+
+export type PersonSearch = PersonSearch_Serialize | PersonSearch_Deserialize;
+
+export type PersonSearch_Deserialize = {
+	people: Person_Deserialize[],
+	/**  More people match than shown: the user should type more. */
+	limited: boolean,
+};
+
+export type PersonSearch_Serialize = {
+	people: Person_Serialize[],
+	/**  More people match than shown: the user should type more. */
+	limited: boolean,
+};
+
+export type Person_Deserialize = {
+	userId: string,
+	/**  The name without Tchap's "[Domaine]" suffix. */
+	name: string,
+	/**  The person's ministry or organisation; none for externals. */
+	domain?: string | null,
+	isExternal: boolean,
+};
+
+export type Person_Serialize = {
+	userId: string,
+	/**  The name without Tchap's "[Domaine]" suffix. */
+	name: string,
+	/**  The person's ministry or organisation; none for externals. */
+	domain: string | null,
+	isExternal: boolean,
+};
+
 export type RecoveryStatus = "unknown" | 
 /**  Secret storage and backup are set up and this session has every secret. */
 "enabled" | 
@@ -299,9 +468,65 @@ export type RecoveryStatus = "unknown" |
 /**  A recovery key exists but this session lacks secrets: enter it. */
 "incomplete";
 
+/**  What the registration form shows once the email is known. */
+export type RegistrationForm = {
+	serverName: string,
+	/**  What users call the server ("DINUM", "Externes"). */
+	serverLabel: string,
+	isExternal: boolean,
+	passwordRules: PasswordRule[],
+	/**  Documents to accept first (`m.login.terms`); empty when none. */
+	terms: TermsDocument[],
+};
+
 export type RenewalMailSent = {
 	/**  Seconds before another mail can be asked for. */
 	resendInSecs: number,
+};
+
+/**  A room's kind as the user sees it. */
+export type RoomAccess = 
+/**  "Salon privé": invite only, encrypted, agents only. */
+"private" | 
+/**  "Salon privé ouvert aux externes". */
+"privateOpenToExternals" | 
+/**  "Forum": public, unencrypted, agents only. */
+"forum" | 
+/**  A direct chat. */
+"direct";
+
+export type RoomDetails = RoomDetails_Serialize | RoomDetails_Deserialize;
+
+export type RoomDetails_Deserialize = {
+	id: string,
+	/**  The room's own name, if it has one. */
+	name?: string | null,
+	topic?: string | null,
+	access: RoomAccess,
+	joinedMembers: number,
+	canRename: boolean,
+	canChangeTopic: boolean,
+	canInvite: boolean,
+	/**  Moderators remove members (of a lower level than theirs). */
+	canRemoveMembers: boolean,
+	/**  A private room, and the user may change its rule. */
+	canOpenToExternals: boolean,
+};
+
+export type RoomDetails_Serialize = {
+	id: string,
+	/**  The room's own name, if it has one. */
+	name: string | null,
+	topic: string | null,
+	access: RoomAccess,
+	joinedMembers: number,
+	canRename: boolean,
+	canChangeTopic: boolean,
+	canInvite: boolean,
+	/**  Moderators remove members (of a lower level than theirs). */
+	canRemoveMembers: boolean,
+	/**  A private room, and the user may change its rule. */
+	canOpenToExternals: boolean,
 };
 
 export type RoomKind = "dm" | "room" | "invite";
@@ -317,7 +542,16 @@ export type RoomSummary_Deserialize = {
 	unreadCount: number,
 	mentionCount: number,
 	isEncrypted: boolean,
+	/**  Tchap's kind: private, open to externals, forum, direct chat. */
+	roomAccess: RoomAccess,
+	/**  Without Tchap's "[Domaine]" suffix (see `inviter_domain`). */
 	inviterName?: string | null,
+	/**  The inviter's ministry; none for externals (`inviter_is_external`). */
+	inviterDomain?: string | null,
+	inviterIsExternal: boolean,
+	/**  A DM's other person: their ministry; none for externals (`dm_is_external`). */
+	dmDomain?: string | null,
+	dmIsExternal: boolean,
 };
 
 export type RoomSummary_Serialize = {
@@ -329,7 +563,16 @@ export type RoomSummary_Serialize = {
 	unreadCount: number,
 	mentionCount: number,
 	isEncrypted: boolean,
+	/**  Tchap's kind: private, open to externals, forum, direct chat. */
+	roomAccess: RoomAccess,
+	/**  Without Tchap's "[Domaine]" suffix (see `inviter_domain`). */
 	inviterName: string | null,
+	/**  The inviter's ministry; none for externals (`inviter_is_external`). */
+	inviterDomain: string | null,
+	inviterIsExternal: boolean,
+	/**  A DM's other person: their ministry; none for externals (`dm_is_external`). */
+	dmDomain: string | null,
+	dmIsExternal: boolean,
 };
 
 export type SasEmoji = {
@@ -415,6 +658,11 @@ export type SyncState = { state: "starting" } | { state: "running" } | { state: 
 /**  The background sync's state, for the indicator in the header. */
 export type SyncStateChanged = SyncState;
 
+export type TermsDocument = {
+	name: string,
+	url: string,
+};
+
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
 export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; 
@@ -447,6 +695,11 @@ export type UndecryptableReason =
 "withheld" | 
 /**  The sender's device is not trusted; hidden for safety. */
 "untrustedSender";
+
+export type ValidationMailSent = {
+	/**  Seconds before another mail can be asked for. */
+	resendInSecs: number,
+};
 
 /**  Another session asks to verify this one (or its user). */
 export type VerificationRequested = VerificationRequested_Serialize | VerificationRequested_Deserialize;

@@ -46,6 +46,9 @@ struct ConfigFile {
     client_url_template: Option<String>,
     #[serde(default)]
     identity_url: Option<String>,
+    /// `id_server` of email invites, when not the identity URL's host.
+    #[serde(default)]
+    identity_server_name: Option<String>,
     /// Whether the sign-in offers a server field ("advanced"); default yes.
     #[serde(default)]
     allow_custom_homeserver: Option<bool>,
@@ -123,7 +126,12 @@ impl AppConfig {
                 .map(|(name, label)| ServerEntry { server_name: (*name).to_owned(), label: (*label).to_owned(), client_url: None, identity_url: None })
                 .collect()
         });
-        let servers = ServerList { entries, client_url_template: file.client_url_template, identity_url: file.identity_url };
+        let servers = ServerList {
+            entries,
+            client_url_template: file.client_url_template,
+            identity_url: file.identity_url,
+            identity_server_name: file.identity_server_name,
+        };
         let default_homeserver = default_from_env.or(file.default_homeserver).unwrap_or_else(|| FALLBACK_HOMESERVER.to_owned());
         let email_sign_in = !servers.entries.is_empty();
         // Without a list the server field is the only way in.

@@ -62,6 +62,16 @@ pub enum ErrorCode {
     EmailNotAllowed,
     /// No server of the configured list answered the email lookup.
     NoServerAnswered,
+    /// Registration: an account already exists with this email (sign in instead).
+    EmailInUse,
+    /// Registration: the server's password policy refused the password.
+    WeakPassword,
+    /// Registration: an external partner's email nobody invited yet.
+    ExternalNotInvited,
+    /// Registration: the server asks to accept its terms, which were not accepted.
+    TermsNotAccepted,
+    /// Registration is closed on this server, or asks for steps the app cannot do.
+    RegistrationUnavailable,
     /// A key export's passphrase is too short.
     WeakPassphrase,
     /// The passphrase does not open this key file.
@@ -70,6 +80,13 @@ pub enum ErrorCode {
     InvalidKeyFile,
     /// The file the user chose cannot be read or written there.
     FileNotAccessible,
+    /// A restricted room (agents only) refuses an external's email invite.
+    ExternalEmailNotAllowed,
+    /// Room kinds: externals cannot join or be invited into a room closed to them.
+    ExternalsNotAllowed,
+    /// Room kinds: the room's access rules refuse this (a direct chat's name,
+    /// closing a room opened to externals…).
+    RoomRulesRefused,
     Internal,
 }
 

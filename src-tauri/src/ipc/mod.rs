@@ -2,7 +2,9 @@
 //! thin adapter to a `tchap-core` service), the plugins, and the generated
 //! TypeScript bindings.
 
+mod directory;
 mod events;
+mod registration;
 mod rooms;
 mod security;
 mod session;
@@ -30,6 +32,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             session::send_renewal_mail,
             session::logout,
             session::sync_state,
+            registration::registration_form,
+            registration::register,
+            registration::resend_registration_mail,
+            registration::cancel_registration,
             rooms::subscribe_room_list,
             timeline::open_timeline,
             timeline::close_timeline,
@@ -51,6 +57,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             verification::verify_this_session,
             verification::verify_user,
             rooms::room_members,
+            rooms::room_details,
+            rooms::invite_to_room,
+            rooms::leave_room,
+            rooms::remove_member,
+            rooms::rename_room,
+            rooms::set_room_topic,
+            rooms::open_room_to_externals,
             verification::accept_verification,
             verification::confirm_verification,
             verification::refuse_verification,
@@ -61,6 +74,14 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             settings::sign_out_session,
             settings::export_room_keys_to_file,
             settings::import_room_keys_text,
+            directory::search_people,
+            directory::forum_servers,
+            directory::list_forums,
+            directory::join_forum,
+            directory::invite_by_email,
+            directory::pending_email_invites,
+            directory::profile_hidden,
+            directory::set_profile_hidden,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn])
 }
@@ -120,6 +141,7 @@ pub fn run() {
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tchap desktop starting");
             let config = AppConfig::load(&paths.data_dir);
             app.manage(AppState::new(paths, config, DemoLogin::from_env()));
+            app.manage(registration::RunningRegistration::default());
             quit_on_signals(app.handle().clone());
             Ok(())
         })

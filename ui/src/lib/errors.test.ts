@@ -36,10 +36,18 @@ const CODES: Record<ErrorCode, true> = {
   invalid_email: true,
   email_not_allowed: true,
   no_server_answered: true,
+  email_in_use: true,
+  weak_password: true,
+  external_not_invited: true,
+  terms_not_accepted: true,
+  registration_unavailable: true,
   weak_passphrase: true,
   invalid_key_file_passphrase: true,
   invalid_key_file: true,
   file_not_accessible: true,
+  externals_not_allowed: true,
+  room_rules_refused: true,
+  external_email_not_allowed: true,
   internal: true,
 };
 const ALL_CODES = Object.keys(CODES) as ErrorCode[];

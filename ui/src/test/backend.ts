@@ -10,6 +10,7 @@ import type {
   AppError,
   ErrorCode,
   ListDiff,
+  RoomDetails,
   RoomSummary,
   SasEmoji,
   SessionInfo,
@@ -79,6 +80,13 @@ export class FakeBackend {
       verify_this_session: () => "flow",
       verify_user: () => "flow",
       room_members: () => [],
+      room_details: ({ roomId }) => roomDetails(String(roomId)),
+      invite_to_room: () => "invited",
+      leave_room: () => null,
+      remove_member: () => null,
+      rename_room: () => null,
+      set_room_topic: () => null,
+      open_room_to_externals: () => null,
       accept_verification: () => null,
       confirm_verification: () => null,
       refuse_verification: () => null,
@@ -174,6 +182,11 @@ export function room(id: string, name: string, extra: Partial<RoomSummary> = {})
     mentionCount: 0,
     isEncrypted: true,
     inviterName: null,
+    inviterDomain: null,
+    inviterIsExternal: false,
+    dmDomain: null,
+    dmIsExternal: false,
+    roomAccess: "private",
     ...extra,
   };
 }
@@ -192,6 +205,23 @@ export function message(id: string, body: string, extra: Partial<EventItem> = {}
     timestamp: new Date(2026, 10, 24, 9, 30).getTime(),
     content: { type: "text", body },
     sendState: null,
+    ...extra,
+  };
+}
+
+/** A private room where the user may do everything (a moderator). */
+export function roomDetails(id: string, extra: Partial<RoomDetails> = {}): RoomDetails {
+  return {
+    id,
+    name: "Équipe projet",
+    topic: null,
+    access: "private",
+    joinedMembers: 3,
+    canRename: true,
+    canChangeTopic: true,
+    canInvite: true,
+    canRemoveMembers: true,
+    canOpenToExternals: true,
     ...extra,
   };
 }

@@ -7,6 +7,8 @@
 
 pub mod discovery;
 pub mod names;
+pub mod password_policy;
+pub mod registration;
 pub mod servers;
 
 pub use discovery::{Discovered, find_homeserver};

@@ -31,6 +31,9 @@ pub struct ServerList {
     /// Where `/info` is asked; by default each server's own client API, as
     /// Tchap serves it.
     pub identity_url: Option<String>,
+    /// The identity server as the homeservers call it (`id_server` of an
+    /// email invite), when it is not the host of `identity_url`.
+    pub identity_server_name: Option<String>,
 }
 
 impl ServerList {
@@ -52,6 +55,23 @@ impl ServerList {
         match entry.identity_url.as_ref().or(self.identity_url.as_ref()) {
             Some(url) => url.trim_end_matches('/').to_owned(),
             None => self.client_url(entry),
+        }
+    }
+
+    /// The `id_server` a homeserver is told to use for `entry`'s email
+    /// invites: "host[:port]" of its identity URL unless configured.
+    pub fn identity_server_name(&self, entry: &ServerEntry) -> String {
+        if let Some(name) = &self.identity_server_name {
+            return name.clone();
+        }
+        let url = self.identity_url(entry);
+        match url::Url::parse(&url) {
+            Ok(parsed) => match (parsed.host_str(), parsed.port()) {
+                (Some(host), Some(port)) => format!("{host}:{port}"),
+                (Some(host), None) => host.to_owned(),
+                _ => url,
+            },
+            Err(_) => url,
         }
     }
 
@@ -82,5 +102,14 @@ mod tests {
         let templated = ServerList { client_url_template: Some("https://{server_name}:8448".into()), ..list.clone() };
         assert_eq!(templated.client_url(&templated.entries[0]), "https://agent.dinum.tchap.gouv.fr:8448");
         assert!(list.find("AGENT.DINUM.TCHAP.GOUV.FR").is_some());
+    }
+
+    #[test]
+    fn the_identity_server_is_named_by_its_host_unless_configured() {
+        let list = ServerList { entries: vec![entry("agent.dinum.tchap.gouv.fr", None), entry("x", Some("http://127.0.0.1:8008"))], ..ServerList::default() };
+        assert_eq!(list.identity_server_name(&list.entries[0]), "matrix.agent.dinum.tchap.gouv.fr");
+        assert_eq!(list.identity_server_name(&list.entries[1]), "127.0.0.1:8008");
+        let named = ServerList { identity_server_name: Some("id.tchap.localhost".into()), ..list.clone() };
+        assert_eq!(named.identity_server_name(&named.entries[1]), "id.tchap.localhost");
     }
 }

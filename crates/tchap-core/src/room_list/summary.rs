@@ -1,10 +1,13 @@
 //! One room as the list shows it.
 
-use matrix_sdk::{Room, RoomState};
+use matrix_sdk::{Room, RoomState, ruma::UserId};
 use matrix_sdk_ui::timeline::{LatestEventValue, RoomExt, TimelineDetails};
 use serde::Serialize;
 
-use crate::timeline::{MessageContent, message_content};
+use crate::{
+    identity::{PersonName, person_name},
+    timeline::{MessageContent, message_content},
+};
 
 /// Previews are one line in the list: no need to ship a huge hostile body.
 const PREVIEW_MAX_CHARS: usize = 200;
@@ -38,7 +41,16 @@ pub struct RoomSummary {
     pub unread_count: u32,
     pub mention_count: u32,
     pub is_encrypted: bool,
+    /// Tchap's kind: private, open to externals, forum, direct chat.
+    pub room_access: crate::room_kind::RoomAccess,
+    /// Without Tchap's "[Domaine]" suffix (see `inviter_domain`).
     pub inviter_name: Option<String>,
+    /// The inviter's ministry; none for externals (`inviter_is_external`).
+    pub inviter_domain: Option<String>,
+    pub inviter_is_external: bool,
+    /// A DM's other person: their ministry; none for externals (`dm_is_external`).
+    pub dm_domain: Option<String>,
+    pub dm_is_external: bool,
 }
 
 /// The room with its preview computed now.
@@ -51,20 +63,31 @@ pub async fn summarize_with(room: &Room, last_message: Option<LastMessage>) -> R
     // The room's own name first, as Element shows it: the computed display
     // name of an invite can still be the inviter's while its state arrives.
     let explicit = room.name().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+    let has_own_name = explicit.is_some();
     let name = match (explicit, room.cached_display_name()) {
         (Some(name), _) => name,
         (None, Some(name)) => name.to_string(),
         (None, None) => room.display_name().await.map(|n| n.to_string()).unwrap_or_else(|_| room.room_id().to_string()),
     };
     let is_invite = room.state() == RoomState::Invited;
+    // For an invite, read from our own member event (the invite's `is_direct`).
+    let is_direct = room.is_direct().await.unwrap_or(false);
     let kind = if is_invite {
         RoomKind::Invite
-    } else if room.is_direct().await.unwrap_or(false) {
+    } else if is_direct {
         RoomKind::Dm
     } else {
         RoomKind::Room
     };
-    let inviter_name = if is_invite { inviter_name(room).await } else { None };
+    let inviter = if is_invite { inviter(room).await } else { None };
+    let dm_person = if kind == RoomKind::Dm { dm_person(room).await } else { None };
+    // A chat with one person is named after them, as Tchap writes names:
+    // "Prénom Nom", the "[Domaine]" shown apart.
+    let person_shown = if is_invite && is_direct { inviter.as_ref() } else { dm_person.as_ref() };
+    let name = match person_shown {
+        Some(known) if known.named && !has_own_name => known.person.name.clone(),
+        _ => name,
+    };
     RoomSummary {
         id: room.room_id().to_string(),
         initials: initials(&name),
@@ -74,14 +97,52 @@ pub async fn summarize_with(room: &Room, last_message: Option<LastMessage>) -> R
         unread_count: u32::try_from(room.num_unread_messages()).unwrap_or(u32::MAX),
         mention_count: u32::try_from(room.num_unread_mentions()).unwrap_or(u32::MAX),
         is_encrypted: room.encryption_state().is_encrypted(),
-        inviter_name,
+        room_access: crate::room_kind::room_access(room).await,
+        inviter_name: inviter.as_ref().map(|known| known.shown_name()),
+        inviter_domain: inviter.as_ref().and_then(|known| known.person.domain.clone()),
+        inviter_is_external: inviter.as_ref().is_some_and(|known| known.person.is_external),
+        dm_domain: dm_person.as_ref().and_then(|known| known.person.domain.clone()),
+        dm_is_external: dm_person.is_some_and(|known| known.person.is_external),
     }
 }
 
-async fn inviter_name(room: &Room) -> Option<String> {
+/// A person, and whether their display name was known (else their ID stands in).
+struct KnownPerson {
+    person: PersonName,
+    user_id: String,
+    named: bool,
+}
+
+impl KnownPerson {
+    fn new(display_name: Option<&str>, user_id: &UserId) -> Self {
+        Self { person: person_name(display_name, user_id.as_str()), user_id: user_id.to_string(), named: display_name.is_some() }
+    }
+
+    fn shown_name(&self) -> String {
+        if self.named { self.person.name.clone() } else { self.user_id.clone() }
+    }
+}
+
+async fn inviter(room: &Room) -> Option<KnownPerson> {
     let details = room.invite_details().await.ok()?;
-    let name = details.inviter.as_ref().and_then(|m| m.display_name().map(ToOwned::to_owned));
-    Some(name.unwrap_or_else(|| details.inviter_id.to_string()))
+    let display_name = details.inviter.as_ref().and_then(|m| m.display_name().map(ToOwned::to_owned));
+    Some(KnownPerson::new(display_name.as_deref(), &details.inviter_id))
+}
+
+/// The other person of a one-to-one DM: their name from the room's heroes
+/// (in memory), else from their member event in the store.
+async fn dm_person(room: &Room) -> Option<KnownPerson> {
+    let own_id = room.own_user_id();
+    let targets = room.direct_targets();
+    let mut others = targets.iter().filter_map(|target| target.as_user_id()).filter(|id| *id != own_id);
+    // A DM with several people has no one person to show.
+    let (Some(target), None) = (others.next(), others.next()) else { return None };
+    let hero_name = room.heroes().into_iter().find(|hero| hero.user_id == target).and_then(|hero| hero.display_name);
+    let display_name = match hero_name {
+        Some(name) => Some(name),
+        None => room.get_member_no_sync(target).await.ok().flatten().and_then(|m| m.display_name().map(ToOwned::to_owned)),
+    };
+    Some(KnownPerson::new(display_name.as_deref(), target))
 }
 
 /// The room's last message, and whether its sender's profile was known.
@@ -101,7 +162,8 @@ pub(super) async fn last_message(room: &Room) -> (Option<LastMessage>, bool) {
 
 fn profile_name(profile: &TimelineDetails<matrix_sdk_ui::timeline::Profile>, fallback: &str) -> String {
     match profile {
-        TimelineDetails::Ready(p) => p.display_name.clone().unwrap_or_else(|| fallback.to_owned()),
+        // The name as in the timeline, without the "[Domaine]" suffix.
+        TimelineDetails::Ready(p) => p.display_name.as_deref().map_or_else(|| fallback.to_owned(), |name| person_name(Some(name), fallback).name),
         _ => fallback.to_owned(),
     }
 }

@@ -94,22 +94,35 @@ async fn login_in(
         .map_err(login_error)?;
     let matrix_session = client.matrix_auth().session().ok_or_else(|| AppError::internal("login", "no session"))?;
     if persistence == Persistence::Remembered {
-        let stored = StoredSession::new(client.homeserver().to_string(), &matrix_session, &store_key);
-        let kept = async {
-            stored.save(dir).await?;
-            let (data, dir) = (data_dir.to_owned(), dir.to_owned());
-            files::blocking(move || folders::make_current(&data, &dir)).await
-        };
-        if let Err(error) = kept.await {
-            // Nowhere safe to keep the session: end the new device on the
-            // server rather than leave it orphaned, and its secrets with it.
-            let _ = client.logout().await;
-            let _ = StoredSession::forget(dir).await;
-            return Err(error);
-        }
+        keep_new_session(&client, &matrix_session, data_dir, dir, &store_key).await?;
     }
     info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, ?persistence, "logged in");
     Session::start(client, data_dir, dir.to_owned(), store_key, persistence).await
+}
+
+/// Saves a new session's secrets and makes its folder the current one. When
+/// that fails there is nowhere safe to keep it: the new device is ended on
+/// the server rather than left orphaned, and its secrets with it (the
+/// account stays; its owner can sign in again).
+pub(super) async fn keep_new_session(
+    client: &matrix_sdk::Client,
+    matrix_session: &matrix_sdk::authentication::matrix::MatrixSession,
+    data_dir: &Path,
+    dir: &Path,
+    store_key: &[u8; 32],
+) -> AppResult<()> {
+    let stored = StoredSession::new(client.homeserver().to_string(), matrix_session, store_key);
+    let kept = async {
+        stored.save(dir).await?;
+        let (data, dir) = (data_dir.to_owned(), dir.to_owned());
+        files::blocking(move || folders::make_current(&data, &dir)).await
+    };
+    if let Err(error) = kept.await {
+        let _ = client.logout().await;
+        let _ = StoredSession::forget(dir).await;
+        return Err(error);
+    }
+    Ok(())
 }
 
 /// Tchap's users sign in with their professional email (a third-party

@@ -5,6 +5,7 @@
 mod folders;
 pub mod homeserver;
 mod login;
+mod register;
 pub mod stored;
 mod watchers;
 
@@ -22,6 +23,7 @@ use tracing::{info, warn};
 
 pub use folders::current as current_session_dir;
 pub use login::{login, login_this_run_only, resolve_homeserver, restore};
+pub use register::{POLL_EVERY, RegistrationControl, register};
 use stored::StoredSession;
 
 use crate::{

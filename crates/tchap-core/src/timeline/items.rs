@@ -139,7 +139,7 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
                 Some(SdkMembershipChange::Banned | SdkMembershipChange::KickedAndBanned) => MembershipChange::Banned,
                 _ => MembershipChange::Other,
             },
-            target_name: change.display_name().unwrap_or_else(|| change.user_id().to_string()),
+            target_name: person_name(change.display_name().as_deref(), change.user_id().as_str()).name,
         },
         TimelineItemContent::OtherState(state) if matches!(state.content(), AnyOtherStateEventContentChange::RoomCreate(_)) => {
             MessageContent::RoomCreated

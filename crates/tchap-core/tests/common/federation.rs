@@ -38,7 +38,7 @@ impl Federation {
 
     /// The servers as the app's configuration would list them.
     pub fn server_list(&self) -> ServerList {
-        ServerList { entries: self.servers.clone(), client_url_template: None, identity_url: Some(self.identity_url.clone()) }
+        ServerList { entries: self.servers.clone(), identity_url: Some(self.identity_url.clone()), ..ServerList::default() }
     }
 
     pub fn server(&self, prefix: &str) -> &ServerEntry {

@@ -30,13 +30,35 @@ describe("members panel", () => {
     const { panel } = await openMembers(backend);
     const items = await within(panel).findAllByRole("listitem");
     expect(items.map((item) => item.textContent?.replace(/\s+/g, " ").trim())).toEqual([
-      `Marie Dupont ${SESSION.userId} Vous`,
-      "Bruno Dupont @bruno:agent.tchap.gouv.fr Non vérifié Vérifier",
-      "Claire Petit @claire:agent.tchap.gouv.fr Vérifié",
-      "@ancien:partenaire.fr @ancien:partenaire.fr · invité Non vérifiable",
+      `Marie Dupont [Dinum] ${SESSION.userId} Vous`,
+      "Bruno Dupont [Intérieur] @bruno:agent.tchap.gouv.fr Non vérifié Vérifier",
+      "Claire Petit [Dinum] @claire:agent.tchap.gouv.fr Vérifié",
+      "@ancien:partenaire.fr Externe @ancien:partenaire.fr · invité Non vérifiable",
     ]);
     expect(within(panel).getAllByRole("button")).toHaveLength(1);
     expect(backend.callsOf("room_members")).toEqual([{ roomId: "!a:x" }]);
+  });
+
+  it("marks externals with a badge, and says who is verified in the dialog", async () => {
+    const NINA: Member = {
+      userId: "@nina.durand-prestataire.fr:agent.externe.tchap.gouv.fr",
+      displayName: "Nina Durand",
+      domain: null,
+      isExternal: true,
+      isInvited: false,
+      trust: "unverified",
+    };
+    const backend = new FakeBackend({ room_members: () => [ME, NINA] });
+    const { user, panel } = await openMembers(backend);
+    const [me, nina] = await within(panel).findAllByRole("listitem");
+    expect(within(me!).queryByText("Externe")).toBeNull();
+    expect(within(nina!).getByText("Externe")).toHaveClass("fr-badge");
+    expect(within(nina!).getByText("Nina Durand").tagName).toBe("BDI");
+
+    await user.click(within(panel).getByRole("button", { name: "Vérifier Nina Durand" }));
+    const dialog = screen.getByRole("dialog", { name: "Vérifier Nina Durand" });
+    expect(within(dialog).getByText("Externe")).toHaveClass("fr-badge");
+    expect(within(dialog).getByText(NINA.userId)).toBeInTheDocument();
   });
 
   it("verifies a member by emojis, then shows them verified", async () => {

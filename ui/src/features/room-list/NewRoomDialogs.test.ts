@@ -14,61 +14,8 @@ async function mainScreen(backend: FakeBackend) {
   return user;
 }
 
-describe("new direct chat", () => {
-  it("checks the Matrix ID, starts the chat and opens it", async () => {
-    const backend = new FakeBackend({ create_dm: () => "!dm:x" });
-    const user = await mainScreen(backend);
-    await user.click(screen.getByRole("button", { name: "Nouvelle discussion" }));
-    const dialog = screen.getByRole("dialog", { name: "Nouvelle discussion" });
-    const input = within(dialog).getByRole("textbox", { name: "Identifiant Matrix de la personne" });
-    expect(input).toHaveFocus();
-
-    await user.type(input, "jean.dupont");
-    await user.click(within(dialog).getByRole("button", { name: "Démarrer la discussion" }));
-    expect(within(dialog).getByRole("alert")).toHaveTextContent("@nom:serveur");
-    expect(backend.callsOf("create_dm")).toHaveLength(0);
-
-    await user.clear(input);
-    await user.type(input, "@jean.dupont:agent.tchap.gouv.fr{Enter}");
-    await waitFor(() => expect(backend.callsOf("create_dm")).toEqual([{ userId: "@jean.dupont:agent.tchap.gouv.fr" }]));
-    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    await waitFor(() => expect(backend.callsOf("open_timeline")[0]?.roomId).toBe("!dm:x"));
-
-    // When the new room reaches the list, it is shown as the selected one.
-    backend.pushRooms([{ op: "pushFront", value: room("!dm:x", "Jean Dupont", { kind: "dm" }) }]);
-    expect(await screen.findByRole("heading", { level: 2, name: "Jean Dupont" })).toBeInTheDocument();
-    expect(screen.getByRole("option", { name: "Jean Dupont" })).toHaveAttribute("aria-selected", "true");
-  });
-
-  it("shows the backend error inside the dialog and keeps it open", async () => {
-    const backend = new FakeBackend({
-      create_dm: () => {
-        throw appError("user_not_found");
-      },
-    });
-    const user = await mainScreen(backend);
-    await user.click(screen.getByRole("button", { name: "Nouvelle discussion" }));
-    const dialog = screen.getByRole("dialog", { name: "Nouvelle discussion" });
-    await user.type(within(dialog).getByLabelText("Identifiant Matrix de la personne"), "@inconnu:x{Enter}");
-    expect(await within(dialog).findByRole("alert")).toHaveTextContent("Aucune personne ne correspond à cet identifiant.");
-    expect(within(dialog).getByLabelText("Identifiant Matrix de la personne")).toHaveValue("@inconnu:x");
-  });
-
-  it("closes with Escape and gives the focus back to its button", async () => {
-    const backend = new FakeBackend();
-    const user = await mainScreen(backend);
-    const opener = screen.getByRole("button", { name: "Nouvelle discussion" });
-    await user.click(opener);
-    expect(screen.getByRole("dialog", { name: "Nouvelle discussion" })).toBeInTheDocument();
-    await user.keyboard("{Escape}");
-    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
-    expect(opener).toHaveFocus();
-
-    // Opened again, it starts empty.
-    await user.click(opener);
-    expect(screen.getByLabelText("Identifiant Matrix de la personne")).toHaveValue("");
-  });
-});
+// The new direct chat dialog (a directory search) is tested with the directory:
+// features/directory/PeopleSearch.test.ts.
 
 describe("new room", () => {
   it("requires a name, creates the room and opens it", async () => {
@@ -82,10 +29,60 @@ describe("new room", () => {
     expect(backend.callsOf("create_room")).toHaveLength(0);
 
     await user.type(within(dialog).getByRole("textbox", { name: "Nom du salon" }), "Cellule de crise");
+    // A private room unless another kind is chosen.
+    expect(within(dialog).getByRole("radio", { name: "Salon privé" })).toBeChecked();
     await user.click(within(dialog).getByRole("button", { name: "Créer le salon" }));
-    await waitFor(() => expect(backend.callsOf("create_room")).toEqual([{ name: "Cellule de crise" }]));
+    await waitFor(() => expect(backend.callsOf("create_room")).toEqual([{ name: "Cellule de crise", kind: "private" }]));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     await waitFor(() => expect(backend.callsOf("open_timeline")[0]?.roomId).toBe("!new:x"));
+  });
+
+  it("offers Tchap's kinds of rooms, each explained", async () => {
+    const backend = new FakeBackend({ create_room: () => "!forum:x" });
+    const user = await mainScreen(backend);
+    await user.click(screen.getByRole("button", { name: "Nouveau salon" }));
+    const dialog = screen.getByRole("dialog", { name: "Nouveau salon" });
+    const kinds = within(dialog).getByRole("group", { name: "Type de salon" });
+    expect(within(kinds).getAllByRole("radio").map((radio) => radio.getAttribute("value"))).toEqual([
+      "private",
+      "privateOpenToExternals",
+      "forum",
+    ]);
+    expect(within(kinds).getByRole("radio", { name: "Salon privé" })).toHaveAccessibleDescription(
+      "Sur invitation, chiffré. Les externes ne peuvent pas y être invités.",
+    );
+    expect(within(kinds).getByRole("radio", { name: "Salon privé ouvert aux externes" })).toHaveAccessibleDescription(
+      /partenaires extérieurs à l'administration peuvent y être invités/,
+    );
+    const forum = within(kinds).getByRole("radio", { name: "Forum" });
+    expect(forum).toHaveAccessibleDescription(/tous les agents peuvent le trouver et le rejoindre/);
+
+    await user.type(within(dialog).getByLabelText("Nom du salon"), "Forum des développeurs");
+    await user.click(forum);
+    await user.click(within(dialog).getByRole("button", { name: "Créer le salon" }));
+    await waitFor(() => expect(backend.callsOf("create_room")).toEqual([{ name: "Forum des développeurs", kind: "forum" }]));
+
+    // Opened again: a fresh form, private by default.
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    await user.click(screen.getByRole("button", { name: "Nouveau salon" }));
+    expect(screen.getByRole("radio", { name: "Salon privé" })).toBeChecked();
+    expect(screen.getByLabelText("Nom du salon")).toHaveValue("");
+  });
+
+  it("creates a room open to externals and explains a refusal in French", async () => {
+    const backend = new FakeBackend({
+      create_room: () => {
+        throw appError("forbidden");
+      },
+    });
+    const user = await mainScreen(backend);
+    await user.click(screen.getByRole("button", { name: "Nouveau salon" }));
+    const dialog = screen.getByRole("dialog", { name: "Nouveau salon" });
+    await user.type(within(dialog).getByLabelText("Nom du salon"), "Avec nos partenaires");
+    await user.click(within(dialog).getByRole("radio", { name: "Salon privé ouvert aux externes" }));
+    await user.click(within(dialog).getByRole("button", { name: "Créer le salon" }));
+    expect(await within(dialog).findByRole("alert")).toHaveTextContent("Vous n'avez pas l'autorisation d'effectuer cette action.");
+    expect(backend.callsOf("create_room")).toEqual([{ name: "Avec nos partenaires", kind: "privateOpenToExternals" }]);
   });
 
   it("closes with Annuler without creating anything", async () => {

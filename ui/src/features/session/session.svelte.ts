@@ -1,4 +1,12 @@
-import { commands, events, type AppError, type SessionEndReason, type SessionInfo } from "../../bindings";
+import { Channel } from "@tauri-apps/api/core";
+import {
+  commands,
+  events,
+  type AppError,
+  type SessionEndReason,
+  type SessionInfo,
+  type ValidationMailSent,
+} from "../../bindings";
 import { call, listenEvent } from "../../lib/ipc";
 
 /**
@@ -85,6 +93,25 @@ export class SessionStore {
   async login(homeserver: string | null, username: string, password: string, remember = true): Promise<AppError | null> {
     const res = await call(commands.login(homeserver, username, password, remember));
     if (res.status === "error") return res.error;
+    this.signedIn(res.data);
+    return null;
+  }
+
+  /** Creates an account, then signs in (remembered, as a sign-in is). The
+   *  backend tells `onMailSent` when the validation e-mail left, then waits
+   *  for its link by itself. Resolves to null once signed in, "cancelled"
+   *  after `cancelRegistration`, or the error to show. */
+  async register(
+    email: string,
+    password: string,
+    acceptedTerms: boolean,
+    onMailSent: (mail: ValidationMailSent) => void,
+  ): Promise<AppError | "cancelled" | null> {
+    const channel = new Channel<ValidationMailSent>();
+    channel.onmessage = onMailSent;
+    const res = await call(commands.register(email, password, acceptedTerms, channel));
+    if (res.status === "error") return res.error;
+    if (!res.data) return "cancelled";
     this.signedIn(res.data);
     return null;
   }
