@@ -44,6 +44,7 @@ const FIRST_ROWS = 20;
 const SETTLE_MS = 3000;
 const POLL_MS = 25;
 const PSS_AIM_MIB = 350;
+const FOREIGN_WAIT_MS = 120000;
 const MARK_START = "<!-- app-bench:start -->";
 const MARK_END = "<!-- app-bench:end -->";
 const HEADING = "## Whole app (release build, real window under Xvfb)";
@@ -94,12 +95,13 @@ function parentOf(pid) {
   }
 }
 
+const allProcesses = () => readdirSync("/proc").filter((name) => /^\d+$/.test(name)).map(Number);
+
 function descendants(pid) {
   const children = new Map();
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    const parent = parentOf(name);
-    if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
+  for (const child of allProcesses()) {
+    const parent = parentOf(child);
+    if (parent !== null) children.set(parent, [...(children.get(parent) ?? []), child]);
   }
   const found = [];
   for (let queue = [pid]; queue.length > 0; ) {
@@ -134,16 +136,27 @@ function pssKiB(pid) {
   return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)[1]);
 }
 
-/** PSS (MiB) of the app process and every process under it, by kind. */
-function memory(appPid) {
+const isWebKitProcess = (pid) => /^WebKit(Web|Network)Process$/.test(basename(executable(pid)));
+
+/**
+ * PSS (MiB) of the app process and every process under it, by kind. Other
+ * programs' WebKit processes share library pages with ours and so lower our
+ * PSS: first wait a while for them to end, then count those still there.
+ */
+async function memory(appPid) {
+  let tree = descendants(appPid);
+  const foreign = () => allProcesses().filter((pid) => !tree.includes(pid) && isWebKitProcess(pid));
+  for (let waited = 0; waited < FOREIGN_WAIT_MS && foreign().length > 0; waited += 1000) await sleep(1000);
+  tree = descendants(appPid);
   const mib = { app: pssKiB(appPid) / 1024, web: 0, network: 0, other: 0, total: 0, others: [] };
-  for (const pid of descendants(appPid)) {
+  for (const pid of tree) {
     const name = basename(executable(pid));
     const kind = name === "WebKitWebProcess" ? "web" : name === "WebKitNetworkProcess" ? "network" : "other";
     mib[kind] += pssKiB(pid) / 1024;
     if (kind === "other") mib.others.push(name || `pid ${pid}`);
   }
   mib.total = mib.app + mib.web + mib.network + mib.other;
+  mib.foreignWebKit = foreign().length;
   return mib;
 }
 
@@ -153,10 +166,24 @@ function memory(appPid) {
  * Starts `binary` through tauri-driver (like app.mjs's launchApp, which is
  * tied to the one binary of TCHAP_APP_BINARY): the session, and the pid and
  * start time of the app process. The driver's and app's output go to `log`.
+ * A driver that cannot start a session (seen on a loaded machine: it could
+ * not reach WebKitWebDriver) is stopped and another one tried.
  */
 async function launch(binary, env, log) {
+  let lastError;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      return await launchOnce(binary, env, log);
+    } catch (error) {
+      lastError = error;
+    }
+  }
+  throw lastError;
+}
+
+async function launchOnce(binary, env, log) {
   const port = 4444 + Math.floor(Math.random() * 1000);
-  const output = openSync(log, "w");
+  const output = openSync(log, "a");
   const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", String(port + 1000)], {
     env: { ...process.env, ...env },
     stdio: ["ignore", output, output],
@@ -272,7 +299,9 @@ mkdirSync(artifacts, { recursive: true });
  * output goes to artifacts/NAME.log; a failure also leaves NAME.png there.
  */
 async function measured(binary, env, name, steps) {
-  const app = await launch(binary, env, join(artifacts, `${name}.log`));
+  const log = join(artifacts, `${name}.log`);
+  writeFileSync(log, ""); // the attempts of this launch only
+  const app = await launch(binary, env, log);
   try {
     return await steps(app);
   } catch (error) {
@@ -290,7 +319,7 @@ function measureBare(run) {
     const shownAt = await pollPage(browser, "the bare page", () => document.title, [], (title) => title === BARE_TITLE);
     const navigationAt = await browser.execute(() => performance.timeOrigin);
     await sleep(SETTLE_MS);
-    return { startToNavigation: navigationAt - startedAt, startToShown: shownAt - startedAt, pss: memory(pid) };
+    return { startToNavigation: navigationAt - startedAt, startToShown: shownAt - startedAt, pss: await memory(pid) };
   });
 }
 
@@ -310,7 +339,7 @@ function measureCold(run, account, dataDir) {
       startToShown: formAt - startedAt,
       toFirstRows: rows.firstAt - submittedAt,
       toAllRows: rows.allAt - submittedAt,
-      pss: memory(pid),
+      pss: await memory(pid),
     };
   });
 }
@@ -320,7 +349,7 @@ function measureWarm(run, account, dataDir) {
   return measured(OURS, env, `bench-app-warm-${run}`, async ({ browser, pid, startedAt }) => {
     const rows = await roomRowsShown(browser, account.expected, { failOnLoginForm: true });
     await openFirstRoomAndSettle(browser);
-    return { toFirstRows: rows.firstAt - startedAt, toAllRows: rows.allAt - startedAt, pss: memory(pid) };
+    return { toFirstRows: rows.firstAt - startedAt, toAllRows: rows.allAt - startedAt, pss: await memory(pid) };
   });
 }
 
@@ -398,6 +427,11 @@ function row(label, ours, bare, digits) {
 }
 
 const field = (phase, ...path) => (r) => path.reduce((v, key) => v?.[key], r[phase]) ?? NaN;
+
+/** Measurements taken while another program's WebKit processes ran. */
+const sharedWithOthers = runs.flatMap((r, i) =>
+  ["bare", "cold", "warm"].filter((phase) => r[phase]?.pss.foreignWebKit).map((phase) => `run ${i + 1} ${phase} (${r[phase].pss.foreignWebKit})`),
+);
 
 const otherDescendants = [...new Set(runs.flatMap((r) => [r.bare, r.cold, r.warm].flatMap((m) => m?.pss.others ?? [])))];
 
@@ -481,6 +515,10 @@ const block = [
   ...memoryRows("warm", "after warm start"),
   "",
   ...(otherDescendants.length ? [`Other descendants seen: ${otherDescendants.join(", ")}.`, ""] : []),
+  sharedWithOthers.length
+    ? `Other programs' WebKit processes were running during: ${sharedWithOthers.join(", ")}. They map the same libraries, so these PSS figures are lower than alone (each measurement first waits up to ${FOREIGN_WAIT_MS / 1000} s for them to end).`
+    : "No other program's WebKit process ran during the memory measurements.",
+  "",
   "### Aims",
   "",
   pssAim("cold", "after cold login"),
@@ -493,7 +531,7 @@ const block = [
   "- *Process start*: the app process's start time, `/proc/PID/stat` field 22 (clock ticks since boot, 10 ms steps), placed on the wall clock against `/proc/uptime` read until it steps (offset well under 1 ms). The start is rounded down to its tick, so start-based figures may be up to 10 ms long. The process is found as the descendant of tauri-driver (under WebKitWebDriver) running the binary.",
   `- *Shown / rows*: the page is polled through WebDriver (\`execute\`) every ${POLL_MS} ms; a time is when the poll that saw the state came back, so up to one poll (${POLL_MS} ms plus a round trip of a few ms) late. The first poll can only come once WebKitWebDriver has its session: a page shown sooner is reported at that moment. *Page navigation start* is the page's own \`performance.timeOrigin\` (the same wall clock): before it, native start-up (the process, Tauri, the WebKit processes and, here, the WebDriver automation session, which a normal launch does not have); after it, the page's own work. Rows: \`${ROOM_ROWS}\` (invites and joined rooms; the list is not virtualized).`,
   "- *Cold*: fresh data folder, login form filled (server pre-filled by `TCHAP_DEFAULT_HOMESERVER`), times from the click on \"Se connecter\": password login as a new device, initial sync, list painted. *Warm*: the same folder relaunched, session restored from the keyring without login, times from process start.",
-  `- *PSS*: the sum of \`Pss:\` in \`/proc/PID/smaps_rollup\` of the app process and all its descendants (WebKitWebProcess, WebKitNetworkProcess, any other), after the security dialog of a new device is postponed, the first conversation opened (its timeline shown) and ${SETTLE_MS / 1000} s of settling. PSS splits shared pages among the processes mapping them, so the sum is this set's share; tauri-driver and WebKitWebDriver are not counted. The bare window: the same sum ${SETTLE_MS / 1000} s after its page shows.`,
+  `- *PSS*: the sum of \`Pss:\` in \`/proc/PID/smaps_rollup\` of the app process and all its descendants (WebKitWebProcess, WebKitNetworkProcess, any other), after the security dialog of a new device is postponed, the first conversation opened (its timeline shown) and ${SETTLE_MS / 1000} s of settling. PSS splits shared pages among all the processes mapping them, so the sum is this set's share, and it drops while another program's WebKit processes run (hence the wait for them, and the note above); tauri-driver and WebKitWebDriver are not counted. The bare window: the same sum ${SETTLE_MS / 1000} s after its page shows.`,
   "",
   `Repeat: \`make bench-app\`; quicker, to try something: \`make bench-app BENCH_APP_ARGS="--rooms 50 --runs 1 --out /tmp/bench-app.md"\`.`,
   MARK_END,
