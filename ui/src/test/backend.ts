@@ -82,6 +82,7 @@ export class FakeBackend {
       room_members: () => [],
       room_details: ({ roomId }) => roomDetails(String(roomId)),
       invite_to_room: () => "invited",
+      pending_email_invites: () => [],
       leave_room: () => null,
       remove_member: () => null,
       rename_room: () => null,

@@ -112,6 +112,14 @@ describe("inviting", () => {
     expect(backend.callsOf("invite_to_room")[1]).toEqual({ roomId: "!a:x", userId: NINA, confirmExternal: true });
   });
 
+  it("also invites by email, in rooms where one may invite, not in a direct chat", async () => {
+    const backend = new FakeBackend({ invite_by_email: () => null });
+    const { user, dialog } = await openSettings(backend, { access: "private", canOpenToExternals: false });
+    const email = within(dialog).getByLabelText("Adresse e-mail", { exact: false });
+    await user.type(email, "nouvel.agent@interieur.gouv.fr{Enter}");
+    await waitFor(() => expect(backend.callsOf("invite_by_email")).toEqual([{ roomId: "!a:x", email: "nouvel.agent@interieur.gouv.fr" }]));
+  });
+
   it("gives up the external invitation on Annuler", async () => {
     const backend = new FakeBackend({ invite_to_room: () => "confirmExternal" });
     const { user, dialog } = await openSettings(backend, { access: "privateOpenToExternals", canOpenToExternals: false });
