@@ -5,7 +5,6 @@ use tauri::{State, ipc::Channel};
 use tchap_core::{
     error::AppResult,
     members::{self, Member},
-    room_kind,
     room_list::{self, RoomListBatch},
     rooms::{self, InviteOutcome, NewRoomKind, RoomDetails},
     state::AppState,
@@ -21,10 +20,8 @@ pub async fn subscribe_room_list(state: State<'_, AppState>, on_update: Channel<
         room_list::subscribe(session.context(), move |batch| {
             let _ = on_update.send(batch);
         })
-        .await?;
-        // The rooms' kinds: rules the list's sync does not bring.
-        room_kind::watch_missing_rules(session.context());
-        Ok(())
+        .await
+
     })
     .await
 }

@@ -53,6 +53,8 @@ pub async fn subscribe(session: &SessionContext, sink: impl Fn(RoomListBatch) + 
             list.forward(batches.into_iter().flatten().collect(), &sink).await;
         }
     });
+    // The rooms' kinds come from access rules that the list's sync does not bring.
+    crate::room_kind::watch_missing_rules(session);
     Ok(())
 }
 
