@@ -39,15 +39,12 @@ impl RenewalMails {
             .homeserver()
             .join("_matrix/client/unstable/account_validity/send_mail")
             .map_err(|e| AppError::internal("renewal mail address", e))?;
-        let response = crate::http::client(Duration::from_secs(30))?
+        let request = crate::http::client(Duration::from_secs(30))?
             .post(url)
             .bearer_auth(token)
             .header("content-type", "application/json")
-            .body("{}")
-            .send()
-            .await
-            .map_err(|e| AppError::from_transport("renewal mail", &e))?;
-        let status = response.status();
+            .body("{}");
+        let status = crate::http::send(request, "renewal mail").await?.status;
         if !status.is_success() {
             let code = if status.is_server_error() { ErrorCode::ServerError } else { ErrorCode::Forbidden };
             return Err(AppError::new(code, format!("renewal mail: the server answered {status}")));

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use matrix_sdk::reqwest;
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorCode};
 
 pub fn client(timeout: Duration) -> AppResult<reqwest::Client> {
     reqwest::Client::builder()
@@ -14,4 +14,35 @@ pub fn client(timeout: Duration) -> AppResult<reqwest::Client> {
         .user_agent(concat!("Tchap-desktop/", env!("CARGO_PKG_VERSION")))
         .build()
         .map_err(|e| AppError::internal("http client", e))
+}
+
+/// An answer read whole: requests outside the SDK get small JSON bodies.
+pub struct Answer {
+    pub status: reqwest::StatusCode,
+    pub body: Vec<u8>,
+}
+
+/// Sends `request` and reads its answer; a request that does not get through
+/// is told apart as the SDK's are (proxy, certificate, unreachable…).
+pub async fn send(request: reqwest::RequestBuilder, context: &str) -> AppResult<Answer> {
+    let response = request.send().await.map_err(|e| AppError::from_transport(context, &e))?;
+    let status = response.status();
+    let body = response.bytes().await.map_err(|e| AppError::from_transport(context, &e))?;
+    Ok(Answer { status, body: body.to_vec() })
+}
+
+impl Answer {
+    /// Itself when the server accepted the request, else a server error.
+    pub fn success(self, context: &str) -> AppResult<Self> {
+        if self.status.is_success() {
+            Ok(self)
+        } else {
+            Err(AppError::new(ErrorCode::ServerError, format!("{context}: the server answered {}", self.status)))
+        }
+    }
+
+    /// The JSON body; an unreadable one is the server's fault.
+    pub fn json<T: serde::de::DeserializeOwned>(&self, context: &str) -> AppResult<T> {
+        serde_json::from_slice(&self.body).map_err(|e| AppError::new(ErrorCode::ServerError, format!("{context}: answer unreadable: {e}")))
+    }
 }

@@ -27,23 +27,12 @@ fn servers(federation: &Federation) -> ServerList {
     ServerList { identity_server_name: Some(ID_SERVER.into()), ..federation.server_list() }
 }
 
-/// `user` through another client (the Client-Server API, their own token).
-async fn call(user: &FedUser, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", user.client_url)).bearer_auth(&user.access_token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 fn encoded(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
 async fn create_room(user: &FedUser, body: Value) -> String {
-    let (status, answer) = call(user, reqwest::Method::POST, "/_matrix/client/v3/createRoom", Some(body)).await;
+    let (status, answer) = user.call(reqwest::Method::POST, "/_matrix/client/v3/createRoom", Some(body)).await;
     assert_eq!(status, 200, "{answer}");
     answer["room_id"].as_str().unwrap().to_owned()
 }
@@ -60,13 +49,13 @@ async fn create_forum(user: &FedUser, name: &str, topic: &str) -> String {
 
 async fn join(user: &FedUser, room_id: &str, via: &str) {
     let path = format!("/_matrix/client/v3/join/{}?server_name={via}", encoded(room_id));
-    let (status, answer) = call(user, reqwest::Method::POST, &path, Some(json!({}))).await;
+    let (status, answer) = user.call(reqwest::Method::POST, &path, Some(json!({}))).await;
     assert_eq!(status, 200, "{} joining {room_id}: {answer}", user.user_id);
 }
 
 async fn access_rule(user: &FedUser, room_id: &str) -> String {
     let path = format!("/_matrix/client/v3/rooms/{}/state/{RULES}/", encoded(room_id));
-    let (status, answer) = call(user, reqwest::Method::GET, &path, None).await;
+    let (status, answer) = user.call(reqwest::Method::GET, &path, None).await;
     assert_eq!(status, 200, "{answer}");
     answer["rule"].as_str().unwrap().to_owned()
 }
@@ -192,7 +181,7 @@ async fn another_servers_forums_are_listed_and_joined_through_that_server() {
 
     let joined = directory::join_forum(session.context(), &forum, &bruno.server_name).await.unwrap();
     assert_eq!(joined, forum);
-    let (_, members) = call(&bruno, reqwest::Method::GET, &format!("/_matrix/client/v3/rooms/{}/joined_members", encoded(&forum)), None).await;
+    let (_, members) = bruno.call(reqwest::Method::GET, &format!("/_matrix/client/v3/rooms/{}/joined_members", encoded(&forum)), None).await;
     assert!(members["joined"].get(&alice.user_id).is_some(), "Bruno sees Alice in his forum: {members}");
     let again = directory::list_forums(session.context(), &list, &bruno.server_name, Some(&tag(&bruno)), None).await.unwrap();
     assert!(again.forums.iter().any(|f| f.room_id == forum && f.is_joined && f.member_count == 2), "{again:?}");
@@ -255,7 +244,7 @@ async fn a_hidden_profile_is_kept_in_the_account_data() {
 
     directory::set_profile_hidden(session.context(), true).await.unwrap();
     let path = format!("/_matrix/client/v3/user/{}/account_data/im.vector.hide_profile", encoded(&alice.user_id));
-    let (status, stored) = call(&alice, reqwest::Method::GET, &path, None).await;
+    let (status, stored) = alice.call(reqwest::Method::GET, &path, None).await;
     assert_eq!((status, stored), (200, json!({"hide_profile": true})));
     // Another session of hers (another device) reads the same choice.
     let (_other_data, other) = signed_in(&alice).await;

@@ -34,11 +34,10 @@ impl App {
         self.session.context()
     }
 
-    /// The room list as the UI gets it, with the watcher of missing rules.
+    /// The room list as the UI gets it (it watches for missing rules itself).
     async fn room_list(&self) -> Mirror<RoomSummary> {
         let list = Mirror::new();
         room_list::subscribe(self.ctx(), list.sink()).await.unwrap();
-        tchap_core::room_kind::watch_missing_rules(self.ctx());
         list
     }
 
@@ -48,17 +47,6 @@ impl App {
     }
 }
 
-/// The Client-Server API as another client (or the server's truth) sees it.
-async fn api(user: &FedUser, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-    let mut request = reqwest::Client::new().request(method, format!("{}{path}", user.client_url)).bearer_auth(&user.access_token);
-    if let Some(body) = body {
-        request = request.json(&body);
-    }
-    let response = request.send().await.unwrap();
-    let status = response.status().as_u16();
-    (status, response.json().await.unwrap_or(Value::Null))
-}
-
 /// The content of a state event (state key `""`) on the server (Null if the room has none).
 async fn state(user: &FedUser, room_id: &str, event_type: &str) -> Value {
     state_for_key(user, room_id, event_type, "").await
@@ -66,7 +54,7 @@ async fn state(user: &FedUser, room_id: &str, event_type: &str) -> Value {
 
 async fn state_for_key(user: &FedUser, room_id: &str, event_type: &str, state_key: &str) -> Value {
     let path = format!("/_matrix/client/v3/rooms/{room_id}/state/{event_type}/{state_key}");
-    let (status, body) = api(user, reqwest::Method::GET, &path, None).await;
+    let (status, body) = user.call(reqwest::Method::GET, &path, None).await;
     match status {
         200 => body,
         404 => Value::Null,
@@ -121,7 +109,7 @@ async fn each_kind_is_created_as_tchap_does_and_shown_as_such() {
         assert_eq!(state(&agent, room_id, "m.room.join_rules").await["join_rule"], join_rule, "{room_id}");
         assert_eq!(state(&agent, room_id, "m.room.history_visibility").await["history_visibility"], history, "{room_id}");
         assert_eq!(state(&agent, room_id, "m.room.create").await["m.federate"], true, "{room_id}");
-        let (_, directory) = api(&agent, reqwest::Method::GET, &format!("/_matrix/client/v3/directory/list/room/{room_id}"), None).await;
+        let (_, directory) = agent.call(reqwest::Method::GET, &format!("/_matrix/client/v3/directory/list/room/{room_id}"), None).await;
         assert_eq!(directory["visibility"], listed, "{room_id} in the room directory");
     }
 
@@ -148,7 +136,7 @@ async fn kinds_of_rooms_made_elsewhere_are_shown_once_their_rule_is_fetched() {
                 {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}},
             ],
         });
-        let (status, answer) = api(&agent, reqwest::Method::POST, "/_matrix/client/v3/createRoom", Some(body)).await;
+        let (status, answer) = agent.call(reqwest::Method::POST, "/_matrix/client/v3/createRoom", Some(body)).await;
         assert_eq!(status, 200, "{answer}");
         made.push(answer["room_id"].as_str().unwrap().to_owned());
     }
@@ -213,7 +201,7 @@ async fn externals_are_refused_in_rooms_closed_to_them_and_admitted_after_a_warn
     assert!(membership(&agent, &open, &external.user_id).await.is_null(), "not invited before the confirmation");
     assert_eq!(rooms::invite(app.ctx(), &open, &external.user_id, true).await.unwrap(), InviteOutcome::Invited);
     wait_membership(&agent, &open, &external.user_id, "invite").await;
-    let (status, body) = api(&external, reqwest::Method::POST, &format!("/_matrix/client/v3/join/{open}"), Some(json!({}))).await;
+    let (status, body) = external.call(reqwest::Method::POST, &format!("/_matrix/client/v3/join/{open}"), Some(json!({}))).await;
     assert_eq!(status, 200, "the external joins: {body}");
     wait_membership(&agent, &open, &external.user_id, "join").await;
     app.session.stop().await;

@@ -128,20 +128,12 @@ async fn register_at_identity_server(session: &SessionContext, identity_url: &st
         "matrix_server_name": openid.matrix_server_name.as_str(),
         "expires_in": openid.expires_in.as_secs(),
     });
-    let response = crate::http::client(IDENTITY_TIMEOUT)?
+    let request = crate::http::client(IDENTITY_TIMEOUT)?
         .post(format!("{identity_url}/_matrix/identity/v2/account/register"))
         .header("content-type", "application/json")
-        .body(body.to_string())
-        .send()
-        .await
-        .map_err(|e| AppError::from_transport("identity server registration", &e))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(AppError::new(ErrorCode::ServerError, format!("identity server registration answered {status}")));
-    }
-    let bytes = response.bytes().await.map_err(|e| AppError::from_transport("identity server registration", &e))?;
-    let token: IdentityToken =
-        serde_json::from_slice(&bytes).map_err(|e| AppError::new(ErrorCode::ServerError, format!("identity server token unreadable: {e}")))?;
+        .body(body.to_string());
+    const CONTEXT: &str = "identity server registration";
+    let token: IdentityToken = crate::http::send(request, CONTEXT).await?.success(CONTEXT)?.json(CONTEXT)?;
     Ok(token.token)
 }
 

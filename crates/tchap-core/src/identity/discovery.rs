@@ -68,17 +68,7 @@ async fn ask(http: &matrix_sdk::reqwest::Client, base: &str, email: &str) -> App
     let mut url = url::Url::parse(&format!("{base}/_matrix/identity/api/v1/info"))
         .map_err(|e| AppError::new(ErrorCode::InvalidHomeserverUrl, format!("identity server address: {e}")))?;
     url.query_pairs_mut().append_pair("medium", "email").append_pair("address", email);
-    let response = http
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| AppError::from_transport("/info", &e))?;
-    let status = response.status();
-    if !status.is_success() {
-        return Err(AppError::new(ErrorCode::ServerError, format!("/info answered {status}")));
-    }
-    let body = response.bytes().await.map_err(|e| AppError::from_transport("/info", &e))?;
-    serde_json::from_slice(&body).map_err(|e| AppError::new(ErrorCode::ServerError, format!("/info answer unreadable: {e}")))
+    crate::http::send(http.get(url), "/info").await?.success("/info")?.json("/info")
 }
 
 /// A professional email: one `@`, something on each side, a dotted domain.

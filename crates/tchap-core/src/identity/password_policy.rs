@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::AppResult;
 
 const POLICY_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -31,22 +31,12 @@ pub enum PasswordRule {
 /// The rules of the server at `client_url`; none when it publishes no policy.
 pub async fn password_policy(client_url: &str) -> AppResult<Vec<PasswordRule>> {
     let url = format!("{}/_matrix/client/r0/password_policy", client_url.trim_end_matches('/'));
-    let response = crate::http::client(POLICY_TIMEOUT)?
-        .get(url)
-        .send()
-        .await
-        .map_err(|e| AppError::from_transport("password policy", &e))?;
-    let status = response.status();
-    if status == matrix_sdk::reqwest::StatusCode::NOT_FOUND {
+    let answer = crate::http::send(crate::http::client(POLICY_TIMEOUT)?.get(url), "password policy").await?;
+    if answer.status == matrix_sdk::reqwest::StatusCode::NOT_FOUND {
         // A server without the endpoint has no published policy.
         return Ok(Vec::new());
     }
-    if !status.is_success() {
-        return Err(AppError::new(ErrorCode::ServerError, format!("password policy: the server answered {status}")));
-    }
-    let body = response.bytes().await.map_err(|e| AppError::from_transport("password policy", &e))?;
-    let policy: Map<String, Value> =
-        serde_json::from_slice(&body).map_err(|e| AppError::new(ErrorCode::ServerError, format!("password policy unreadable: {e}")))?;
+    let policy: Map<String, Value> = answer.success("password policy")?.json("password policy")?;
     Ok(rules_of(&policy))
 }
 

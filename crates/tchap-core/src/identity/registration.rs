@@ -102,17 +102,11 @@ pub async fn registration_form(servers: &ServerList, email: &str) -> AppResult<R
 /// opens an auth session on the server).
 async fn registration_flows(client_url: &str) -> AppResult<UiaaInfo> {
     let url = format!("{}/_matrix/client/v3/register", client_url.trim_end_matches('/'));
-    let response = crate::http::client(FLOWS_TIMEOUT)?
-        .post(url)
-        .header("content-type", "application/json")
-        .body("{}")
-        .send()
-        .await
-        .map_err(|e| AppError::from_transport("registration flows", &e))?;
-    let status = response.status().as_u16();
-    let body = response.bytes().await.map_err(|e| AppError::from_transport("registration flows", &e))?;
+    let request = crate::http::client(FLOWS_TIMEOUT)?.post(url).header("content-type", "application/json").body("{}");
+    let answer = crate::http::send(request, "registration flows").await?;
+    let status = answer.status.as_u16();
     match status {
-        401 => serde_json::from_slice(&body).map_err(|e| AppError::new(ErrorCode::ServerError, format!("registration flows unreadable: {e}"))),
+        401 => answer.json("registration flows"),
         403 | 404 => Err(AppError::new(ErrorCode::RegistrationUnavailable, format!("registration closed: {status}"))),
         _ => Err(AppError::new(ErrorCode::ServerError, format!("registration flows: the server answered {status}"))),
     }

@@ -5,7 +5,10 @@
 //! (`folders`), and a session that cannot be reopened is set aside, never
 //! deleted (only a logout or a revoked device deletes, see `Session`).
 
-use std::{path::Path, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use matrix_sdk::ruma::{
     api::client::uiaa::{MatrixUserIdentifier, UserIdentifier},
@@ -59,19 +62,38 @@ async fn login_with(data_dir: &Path, homeserver: &str, username: &str, password:
     if persistence == Persistence::Remembered {
         check_secret_store().await?;
     }
+    let dir = new_attempt_dir(data_dir, persistence).await?;
+    let result = login_in(data_dir, &dir, &input, username, password, persistence).await;
+    if result.is_err() {
+        discard_attempt_dir(&dir).await;
+    }
+    result
+}
+
+/// The folder of a new sign-in (or registration) attempt.
+pub(super) async fn new_attempt_dir(data_dir: &Path, persistence: Persistence) -> AppResult<PathBuf> {
     let data = data_dir.to_owned();
-    let dir = files::blocking(move || match persistence {
+    files::blocking(move || match persistence {
         Persistence::Remembered => folders::new_session_dir(&data),
         Persistence::ThisRunOnly => folders::fresh_this_run_dir(&data),
     })
-    .await?;
-    let result = login_in(data_dir, &dir, &input, username, password, persistence).await;
-    if result.is_err() {
-        // This attempt's own, new folder: nothing of an earlier session is in it.
-        let attempt = dir.clone();
-        let _ = files::blocking(move || folders::remove_dir_if_exists(&attempt)).await;
-    }
-    result
+    .await
+}
+
+/// After a failed attempt: its own, new folder goes, and only it (nothing of
+/// an earlier session is in it).
+pub(super) async fn discard_attempt_dir(dir: &Path) {
+    let attempt = dir.to_owned();
+    let _ = files::blocking(move || folders::remove_dir_if_exists(&attempt)).await;
+}
+
+/// A client for a new session on fresh encrypted stores in `dir`, once the
+/// server has answered as a Matrix server; with the stores' new key.
+pub(super) async fn new_checked_client(input: &HomeserverInput, dir: &Path) -> AppResult<(matrix_sdk::Client, [u8; 32])> {
+    let store_key: [u8; 32] = rand::random();
+    let client = build_client(input, dir, &store_key).await?;
+    check_homeserver(&client).await?;
+    Ok((client, store_key))
 }
 
 async fn login_in(
@@ -82,9 +104,7 @@ async fn login_in(
     password: &str,
     persistence: Persistence,
 ) -> AppResult<Arc<Session>> {
-    let store_key: [u8; 32] = rand::random();
-    let client = build_client(input, dir, &store_key).await?;
-    check_homeserver(&client).await?;
+    let (client, store_key) = new_checked_client(input, dir).await?;
     client
         .matrix_auth()
         .login_identifier(login_identifier(username), password)

@@ -17,13 +17,13 @@ use tokio::sync::watch;
 use tracing::{info, warn};
 
 use super::{
-    DEVICE_DISPLAY_NAME, Persistence, Session, folders,
-    homeserver::{build_client, check_homeserver, parse_homeserver},
+    DEVICE_DISPLAY_NAME, Persistence, Session,
+    homeserver::parse_homeserver,
+    login::{discard_attempt_dir, keep_new_session, new_attempt_dir, new_checked_client},
     stored::check_secret_store,
 };
 use crate::{
     error::{AppError, AppResult, ErrorCode},
-    files,
     identity::registration::{Attempt, Registration, RegistrationTarget, ValidationMailSent},
 };
 
@@ -85,14 +85,12 @@ pub async fn register(
     }
     // Before anything reaches the server: no secret store, no session to keep.
     check_secret_store().await?;
-    let data = data_dir.to_owned();
-    let dir = files::blocking(move || folders::new_session_dir(&data)).await?;
+    let dir = new_attempt_dir(data_dir, Persistence::Remembered).await?;
     let result = register_in(data_dir, &dir, target, password, accepted_terms, control, on_mail_sent).await;
     control.waiting.lock().unwrap().take();
+    // Failed or cancelled: nothing of an earlier session is touched.
     if !matches!(result, Ok(Some(_))) {
-        // This attempt's own, new folder: nothing of an earlier session is in it.
-        let attempt = dir.clone();
-        let _ = files::blocking(move || folders::remove_dir_if_exists(&attempt)).await;
+        discard_attempt_dir(&dir).await;
     }
     result
 }
@@ -106,10 +104,7 @@ async fn register_in(
     control: &RegistrationControl,
     on_mail_sent: impl Fn(ValidationMailSent),
 ) -> AppResult<Option<Arc<Session>>> {
-    let input = parse_homeserver(&target.client_url)?;
-    let store_key: [u8; 32] = rand::random();
-    let client = build_client(&input, dir, &store_key).await?;
-    check_homeserver(&client).await?;
+    let (client, store_key) = new_checked_client(&parse_homeserver(&target.client_url)?, dir).await?;
     let registration = Arc::new(Registration::new(target, password, DEVICE_DISPLAY_NAME, accepted_terms)?);
     let mut cancelled = control.cancelled.subscribe();
     tokio::select! {
@@ -122,7 +117,7 @@ async fn register_in(
         }
     };
     let matrix_session = client.matrix_auth().session().ok_or_else(|| AppError::internal("registration", "no session"))?;
-    super::login::keep_new_session(&client, &matrix_session, data_dir, dir, &store_key).await?;
+    keep_new_session(&client, &matrix_session, data_dir, dir, &store_key).await?;
     info!(user_id = %matrix_session.meta.user_id, device_id = %matrix_session.meta.device_id, "registered and signed in");
     Session::start(client, data_dir, dir.to_owned(), store_key, Persistence::Remembered).await.map(Some)
 }

@@ -77,6 +77,20 @@ impl Federation {
     }
 }
 
+impl FedUser {
+    /// The Client-Server API as another client (or the server's truth) sees
+    /// it, with this user's own token: the status and the JSON answer.
+    pub async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = reqwest::Client::new().request(method, format!("{}{path}", self.client_url)).bearer_auth(&self.access_token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        (status, response.json().await.unwrap_or(Value::Null))
+    }
+}
+
 /// `tests/federation/fed_admin.py ARGS`, its JSON answer.
 fn fed_admin(args: &[&str]) -> Value {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../tests/federation/fed_admin.py");
