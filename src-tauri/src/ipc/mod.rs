@@ -99,7 +99,9 @@ fn logged_sync<T>(command: &'static str, result: AppResult<T>) -> AppResult<T> {
     result
 }
 
-struct LogGuard(#[allow(dead_code)] Option<tracing_appender::non_blocking::WorkerGuard>);
+/// The log file's writer thread. Quitting ends the process without running
+/// destructors, so the last lines are flushed by taking this out at exit.
+struct LogGuard(std::sync::Mutex<Option<tracing_appender::non_blocking::WorkerGuard>>);
 
 /// Held for the whole run: see `ProfileLock`.
 struct HeldProfile(#[allow(dead_code)] ProfileLock);
@@ -136,7 +138,7 @@ pub fn run() {
                     std::process::exit(0);
                 }
             };
-            app.manage(LogGuard(log_guard));
+            app.manage(LogGuard(std::sync::Mutex::new(log_guard)));
             app.manage(HeldProfile(lock));
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tchap desktop starting");
             let config = AppConfig::load(&paths.data_dir);
@@ -158,6 +160,9 @@ pub fn run() {
                 }
             }
             tracing::info!("Tchap desktop stopped");
+            if let Some(log) = handle.try_state::<LogGuard>() {
+                drop(log.0.lock().ok().and_then(|mut guard| guard.take()));
+            }
         }
     });
 }
