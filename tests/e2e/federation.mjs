@@ -51,3 +51,25 @@ export async function mailLinks(to, subject) {
   });
   return links;
 }
+
+/** The Client-Server API as `user` (from `registerByEmail`), on their own server. */
+export async function callAs(user, method, path, body) {
+  const response = await fetch(`${user.client_url}${path}`, {
+    method,
+    headers: { "content-type": "application/json", authorization: `Bearer ${user.access_token}` },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error(`${method} ${path} as ${user.user_id}: ${response.status} ${JSON.stringify(json)}`);
+  return json;
+}
+
+/** The random part `registerByEmail` put in the name: a search term only this run's people match. */
+export function tagOf(user) {
+  return user.email.split("@")[0].split(".").pop();
+}
+
+/** Joins `roomId` as `user`, through the server `via`. */
+export function joinAs(user, roomId, via) {
+  return callAs(user, "POST", `/_matrix/client/v3/join/${encodeURIComponent(roomId)}?server_name=${encodeURIComponent(via)}`, {});
+}

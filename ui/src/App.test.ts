@@ -1,4 +1,4 @@
-import { render, screen, waitFor } from "@testing-library/svelte";
+import { render, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import App from "./App.svelte";
 import { CONFIG, deferred, FakeBackend, SESSION } from "./test/backend";
@@ -30,6 +30,21 @@ describe("start-up", () => {
     expect(screen.getByRole("button", { name: "Se déconnecter" })).toBeInTheDocument();
     expect(screen.queryByLabelText("Mot de passe")).toBeNull();
     expect(backend.callsOf("subscribe_room_list")).toHaveLength(1);
+  });
+
+  it("shows the signed-in person as Tchap does: the ministry apart, an external marked", async () => {
+    new FakeBackend({ restore_session: () => SESSION });
+    const { unmount } = render(App);
+    const header = (await screen.findByText("Marie Dupont")).closest("header")!;
+    expect(header).toHaveTextContent("Marie Dupont [Dinum]");
+    expect(within(header).queryByText("Externe")).toBeNull();
+    unmount();
+
+    const external = { ...SESSION, userId: "@nina:agent.externe.tchap.gouv.fr", displayName: "Nina Brun", domain: null, isExternal: true };
+    new FakeBackend({ restore_session: () => external });
+    render(App);
+    const badge = await screen.findByText("Externe");
+    expect(badge.closest("header")).toHaveTextContent("Nina Brun Externe");
   });
 
   it("returns to the login screen with an explanation when the session ends by itself", async () => {

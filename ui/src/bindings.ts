@@ -628,7 +628,11 @@ export type SessionInfo_Deserialize = {
 	userId: string,
 	deviceId: string,
 	homeserver: string,
+	/**  The name without Tchap's "[Domaine]" suffix; none when the account has none. */
 	displayName?: string | null,
+	/**  The user's ministry ("Dinum"); none for externals. */
+	domain?: string | null,
+	isExternal: boolean,
 	/**  Kept for the next launches; false when signed in for this run only. */
 	isRemembered: boolean,
 };
@@ -637,7 +641,11 @@ export type SessionInfo_Serialize = {
 	userId: string,
 	deviceId: string,
 	homeserver: string,
+	/**  The name without Tchap's "[Domaine]" suffix; none when the account has none. */
 	displayName: string | null,
+	/**  The user's ministry ("Dinum"); none for externals. */
+	domain: string | null,
+	isExternal: boolean,
 	/**  Kept for the next launches; false when signed in for this run only. */
 	isRemembered: boolean,
 };

@@ -65,14 +65,18 @@ pub enum RoomAccess {
     Direct,
 }
 
-/// Tchap's clients' classification. Without a rule the module applies
-/// `restricted`, so an encrypted room without one is private.
+/// Tchap's clients' classification (unencrypted → forum), except that a
+/// room whose rule admits externals is said so even unencrypted (made by
+/// another client): the module never lets such a room be public, and calling
+/// it a forum "for agents only" would hide the externals in it. Without a
+/// rule the module applies `restricted`, so an encrypted room without one is
+/// private.
 pub fn classify(is_direct: bool, is_encrypted: bool, rule: Option<AccessRule>) -> RoomAccess {
     match rule {
         _ if is_direct => RoomAccess::Direct,
         Some(AccessRule::Direct) => RoomAccess::Direct,
-        _ if !is_encrypted => RoomAccess::Forum,
         Some(AccessRule::Unrestricted) => RoomAccess::PrivateOpenToExternals,
+        _ if !is_encrypted => RoomAccess::Forum,
         _ => RoomAccess::Private,
     }
 }
@@ -86,9 +90,9 @@ pub async fn stored_rule(room: &Room) -> Option<AccessRule> {
     }
 }
 
-/// Whether the kind depends on the rule: not for DMs nor unencrypted rooms.
+/// Whether the kind depends on the rule: not for DMs.
 async fn depends_on_rule(room: &Room) -> bool {
-    room.encryption_state().is_encrypted() && !room.is_direct().await.unwrap_or(false)
+    !room.is_direct().await.unwrap_or(false)
 }
 
 /// The kind from what the store knows (the room list: no request).
@@ -182,6 +186,8 @@ mod tests {
         assert_eq!(classify(false, true, Some(Unrestricted)), RoomAccess::PrivateOpenToExternals);
         assert_eq!(classify(false, false, Some(Restricted)), RoomAccess::Forum);
         assert_eq!(classify(false, false, None), RoomAccess::Forum);
+        // Another client's unencrypted room open to externals is no forum.
+        assert_eq!(classify(false, false, Some(Unrestricted)), RoomAccess::PrivateOpenToExternals);
         assert_eq!(classify(true, true, Some(Direct)), RoomAccess::Direct);
         assert_eq!(classify(false, true, Some(Direct)), RoomAccess::Direct);
         assert_eq!(classify(true, true, None), RoomAccess::Direct);

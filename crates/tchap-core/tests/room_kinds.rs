@@ -128,14 +128,19 @@ async fn kinds_of_rooms_made_elsewhere_are_shown_once_their_rule_is_fetched() {
     let agent = federation.register(&fresh_email("marc.ailleurs", "dinum.gouv.fr"));
     // Created by another client: the app's sync never sees the rule events.
     let mut made = Vec::new();
-    for (name, rule) in [("Salon ouvert", "unrestricted"), ("Salon fermé", "restricted")] {
-        let body = json!({
-            "name": name, "preset": "private_chat",
-            "initial_state": [
-                {"type": "im.vector.room.access_rules", "state_key": "", "content": {"rule": rule}},
-                {"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}},
-            ],
-        });
+    for (name, rule, encrypted) in [
+        ("Salon ouvert", "unrestricted", true),
+        ("Salon fermé", "restricted", true),
+        // Unencrypted reads as a forum, as in Tchap's clients, except when
+        // externals are admitted: never a forum "for agents only" then.
+        ("Salon ouvert non chiffré", "unrestricted", false),
+        ("Forum d'un autre client", "restricted", false),
+    ] {
+        let mut initial_state = vec![json!({"type": "im.vector.room.access_rules", "state_key": "", "content": {"rule": rule}})];
+        if encrypted {
+            initial_state.push(json!({"type": "m.room.encryption", "state_key": "", "content": {"algorithm": "m.megolm.v1.aes-sha2"}}));
+        }
+        let body = json!({"name": name, "preset": "private_chat", "initial_state": initial_state});
         let (status, answer) = agent.call(reqwest::Method::POST, "/_matrix/client/v3/createRoom", Some(body)).await;
         assert_eq!(status, 200, "{answer}");
         made.push(answer["room_id"].as_str().unwrap().to_owned());
@@ -145,6 +150,8 @@ async fn kinds_of_rooms_made_elsewhere_are_shown_once_their_rule_is_fetched() {
     list.wait_until("the room open to externals shown as such", |rooms| {
         find(rooms, &made[0]).is_some_and(|r| r.room_access == RoomAccess::PrivateOpenToExternals)
             && find(rooms, &made[1]).is_some_and(|r| r.room_access == RoomAccess::Private)
+            && find(rooms, &made[2]).is_some_and(|r| r.room_access == RoomAccess::PrivateOpenToExternals)
+            && find(rooms, &made[3]).is_some_and(|r| r.room_access == RoomAccess::Forum)
     })
     .await;
     app.session.stop().await;

@@ -25,6 +25,8 @@ export const SESSION: SessionInfo = {
   deviceId: "DEVICE",
   homeserver: "https://matrix.agent.tchap.gouv.fr",
   displayName: "Marie Dupont",
+  domain: "Dinum",
+  isExternal: false,
   isRemembered: true,
 };
 

@@ -49,7 +49,11 @@ pub struct SessionInfo {
     pub user_id: String,
     pub device_id: String,
     pub homeserver: String,
+    /// The name without Tchap's "[Domaine]" suffix; none when the account has none.
     pub display_name: Option<String>,
+    /// The user's ministry ("Dinum"); none for externals.
+    pub domain: Option<String>,
+    pub is_external: bool,
     /// Kept for the next launches; false when signed in for this run only.
     pub is_remembered: bool,
 }
@@ -182,11 +186,15 @@ impl Session {
             Ok(Ok(name)) => name,
             _ => None,
         };
+        let user_id = client.user_id().map(ToString::to_string).unwrap_or_default();
+        let person = crate::identity::person_name(display_name.as_deref(), &user_id);
         SessionInfo {
-            user_id: client.user_id().map(ToString::to_string).unwrap_or_default(),
+            display_name: display_name.is_some().then_some(person.name),
+            domain: person.domain,
+            is_external: person.is_external,
+            user_id,
             device_id: client.device_id().map(ToString::to_string).unwrap_or_default(),
             homeserver: client.homeserver().to_string(),
-            display_name,
             is_remembered: self.is_remembered(),
         }
     }

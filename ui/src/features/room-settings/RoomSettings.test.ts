@@ -1,9 +1,10 @@
 import { render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import type { Member, RoomDetails, RoomSummary } from "../../bindings";
+import type { Member, Person, RoomDetails, RoomSummary } from "../../bindings";
 import MainScreen from "../../shell/MainScreen.svelte";
 import { appError, FakeBackend, room, roomDetails, SESSION } from "../../test/backend";
+import { BRIGITTE } from "../directory/testing";
 import { SessionStore } from "../session";
 
 const ME: Member = { userId: SESSION.userId, displayName: "Marie Dupont", domain: "Dinum", isExternal: false, isInvited: false, trust: "me" };
@@ -16,6 +17,8 @@ const BRUNO: Member = {
   trust: "unverified",
 };
 const NINA = "@nina:agent.externe.tchap.gouv.fr";
+const BRUNO_PERSON: Person = { userId: BRUNO.userId, name: "Bruno Petit", domain: "Intérieur", isExternal: false };
+const NINA_PERSON: Person = { userId: "@nina.brun:agent.externe.tchap.gouv.fr", name: "Nina Brun", domain: null, isExternal: true };
 
 async function openRoom(backend: FakeBackend, summary: RoomSummary = room("!a:x", "Équipe projet")) {
   const user = userEvent.setup();
@@ -97,19 +100,56 @@ describe("opening a private room to externals", () => {
 });
 
 describe("inviting", () => {
+  const PEOPLE = { search_people: () => ({ people: [BRUNO_PERSON, NINA_PERSON, BRIGITTE], limited: false }) };
+
+  /** Types `term` in the invite search and waits for the results. */
+  async function searchToInvite(user: ReturnType<typeof userEvent.setup>, dialog: HTMLElement, term: string) {
+    await user.type(within(dialog).getByRole("searchbox", { name: /Rechercher une personne à inviter/ }), term);
+    return within(dialog).findByRole("list", { name: "Personnes trouvées" });
+  }
+
+  it("finds the person in the directory, leaves out members, and invites the one picked", async () => {
+    const backend = new FakeBackend({ ...PEOPLE, invite_to_room: () => "invited" });
+    const { user, dialog } = await openSettings(backend, { access: "privateOpenToExternals", canOpenToExternals: false });
+    const results = await searchToInvite(user, dialog, "Br");
+    // Bruno is already a member: not offered again.
+    expect(within(results).queryByText("Bruno Petit")).toBeNull();
+    await user.click(within(results).getByRole("button", { name: "Inviter Brigitte Roux, Dinum" }));
+    await waitFor(() => expect(backend.callsOf("invite_to_room")).toEqual([{ roomId: "!a:x", userId: BRIGITTE.userId, confirmExternal: false }]));
+    expect(await within(dialog).findByText("Invitation envoyée à Brigitte Roux, Dinum.")).toBeInTheDocument();
+  });
+
   it("warns before inviting an external into a room open to externals", async () => {
     const backend = new FakeBackend({
+      ...PEOPLE,
       invite_to_room: ({ confirmExternal }) => (confirmExternal ? "invited" : "confirmExternal"),
     });
     const { user, dialog } = await openSettings(backend, { access: "privateOpenToExternals", canOpenToExternals: false });
-    await user.type(within(dialog).getByLabelText("Identifiant Matrix de la personne à inviter"), `${NINA}{Enter}`);
+    const results = await searchToInvite(user, dialog, "Nina");
+    await user.click(within(results).getByRole("button", { name: "Inviter Nina Brun, Externe" }));
     const warning = await within(dialog).findByRole("group", { name: /personne externe à l'administration/ });
-    expect(warning).toHaveTextContent(`${NINA} est une personne externe à l'administration.`);
-    expect(backend.callsOf("invite_to_room")).toEqual([{ roomId: "!a:x", userId: NINA, confirmExternal: false }]);
+    expect(warning).toHaveTextContent("Nina Brun, Externe est une personne externe à l'administration.");
+    expect(backend.callsOf("invite_to_room")).toEqual([{ roomId: "!a:x", userId: NINA_PERSON.userId, confirmExternal: false }]);
 
     await user.click(within(warning).getByRole("button", { name: "Inviter cette personne externe" }));
-    expect(await within(dialog).findByRole("status")).toHaveTextContent(`Invitation envoyée à ${NINA}.`);
-    expect(backend.callsOf("invite_to_room")[1]).toEqual({ roomId: "!a:x", userId: NINA, confirmExternal: true });
+    expect(await within(dialog).findByText("Invitation envoyée à Nina Brun, Externe.")).toBeInTheDocument();
+    expect(backend.callsOf("invite_to_room")[1]).toEqual({ roomId: "!a:x", userId: NINA_PERSON.userId, confirmExternal: true });
+  });
+
+  it("does not offer an external in a private room, and says why", async () => {
+    const backend = new FakeBackend(PEOPLE);
+    const { user, dialog } = await openSettings(backend, { access: "private" });
+    const results = await searchToInvite(user, dialog, "Nina");
+    const nina = within(results).getByRole("button", { name: "Inviter Nina Brun, Externe" });
+    expect(nina).toBeDisabled();
+    expect(nina).toHaveAccessibleDescription("Personne externe : ce salon est réservé aux agents de l'État.");
+    await user.click(nina);
+    // Enter on the field does not pick them either.
+    await user.clear(within(dialog).getByRole("searchbox", { name: /Rechercher une personne à inviter/ }));
+    await user.type(within(dialog).getByRole("searchbox", { name: /Rechercher une personne à inviter/ }), `${NINA}{Enter}`);
+    expect(backend.callsOf("invite_to_room")).toHaveLength(0);
+    // Typed in full, an external's Matrix ID is refused the same way.
+    expect(within(dialog).getByRole("button", { name: `Inviter ${NINA}, Externe` })).toBeDisabled();
   });
 
   it("also invites by email, in rooms where one may invite, not in a direct chat", async () => {
@@ -121,42 +161,44 @@ describe("inviting", () => {
   });
 
   it("gives up the external invitation on Annuler", async () => {
-    const backend = new FakeBackend({ invite_to_room: () => "confirmExternal" });
+    const backend = new FakeBackend({ ...PEOPLE, invite_to_room: () => "confirmExternal" });
     const { user, dialog } = await openSettings(backend, { access: "privateOpenToExternals", canOpenToExternals: false });
-    await user.type(within(dialog).getByLabelText("Identifiant Matrix de la personne à inviter"), `${NINA}{Enter}`);
+    const results = await searchToInvite(user, dialog, "Nina");
+    await user.click(within(results).getByRole("button", { name: "Inviter Nina Brun, Externe" }));
     const warning = await within(dialog).findByRole("group", { name: /personne externe/ });
     await user.click(within(warning).getByRole("button", { name: "Annuler" }));
     expect(within(dialog).queryByRole("group", { name: /personne externe/ })).toBeNull();
     expect(backend.callsOf("invite_to_room")).toHaveLength(1);
   });
 
-  it("explains in French why an external cannot join a private room", async () => {
+  it("invites a Matrix ID typed in full, and explains in French a refusal by the servers", async () => {
     const backend = new FakeBackend({
+      search_people: () => ({ people: [], limited: false }),
       invite_to_room: () => {
         throw appError("externals_not_allowed");
       },
     });
-    const { user, dialog } = await openSettings(backend);
-    await user.type(within(dialog).getByLabelText("Identifiant Matrix de la personne à inviter"), `${NINA}{Enter}`);
+    const { user, dialog } = await openSettings(backend, { access: "privateOpenToExternals", canOpenToExternals: false });
+    // Someone who hid their profile from the directory, on an agents' server
+    // whose name the app cannot tell apart.
+    await user.type(within(dialog).getByRole("searchbox", { name: /Rechercher une personne à inviter/ }), "@zoe:agent.tchap.gouv.fr{Enter}");
     expect(await within(dialog).findByRole("alert")).toHaveTextContent(
       "Ce salon est réservé aux agents de l'État : les personnes externes ne peuvent pas y être invitées ni le rejoindre.",
     );
+    expect(backend.callsOf("invite_to_room")).toEqual([{ roomId: "!a:x", userId: "@zoe:agent.tchap.gouv.fr", confirmExternal: false }]);
     expect(within(dialog).queryByRole("group", { name: /personne externe/ })).toBeNull();
   });
 
-  it("checks the Matrix ID first and explains a refusal by the room's rules", async () => {
+  it("explains a refusal by the room's rules", async () => {
     const backend = new FakeBackend({
+      ...PEOPLE,
       invite_to_room: () => {
         throw appError("room_rules_refused");
       },
     });
     const { user, dialog } = await openSettings(backend);
-    const field = within(dialog).getByLabelText("Identifiant Matrix de la personne à inviter");
-    await user.type(field, "bruno{Enter}");
-    expect(within(dialog).getByRole("alert")).toHaveTextContent("L'identifiant doit être de la forme @nom:serveur.");
-    expect(backend.callsOf("invite_to_room")).toHaveLength(0);
-    await user.clear(field);
-    await user.type(field, "@bruno:agent.tchap.gouv.fr{Enter}");
+    const results = await searchToInvite(user, dialog, "Bri");
+    await user.click(within(results).getByRole("button", { name: "Inviter Brigitte Roux, Dinum" }));
     expect(await within(dialog).findByRole("alert")).toHaveTextContent("Les règles d'accès de ce salon ne permettent pas cette action.");
   });
 });
@@ -215,7 +257,7 @@ describe("membership", () => {
     });
     await within(dialog).findByText("Bruno Dupont");
     expect(within(dialog).queryByLabelText("Nom du salon")).toBeNull();
-    expect(within(dialog).queryByLabelText("Identifiant Matrix de la personne à inviter")).toBeNull();
+    expect(within(dialog).queryByRole("searchbox", { name: /Rechercher une personne à inviter/ })).toBeNull();
     expect(within(dialog).queryByRole("button", { name: /^Retirer/ })).toBeNull();
     expect(within(dialog).getByRole("button", { name: "Quitter le salon" })).toBeInTheDocument();
   });
