@@ -14,6 +14,7 @@ pub mod http;
 pub mod identity;
 pub mod list_diff;
 pub mod logging;
+pub mod media;
 pub mod members;
 mod new_members;
 pub mod profile_lock;

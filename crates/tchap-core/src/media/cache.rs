@@ -1,0 +1,1 @@
+//! The encrypted media cache: scanned media kept encrypted on disk, indexed in SQLite (sqlx).

@@ -1,0 +1,7 @@
+//! Attachments: sending them (`upload`), fetching them through Tchap's
+//! antivirus (`scanner`), and keeping what was scanned in an encrypted cache
+//! on disk (`cache`).
+
+pub mod cache;
+pub mod scanner;
+pub mod upload;

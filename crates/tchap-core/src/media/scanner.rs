@@ -1,0 +1,1 @@
+//! The content scanner (matrix-content-scanner) client: every download goes through it.

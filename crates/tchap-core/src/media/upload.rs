@@ -1,0 +1,1 @@
+//! Sending attachments through the room send queue, with image thumbnails made here.
