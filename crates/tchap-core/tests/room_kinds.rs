@@ -15,6 +15,7 @@ use tchap_core::{
     room_list::{self, RoomKind, RoomSummary},
     rooms::{self, InviteOutcome, NewRoomKind},
     session::{self, Session},
+    timeline::{MessageContent, TimelineItem},
 };
 
 /// A signed-in app session of `user` (its data folder kept alive with it).
@@ -232,6 +233,20 @@ async fn a_private_room_opens_to_externals_and_never_closes_again() {
     list.wait_until("the list shows it open", |rooms| find(rooms, &room_id).is_some_and(|r| r.room_access == RoomAccess::PrivateOpenToExternals))
         .await;
     assert_eq!(rooms::invite(app.ctx(), &room_id, &external.user_id, false).await.unwrap(), InviteOutcome::ConfirmExternal);
+
+    // The room's history says so, as a line: reserved to agents at creation, then opened.
+    let timeline = Mirror::new();
+    app.session.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let rules = |items: &[TimelineItem]| -> Vec<bool> {
+        items
+            .iter()
+            .filter_map(|item| match item {
+                TimelineItem::Event { content: MessageContent::AccessRuleSet { open_to_externals }, .. } => Some(*open_to_externals),
+                _ => None,
+            })
+            .collect()
+    };
+    timeline.wait_until("the two rule lines", |items| rules(items) == [false, true]).await;
 
     // Closing it again is refused by the servers (the app never offers it).
     let closing = app.sdk_room(&room_id).send_state_event(AccessRulesEventContent { rule: AccessRule::Restricted }).await.unwrap_err();

@@ -4,6 +4,7 @@
 
 mod directory;
 mod events;
+mod media;
 mod registration;
 mod rooms;
 mod security;
@@ -82,6 +83,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             directory::pending_email_invites,
             directory::profile_hidden,
             directory::set_profile_hidden,
+            media::check_media,
+            media::save_media,
+            media::open_media,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn])
 }
@@ -122,6 +126,8 @@ pub fn run() {
                 let _ = window.set_focus();
             }
         }))
+        .plugin(tauri_plugin_opener::init())
+        .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);

@@ -54,3 +54,18 @@ export function shortTimestamp(timestamp: number, now: number, locale: Locale): 
 export function isoDateTime(timestamp: number): string {
   return new Date(timestamp).toISOString();
 }
+
+const SIZE_UNITS: Record<Locale, string[]> = { fr: ["o", "Ko", "Mo", "Go"], en: ["B", "KB", "MB", "GB"] };
+
+/** A file size as people read it: "820 Ko", "2,4 Mo" (powers of 1024). */
+export function formatSize(bytes: number, locale: Locale): string {
+  const units = SIZE_UNITS[locale];
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const number = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1 }).format(value);
+  return `${number} ${units[unit]}`;
+}

@@ -69,9 +69,22 @@ describe("renderContent", () => {
     expect(new Set(reasons.map((reason) => r({ type: "undecryptable", reason }).text)).size).toBe(reasons.length);
     expect(r({ type: "redacted" }).text).toBe("Message supprimé");
     expect(r({ type: "unsupported" }).text).toBe("Événement non pris en charge");
-    expect(r({ type: "file", name: "rapport.pdf" }).text).toBe("Fichier : rapport.pdf");
+    const media = { name: "rapport.pdf", caption: null, size: 1200, mime: "application/pdf", width: null, height: null, hasPlaceholder: false };
+    expect(r({ type: "media", kind: "file", ...media }).text).toBe("Fichier : rapport.pdf");
+    expect(r({ type: "media", kind: "image", ...media, name: "photo.jpg" }).text).toBe("Image : photo.jpg");
     expect(r({ type: "emote", body: "salue" }).text).toBe("* Alice Martin salue");
     expect(r({ type: "roomCreated" }).text).toBe("Alice Martin a créé le salon");
+  });
+
+  it("says what changed in the room's settings, as lines", () => {
+    const line = (content: EventItem["content"]) => renderContent(ev("1", "@a:x", T0, content), tfr);
+    expect(line({ type: "roomRenamed", name: "Cellule de crise" })).toEqual({ style: "line", text: "Alice Martin a renommé le salon « Cellule de crise »" });
+    expect(line({ type: "roomRenamed", name: null }).text).toBe("Alice Martin a retiré le nom du salon");
+    expect(line({ type: "topicChanged", topic: "Point hebdomadaire" }).text).toBe("Alice Martin a changé le sujet : Point hebdomadaire");
+    expect(line({ type: "topicChanged", topic: null }).text).toBe("Alice Martin a retiré le sujet du salon");
+    expect(line({ type: "encryptionEnabled" }).text).toBe("Alice Martin a activé le chiffrement de bout en bout");
+    expect(line({ type: "accessRuleSet", openToExternals: true }).text).toBe("Alice Martin a ouvert le salon aux externes");
+    expect(line({ type: "accessRuleSet", openToExternals: false }).text).toBe("Alice Martin a réservé le salon aux agents de l'État");
   });
 });
 

@@ -11,7 +11,7 @@ export function isMessageLike(content: MessageContent): boolean {
     case "text":
     case "notice":
     case "emote":
-    case "file":
+    case "media":
     case "redacted":
     case "undecryptable":
       return true;
@@ -69,8 +69,8 @@ function renderMessage(c: MessageContent, senderName: string, t: Translate): Ren
       return { style: "notice", text: c.body };
     case "emote":
       return { style: "message", text: t("timeline.emote", { sender: senderName, body: c.body }) };
-    case "file":
-      return { style: "message", text: t("timeline.file", { name: c.name }) };
+    case "media":
+      return { style: "message", text: t(`timeline.media.${c.kind}`, { name: c.name }) };
     case "redacted":
       return { style: "muted", text: t("timeline.redacted") };
     case "undecryptable":
@@ -82,6 +82,21 @@ function renderMessage(c: MessageContent, senderName: string, t: Translate): Ren
       };
     case "roomCreated":
       return { style: "line", text: t("timeline.roomCreated", { sender: senderName }) };
+    case "roomRenamed":
+      return c.name
+        ? { style: "line", text: t("timeline.roomRenamed", { sender: senderName, name: c.name }) }
+        : { style: "line", text: t("timeline.roomNameRemoved", { sender: senderName }) };
+    case "topicChanged":
+      return c.topic
+        ? { style: "line", text: t("timeline.topicChanged", { sender: senderName, topic: c.topic }) }
+        : { style: "line", text: t("timeline.topicRemoved", { sender: senderName }) };
+    case "encryptionEnabled":
+      return { style: "line", text: t("timeline.encryptionEnabled", { sender: senderName }) };
+    case "accessRuleSet":
+      return {
+        style: "line",
+        text: t(c.openToExternals ? "timeline.openedToExternals" : "timeline.reservedToAgents", { sender: senderName }),
+      };
     case "unsupported":
       return { style: "line", text: t("timeline.unsupported") };
     default:

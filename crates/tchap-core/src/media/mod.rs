@@ -3,5 +3,8 @@
 //! on disk (`cache`).
 
 pub mod cache;
+pub mod display;
+pub mod save;
 pub mod scanner;
+pub mod service;
 pub mod upload;

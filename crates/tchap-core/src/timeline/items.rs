@@ -8,10 +8,14 @@ use matrix_sdk_ui::timeline::{
     AnyOtherStateEventContentChange, EncryptedMessage, EventSendState, EventTimelineItem, MembershipChange as SdkMembershipChange,
     MsgLikeKind, TimelineDetails, TimelineItem as SdkItem, TimelineItemContent, TimelineItemKind, VirtualTimelineItem,
 };
-use matrix_sdk::ruma::events::room::message::MessageType;
+use matrix_sdk::ruma::events::{StateEventContentChange, room::message::MessageType};
 use serde::Serialize;
 
-use crate::{identity::person_name, list_diff::ListDiff};
+use crate::{
+    identity::person_name,
+    list_diff::ListDiff,
+    room_kind::{ACCESS_RULES_EVENT_TYPE, AccessRule, AccessRulesEventContent},
+};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -62,19 +66,59 @@ pub enum MessageContent {
     Text { body: String },
     Notice { body: String },
     Emote { body: String },
-    File { name: String },
+    /// An attachment. Its bytes are never here: the UI asks for them by the
+    /// item's id (`media::MediaService`), through the antivirus.
+    Media(MediaInfo),
     Redacted,
     Undecryptable { reason: UndecryptableReason },
     #[serde(rename_all = "camelCase")]
     Membership { change: MembershipChange, target_name: String },
     RoomCreated,
+    /// The room's name was set; none when it was removed.
+    RoomRenamed { name: Option<String> },
+    /// The room's topic was set; none when it was removed.
+    TopicChanged { topic: Option<String> },
+    EncryptionEnabled,
+    /// Tchap's access rule: `restricted` (agents only) at creation, or
+    /// `unrestricted` (externals may join) when the room was opened.
+    #[serde(rename_all = "camelCase")]
+    AccessRuleSet { open_to_externals: bool },
     Unsupported,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum MediaKind {
+    Image,
+    Video,
+    Audio,
+    File,
+}
+
+/// What the event says of its attachment (the sender's claims: the UI shows
+/// them, the backend checks the bytes themselves before serving them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct MediaInfo {
+    pub kind: MediaKind,
+    /// The sender's file name, shown only (never used as a path).
+    pub name: String,
+    /// A caption sent with the file, if any.
+    pub caption: Option<String>,
+    #[specta(type = Option<specta_typescript::Number>)]
+    pub size: Option<u64>,
+    pub mime: Option<String>,
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    /// A blurhash placeholder can be shown while the image is scanned.
+    pub has_placeholder: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, specta::Type)]
 #[serde(tag = "state", rename_all = "camelCase")]
 pub enum SendState {
-    Sending,
+    /// `progress`: the share of an attachment uploaded so far (0 to 1).
+    Sending { progress: Option<f32> },
     Sent,
     Failed { recoverable: bool },
 }
@@ -110,7 +154,7 @@ pub enum TimelineItem {
 pub type TimelineBatch = Vec<ListDiff<TimelineItem>>;
 
 pub fn content_of(item: &EventTimelineItem) -> MessageContent {
-    message_content(item.content())
+    access_rule_change(item).unwrap_or_else(|| message_content(item.content()))
 }
 
 pub fn message_content(content: &TimelineItemContent) -> MessageContent {
@@ -120,10 +164,9 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
                 MessageType::Text(text) => MessageContent::Text { body: text.body.clone() },
                 MessageType::Notice(notice) => MessageContent::Notice { body: notice.body.clone() },
                 MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone() },
-                MessageType::File(file) => MessageContent::File { name: file.filename().to_owned() },
-                MessageType::Image(image) => MessageContent::File { name: image.filename().to_owned() },
-                MessageType::Video(video) => MessageContent::File { name: video.filename().to_owned() },
-                MessageType::Audio(audio) => MessageContent::File { name: audio.filename().to_owned() },
+                MessageType::File(_) | MessageType::Image(_) | MessageType::Video(_) | MessageType::Audio(_) => {
+                    media_info(message.msgtype()).map_or(MessageContent::Unsupported, MessageContent::Media)
+                }
                 other => MessageContent::Text { body: other.body().to_owned() },
             },
             MsgLikeKind::Redacted => MessageContent::Redacted,
@@ -141,10 +184,76 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
             },
             target_name: person_name(change.display_name().as_deref(), change.user_id().as_str()).name,
         },
-        TimelineItemContent::OtherState(state) if matches!(state.content(), AnyOtherStateEventContentChange::RoomCreate(_)) => {
-            MessageContent::RoomCreated
-        }
+        TimelineItemContent::OtherState(state) => other_state(state.content()),
         _ => MessageContent::Unsupported,
+    }
+}
+
+/// The attachment an event carries; None for other messages.
+pub fn media_info(msgtype: &MessageType) -> Option<MediaInfo> {
+    let caption = |c: Option<&str>| c.map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned);
+    let (kind, name, caption, size, mime, width, height, placeholder) = match msgtype {
+        MessageType::Image(m) => {
+            let info = m.info.as_deref();
+            let (w, h) = (info.and_then(|i| i.width), info.and_then(|i| i.height));
+            let blurhash = info.and_then(|i| i.blurhash.as_ref()).is_some();
+            (MediaKind::Image, m.filename(), caption(m.caption()), info.and_then(|i| i.size), info.and_then(|i| i.mimetype.clone()), w, h, blurhash)
+        }
+        MessageType::Video(m) => {
+            let info = m.info.as_deref();
+            let (w, h) = (info.and_then(|i| i.width), info.and_then(|i| i.height));
+            (MediaKind::Video, m.filename(), caption(m.caption()), info.and_then(|i| i.size), info.and_then(|i| i.mimetype.clone()), w, h, false)
+        }
+        MessageType::Audio(m) => {
+            let info = m.info.as_deref();
+            (MediaKind::Audio, m.filename(), caption(m.caption()), info.and_then(|i| i.size), info.and_then(|i| i.mimetype.clone()), None, None, false)
+        }
+        MessageType::File(m) => {
+            let info = m.info.as_deref();
+            (MediaKind::File, m.filename(), caption(m.caption()), info.and_then(|i| i.size), info.and_then(|i| i.mimetype.clone()), None, None, false)
+        }
+        _ => return None,
+    };
+    let small = |v: Option<matrix_sdk::ruma::UInt>| v.and_then(|v| u32::try_from(u64::from(v)).ok());
+    Some(MediaInfo {
+        kind,
+        name: name.to_owned(),
+        caption,
+        size: size.map(u64::from),
+        mime,
+        width: small(width),
+        height: small(height),
+        has_placeholder: placeholder,
+    })
+}
+
+fn other_state(change: &AnyOtherStateEventContentChange) -> MessageContent {
+    use AnyOtherStateEventContentChange as Change;
+    use StateEventContentChange::Original;
+    let non_empty = |text: &str| Some(text.trim().to_owned()).filter(|t| !t.is_empty());
+    match change {
+        Change::RoomCreate(_) => MessageContent::RoomCreated,
+        Change::RoomName(Original { content, .. }) => MessageContent::RoomRenamed { name: non_empty(&content.name) },
+        Change::RoomTopic(Original { content, .. }) => MessageContent::TopicChanged { topic: non_empty(&content.topic) },
+        Change::RoomEncryption(Original { .. }) => MessageContent::EncryptionEnabled,
+        _ => MessageContent::Unsupported,
+    }
+}
+
+/// Tchap's access rule event is not an event the SDK knows: its content is
+/// read from the event itself.
+fn access_rule_change(item: &EventTimelineItem) -> Option<MessageContent> {
+    let TimelineItemContent::OtherState(state) = item.content() else { return None };
+    let AnyOtherStateEventContentChange::_Custom { event_type } = state.content() else { return None };
+    if event_type != ACCESS_RULES_EVENT_TYPE || !state.state_key().is_empty() {
+        return None;
+    }
+    let content = item.original_json()?.get_field::<AccessRulesEventContent>("content").ok()??;
+    match content.rule {
+        AccessRule::Restricted => Some(MessageContent::AccessRuleSet { open_to_externals: false }),
+        AccessRule::Unrestricted => Some(MessageContent::AccessRuleSet { open_to_externals: true }),
+        // The server's own rule for direct chats says nothing to the user.
+        AccessRule::Direct | AccessRule::Unknown => None,
     }
 }
 
@@ -155,7 +264,9 @@ fn send_state(item: &EventTimelineItem) -> Option<SendState> {
         return item.is_own().then_some(SendState::Sent);
     };
     Some(match state {
-        EventSendState::NotSentYet { .. } => SendState::Sending,
+        EventSendState::NotSentYet { progress } => SendState::Sending {
+            progress: progress.as_ref().map(|p| p.progress.current as f32 / p.progress.total.max(1) as f32),
+        },
         EventSendState::Sent { .. } => SendState::Sent,
         EventSendState::SendingFailed { is_recoverable, .. } => SendState::Failed { recoverable: *is_recoverable },
     })

@@ -14,7 +14,7 @@ use matrix_sdk::{
     room::Receipts,
     ruma::{EventId, OwnedRoomId, RoomId, events::room::message::RoomMessageEventContent},
 };
-use matrix_sdk_ui::timeline::{RoomExt, Timeline};
+use matrix_sdk_ui::timeline::{EventTimelineItem, RoomExt, Timeline};
 
 pub use items::*;
 
@@ -109,17 +109,22 @@ impl TimelineService {
             .map_err(|e| AppError::internal("send queue", e))
     }
 
-    /// The send handle of one of our messages in an open timeline; `None` once
-    /// the server has it.
-    async fn local_echo(&self, room_id: &str, item_id: &str) -> AppResult<Option<matrix_sdk::send_queue::SendHandle>> {
+    /// A message of an open timeline, by the id the UI knows it by.
+    pub async fn event_item(&self, room_id: &str, item_id: &str) -> AppResult<EventTimelineItem> {
         let timeline = self.timeline(room_id)?;
         let items = timeline.items().await;
-        let item = items
+        items
             .iter()
             .find(|item| item.unique_id().0 == item_id)
             .and_then(|item| item.as_event())
-            .ok_or_else(|| AppError::new(ErrorCode::Internal, "no such message"))?;
-        Ok(item.local_echo_send_handle())
+            .cloned()
+            .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such message"))
+    }
+
+    /// The send handle of one of our messages in an open timeline; `None` once
+    /// the server has it.
+    async fn local_echo(&self, room_id: &str, item_id: &str) -> AppResult<Option<matrix_sdk::send_queue::SendHandle>> {
+        Ok(self.event_item(room_id, item_id).await?.local_echo_send_handle())
     }
 
     /// Sends a failed message again. A message the automatic resend already

@@ -1,0 +1,83 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import type { MediaCheck, MediaInfo } from "../../bindings";
+import { appError, deferred, FakeBackend } from "../../test/backend";
+import MediaTile from "./MediaTile.svelte";
+
+const ROOM = "!salle:agent.tchap.gouv.fr";
+const PHOTO: MediaInfo = { kind: "image", name: "photo.jpg", caption: null, size: 2_516_582, mime: "image/jpeg", width: 4000, height: 3000, hasPlaceholder: true };
+const REPORT: MediaInfo = { kind: "file", name: "rapport.pdf", caption: "Le rapport final", size: 839_680, mime: "application/pdf", width: null, height: null, hasPlaceholder: false };
+
+function tile(media: MediaInfo, check: () => MediaCheck | Promise<MediaCheck>, more: ConstructorParameters<typeof FakeBackend>[0] = {}) {
+  const backend = new FakeBackend({ check_media: check, ...more });
+  render(MediaTile, { roomId: ROOM, itemId: "item-1", media });
+  return { backend, user: userEvent.setup() };
+}
+
+describe("an attachment in the timeline", () => {
+  it("shows the placeholder while the antivirus checks, then the thumbnail from the app's own scheme", async () => {
+    const verdict = deferred<MediaCheck>();
+    const { backend } = tile(PHOTO, () => verdict.promise);
+    expect(screen.getByRole("status")).toHaveTextContent("Analyse antivirus en cours…");
+    const placeholder = document.querySelector("img.media__placeholder");
+    expect(placeholder).toHaveAttribute("src", `tchap-media://localhost/placeholder/${encodeURIComponent(ROOM)}/item-1`);
+    expect(screen.queryByRole("button", { name: "Enregistrer" })).toBeNull();
+    expect(backend.callsOf("check_media")).toEqual([{ roomId: ROOM, itemId: "item-1", variant: "thumbnail" }]);
+
+    verdict.resolve({ state: "clean" });
+    const image = await screen.findByRole("img", { name: "photo.jpg" });
+    expect(image).toHaveAttribute("src", `tchap-media://localhost/thumbnail/${encodeURIComponent(ROOM)}/item-1`);
+    expect(screen.getByRole("status")).toHaveTextContent("Vérifié par l'antivirus");
+    expect(screen.getByText("2,4 Mo · image/jpeg")).toBeInTheDocument();
+  });
+
+  it("never offers a blocked file, and says why", async () => {
+    tile(REPORT, () => ({ state: "blocked", because: "infected" }));
+    expect(await screen.findByText("Contenu bloqué : l'antivirus a détecté une menace dans ce fichier.")).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Enregistrer" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Ouvrir" })).toBeNull();
+    expect(screen.getByText("rapport.pdf")).toBeInTheDocument();
+  });
+
+  it("fails closed when the scanner cannot be asked, and tries again on demand", async () => {
+    let answers: MediaCheck[] = [{ state: "unavailable" }, { state: "clean" }];
+    const { user, backend } = tile(PHOTO, () => answers.shift()!);
+    expect(await screen.findByText(/Analyse indisponible/)).toBeInTheDocument();
+    expect(screen.queryByRole("img", { name: "photo.jpg" })).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Réessayer" }));
+    expect(await screen.findByRole("img", { name: "photo.jpg" })).toBeInTheDocument();
+    expect(backend.callsOf("check_media")).toHaveLength(2);
+  });
+
+  it("treats a check that failed as unavailable, not as clean", async () => {
+    tile(REPORT, () => {
+      throw appError("internal");
+    });
+    expect(await screen.findByText(/Analyse indisponible/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Enregistrer" })).toBeNull();
+  });
+
+  it("saves a clean file in the Downloads folder and says where", async () => {
+    const { user, backend } = tile(REPORT, () => ({ state: "clean" }), {
+      save_media: () => "/home/marie/Téléchargements/rapport (1).pdf",
+    });
+    expect(screen.getByText("820 Ko · application/pdf")).toBeInTheDocument();
+    expect(screen.getByText("Le rapport final")).toBeInTheDocument();
+    await user.click(await screen.findByRole("button", { name: "Enregistrer" }));
+    expect(await screen.findByText("Enregistré : /home/marie/Téléchargements/rapport (1).pdf")).toBeInTheDocument();
+    expect(backend.callsOf("save_media")).toEqual([{ roomId: ROOM, itemId: "item-1" }]);
+    expect(backend.callsOf("check_media")[0]).toEqual({ roomId: ROOM, itemId: "item-1", variant: "original" });
+  });
+
+  it("explains in French when saving fails", async () => {
+    const { user } = tile(REPORT, () => ({ state: "clean" }), {
+      save_media: () => {
+        throw appError("scanner_unavailable");
+      },
+    });
+    await user.click(await screen.findByRole("button", { name: "Enregistrer" }));
+    await waitFor(() => expect(screen.getByRole("alert").textContent).not.toBe(""));
+    expect(screen.getByRole("alert").textContent).not.toMatch(/scanner_unavailable|backend said/);
+  });
+});
