@@ -1,1 +1,0 @@
-//! The encrypted media cache: scanned media kept encrypted on disk, indexed in SQLite (sqlx).
