@@ -4,4 +4,5 @@
 
 pub mod cache;
 pub mod scanner;
+pub mod thumbnail;
 pub mod upload;
