@@ -87,6 +87,14 @@ pub enum ErrorCode {
     /// Room kinds: the room's access rules refuse this (a direct chat's name,
     /// closing a room opened to externals…).
     RoomRulesRefused,
+    /// Attachments: the file is larger than the server accepts (checked before any upload).
+    FileTooLarge,
+    /// Attachments: an empty file (nothing to send).
+    EmptyFile,
+    /// Attachments: a folder (or a device, a pipe…), not a file.
+    NotAFile,
+    /// Attachments: too many files prepared and neither sent nor cancelled.
+    TooManyAttachments,
     Internal,
 }
 

@@ -9,6 +9,8 @@ mod tasks;
 use std::sync::Arc;
 
 use matrix_sdk::{Client, ruma::RoomId};
+
+use crate::error::{AppError, AppResult, ErrorCode};
 use matrix_sdk_ui::sync_service::SyncService;
 
 pub use room_subscriptions::{RoomSubscription, RoomSubscriptions};
@@ -32,6 +34,12 @@ impl SessionContext {
 
     pub fn sync_service(&self) -> &Arc<SyncService> {
         &self.sync_service
+    }
+
+    /// A room this account knows (joined, invited or left).
+    pub fn known_room(&self, room_id: &str) -> AppResult<matrix_sdk::Room> {
+        let id = RoomId::parse(room_id).map_err(|_| AppError::new(ErrorCode::RoomNotFound, "malformed room id"))?;
+        self.client.get_room(&id).ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "unknown room"))
     }
 
     /// Runs `task` until the session stops; a task already running under `name` is aborted.

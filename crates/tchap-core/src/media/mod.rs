@@ -7,4 +7,5 @@ pub mod display;
 pub mod save;
 pub mod scanner;
 pub mod service;
+pub mod thumbnail;
 pub mod upload;

@@ -16,15 +16,9 @@ pub use settings::{RoomDetails, open_to_externals, rename, room_details, set_top
 use crate::context::SessionContext;
 use crate::error::{AppError, AppResult, ErrorCode};
 
-/// A room this account knows (joined, invited or left).
-fn known_room(session: &SessionContext, room_id: &str) -> AppResult<matrix_sdk::Room> {
-    let id = matrix_sdk::ruma::RoomId::parse(room_id).map_err(|_| AppError::new(ErrorCode::RoomNotFound, "malformed room id"))?;
-    session.client().get_room(&id).ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "unknown room"))
-}
-
 /// A room the user is in: the only ones whose settings and members they act on.
 fn joined_room(session: &SessionContext, room_id: &str) -> AppResult<matrix_sdk::Room> {
-    let room = known_room(session, room_id)?;
+    let room = session.known_room(room_id)?;
     if room.state() != matrix_sdk::RoomState::Joined {
         return Err(AppError::new(ErrorCode::RoomNotFound, "not a member of this room"));
     }
@@ -46,7 +40,7 @@ fn room_error(context: &str, error: &matrix_sdk::Error) -> AppError {
 const NEW_ROOM_SYNC_WAIT: Duration = Duration::from_secs(10);
 
 pub async fn accept_invite(session: &SessionContext, room_id: &str) -> AppResult<()> {
-    let room = known_room(session, room_id)?;
+    let room = session.known_room(room_id)?;
     room.join().await.map_err(|e| explain_refusal("join", &e, Some(room.own_user_id())))?;
     // The kind shown at once (the room list's sync does not bring the rule).
     if let Err(error) = crate::room_kind::fetch_rule(&room).await {
@@ -56,7 +50,7 @@ pub async fn accept_invite(session: &SessionContext, room_id: &str) -> AppResult
 }
 
 pub async fn decline_invite(session: &SessionContext, room_id: &str) -> AppResult<()> {
-    known_room(session, room_id)?.leave().await.map_err(|e| room_error("leave", &e))
+    session.known_room(room_id)?.leave().await.map_err(|e| room_error("leave", &e))
 }
 
 /// Opens the direct chat with `user_id`, creating it (encrypted) if there is

@@ -30,7 +30,9 @@ use crate::{
     account_validity::{RenewalMailSent, RenewalMails},
     context::SessionContext,
     error::{AppError, AppResult},
-    files, new_members,
+    files,
+    media::upload::PendingAttachments,
+    new_members,
     security::SecurityService,
     timeline::TimelineService,
     verification::VerificationService,
@@ -99,6 +101,7 @@ pub struct Session {
     timelines: TimelineService,
     security: SecurityService,
     verification: VerificationService,
+    attachments: PendingAttachments,
     data_dir: PathBuf,
     session_dir: PathBuf,
     store_key: [u8; 32],
@@ -120,6 +123,7 @@ impl Session {
             timelines: TimelineService::new(context.clone()),
             security: SecurityService::start(&context),
             verification: VerificationService::start(&context),
+            attachments: PendingAttachments::new(&context),
             context,
             data_dir: data_dir.to_owned(),
             session_dir,
@@ -160,6 +164,11 @@ impl Session {
 
     pub fn verification(&self) -> &VerificationService {
         &self.verification
+    }
+
+    /// Files prepared for sending, waiting for the user's confirmation.
+    pub fn attachments(&self) -> &PendingAttachments {
+        &self.attachments
     }
 
     pub fn sync_state(&self) -> watch::Receiver<SyncState> {
