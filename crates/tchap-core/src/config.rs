@@ -10,7 +10,10 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 use tracing::warn;
 
-use crate::identity::{ServerEntry, ServerList};
+use crate::{
+    identity::{ServerEntry, ServerList},
+    media::{cache::CacheLimits, service::MediaSettings},
+};
 
 /// The server proposed in the advanced sign-in when nothing else is configured.
 pub const FALLBACK_HOMESERVER: &str = "https://matrix.agent.dinum.tchap.gouv.fr";
@@ -54,6 +57,15 @@ struct ConfigFile {
     allow_custom_homeserver: Option<bool>,
     #[serde(default)]
     default_homeserver: Option<String>,
+    /// The content scanner's address; default: the homeserver's.
+    #[serde(default)]
+    content_scanner_url: Option<String>,
+    /// The media cache's size cap, in MiB (default 500).
+    #[serde(default)]
+    media_cache_max_mib: Option<u64>,
+    /// How long an antivirus verdict holds before it is asked again, in hours (default 168).
+    #[serde(default)]
+    media_verdict_ttl_hours: Option<u64>,
 }
 
 /// What the sign-in screens need to know.
@@ -68,6 +80,8 @@ pub struct AppConfig {
     pub allow_custom_homeserver: bool,
     #[serde(skip)]
     pub servers: ServerList,
+    #[serde(skip)]
+    pub media: MediaSettings,
 }
 
 /// Credentials of the seeded demo account (`make demo` only): when set and no
@@ -99,6 +113,27 @@ impl Paths {
     }
 }
 
+/// The attachments' settings; `TCHAP_CONTENT_SCANNER` (tests) names the
+/// scanner when the file does not. A malformed address is ignored, with a
+/// warning: the homeserver's own scanner is then asked (fail safe).
+fn media_settings(file: &ConfigFile, scanner_from_env: Option<String>) -> MediaSettings {
+    let scanner_url = file.content_scanner_url.clone().or(scanner_from_env).and_then(|text| match url::Url::parse(text.trim()) {
+        Ok(url) => Some(url),
+        Err(error) => {
+            warn!(%error, "content scanner address unreadable; using the homeserver's");
+            None
+        }
+    });
+    let mut cache_limits = CacheLimits::default();
+    if let Some(mib) = file.media_cache_max_mib {
+        cache_limits.max_bytes = mib.saturating_mul(1024 * 1024);
+    }
+    if let Some(hours) = file.media_verdict_ttl_hours {
+        cache_limits.verdict_ttl = std::time::Duration::from_secs(hours.saturating_mul(3600));
+    }
+    MediaSettings { scanner_url, cache_limits }
+}
+
 impl AppConfig {
     pub fn load(data_dir: &Path) -> Self {
         let path = std::env::var_os("TCHAP_CONFIG").map(PathBuf::from).unwrap_or_else(|| data_dir.join("config.json"));
@@ -111,7 +146,9 @@ impl AppConfig {
             Err(_) => ConfigFile::default(),
         };
         let from_env = std::env::var("TCHAP_DEFAULT_HOMESERVER").ok().map(|url| url.trim().to_owned()).filter(|url| !url.is_empty());
-        Self::from_parts(file, from_env)
+        let mut config = Self::from_parts(file.clone(), from_env);
+        config.media = media_settings(&file, std::env::var("TCHAP_CONTENT_SCANNER").ok());
+        config
     }
 
     fn from_parts(file: ConfigFile, default_from_env: Option<String>) -> Self {
@@ -136,7 +173,7 @@ impl AppConfig {
         let email_sign_in = !servers.entries.is_empty();
         // Without a list the server field is the only way in.
         let allow_custom_homeserver = file.allow_custom_homeserver.unwrap_or(true) || !email_sign_in;
-        Self { default_homeserver, email_sign_in, allow_custom_homeserver, servers }
+        Self { default_homeserver, email_sign_in, allow_custom_homeserver, servers, media: MediaSettings::default() }
     }
 }
 

@@ -95,6 +95,15 @@ pub enum ErrorCode {
     NotAFile,
     /// Attachments: too many files prepared and neither sent nor cancelled.
     TooManyAttachments,
+    /// No verdict from the content scanner (unreachable, in trouble): the
+    /// attachment is neither shown nor saved.
+    ScannerUnavailable,
+    /// The content scanner refused the attachment (infected, forbidden type).
+    MediaBlocked,
+    /// The attachment cannot be read (damaged, wrongly encrypted, not a media address).
+    MediaUnreadable,
+    /// The attachment is larger than the app accepts there.
+    MediaTooLarge,
     Internal,
 }
 

@@ -16,7 +16,7 @@ const MAX_NUMBERED: u32 = 999;
 
 /// The sender's file name, made safe to create in a folder: its last path
 /// component only, without control or bidirectional-override characters
-/// (a name that reads backwards, "facture‮fdp.exe"), without characters
+/// (a name that reads backwards, "facture" + U+202E + "fdp.exe"), without characters
 /// Windows refuses, not hidden (no leading dot), not a device name.
 pub fn clean_file_name(name: &str) -> String {
     let last = name.rsplit(['/', '\\']).next().unwrap_or_default();

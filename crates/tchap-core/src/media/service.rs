@@ -2,7 +2,11 @@
 //! timeline item (never by a URL the webview names), fetched through the
 //! antivirus, kept in the encrypted cache, and handed out only once clean.
 
-use std::{collections::HashMap, path::PathBuf, sync::Arc};
+use std::{
+    collections::HashMap,
+    path::{Path, PathBuf},
+    sync::Arc,
+};
 
 use matrix_sdk::{
     media::{MediaFormat, MediaRequestParameters},
@@ -14,7 +18,7 @@ use serde::Serialize;
 use tokio::sync::Mutex;
 
 use super::{
-    cache::{CachedVerdict, MediaCache},
+    cache::{CacheKey, CacheLimits, CachedVerdict, MediaCache},
     display,
     scanner::{BlockReason, ContentScanner, ScanFailure},
 };
@@ -72,10 +76,30 @@ pub struct CleanMedia {
     pub name: String,
 }
 
+/// Where the media service keeps its files, in the session's folder (so
+/// that logging out deletes them with the account).
+const CACHE_DIR: &str = "media-cache";
+const OPEN_DIR: &str = "media-open";
+/// The cache key is derived from the store key the OS keyring holds.
+const CACHE_KEY_CONTEXT: &str = "tchap-desktop 2026 media cache key";
+
+/// The administrator's choices for attachments (configuration file).
+#[derive(Debug, Clone, Default)]
+pub struct MediaSettings {
+    /// The content scanner's address; Tchap's default is the homeserver's.
+    pub scanner_url: Option<url::Url>,
+    pub cache_limits: CacheLimits,
+}
+
 pub struct MediaService {
     context: Arc<SessionContext>,
-    scanner: ContentScanner,
-    cache: Arc<MediaCache>,
+    scanner_url: std::sync::RwLock<Option<url::Url>>,
+    /// The scanner client for the current address and access token (a
+    /// refreshed token makes a new one).
+    scanner: std::sync::Mutex<Option<(url::Url, Option<String>, Arc<ContentScanner>)>>,
+    /// None when the cache could not be opened: attachments are then
+    /// scanned at every view, never shown unscanned.
+    cache: Option<Arc<MediaCache>>,
     /// One fetch at a time per attachment: a second asker waits for the
     /// first one's verdict (then finds it in the cache).
     in_flight: Mutex<HashMap<String, Arc<Mutex<()>>>>,
@@ -129,6 +153,23 @@ fn blocked_because(reason: &BlockReason) -> BlockedBecause {
     match reason {
         BlockReason::NotClean => BlockedBecause::Infected,
         BlockReason::MimeTypeForbidden => BlockedBecause::TypeForbidden,
+        BlockReason::Other(_) => BlockedBecause::Other,
+    }
+}
+
+/// The scanner's own words for a refusal, as the cache keeps them.
+fn code_of(reason: &BlockReason) -> String {
+    match reason {
+        BlockReason::NotClean => "MCS_MEDIA_NOT_CLEAN".to_owned(),
+        BlockReason::MimeTypeForbidden => "MCS_MIME_TYPE_FORBIDDEN".to_owned(),
+        BlockReason::Other(code) => code.clone(),
+    }
+}
+
+fn because_of_code(code: &str) -> BlockedBecause {
+    match code {
+        "MCS_MEDIA_NOT_CLEAN" => BlockedBecause::Infected,
+        "MCS_MIME_TYPE_FORBIDDEN" => BlockedBecause::TypeForbidden,
         _ => BlockedBecause::Other,
     }
 }
@@ -144,12 +185,40 @@ fn error_of(check: &MediaCheck) -> AppError {
 }
 
 impl MediaService {
-    pub fn new(context: Arc<SessionContext>, scanner: ContentScanner, cache: Arc<MediaCache>, open_dir: PathBuf) -> Self {
-        Self { context, scanner, cache, in_flight: Mutex::default(), open_dir }
+    pub async fn start(context: &Arc<SessionContext>, session_dir: &Path, store_key: &[u8; 32], settings: &MediaSettings) -> Self {
+        let key = CacheKey::from_bytes(blake3::derive_key(CACHE_KEY_CONTEXT, store_key));
+        let cache = match MediaCache::open(&session_dir.join(CACHE_DIR), key, settings.cache_limits.clone()).await {
+            Ok(cache) => Some(Arc::new(cache)),
+            Err(error) => {
+                tracing::warn!(code = ?error.code, message = %error.message, "media cache unavailable; attachments scanned at every view");
+                None
+            }
+        };
+        Self {
+            context: context.clone(),
+            scanner_url: std::sync::RwLock::new(settings.scanner_url.clone()),
+            scanner: std::sync::Mutex::default(),
+            cache,
+            in_flight: Mutex::default(),
+            open_dir: session_dir.join(OPEN_DIR),
+        }
     }
 
-    pub fn cache(&self) -> &Arc<MediaCache> {
-        &self.cache
+    /// The configured scanner, or the homeserver itself (Tchap's setup).
+    fn scanner(&self) -> AppResult<Arc<ContentScanner>> {
+        let client = self.context.client();
+        let url = self.scanner_url.read().unwrap().clone().unwrap_or_else(|| client.homeserver());
+        let token = client.access_token();
+        let mut current = self.scanner.lock().unwrap();
+        if let Some((u, t, scanner)) = current.as_ref()
+            && *u == url
+            && *t == token
+        {
+            return Ok(scanner.clone());
+        }
+        let scanner = Arc::new(ContentScanner::new(url.clone(), token.clone())?);
+        *current = Some((url, token, scanner.clone()));
+        Ok(scanner)
     }
 
     /// Checks (scans, once) an attachment of an open timeline; the verdict
@@ -212,27 +281,32 @@ impl MediaService {
     }
 
     async fn scanned_once(&self, source: &MediaSource, key: &str) -> Result<Vec<u8>, MediaCheck> {
-        match self.cache.get(key).await {
+        let cached = match &self.cache {
+            Some(cache) => cache.get(key).await,
+            None => Ok(None),
+        };
+        match cached {
             Ok(Some(cached)) if !cached.verdict_is_stale => match cached.verdict {
                 CachedVerdict::Clean => {
                     if let Some(bytes) = cached.bytes {
                         return Ok(bytes);
                     }
                 }
-                CachedVerdict::Blocked { reason, .. } => {
-                    return Err(MediaCheck::Blocked { because: blocked_because(&BlockReason::from_code(&reason)) });
-                }
+                CachedVerdict::Blocked { reason, .. } => return Err(MediaCheck::Blocked { because: because_of_code(&reason) }),
             },
             Ok(_) => {}
             Err(error) => tracing::warn!(code = ?error.code, "media cache unreadable; asking the scanner"),
         }
+        let scanner = self.scanner().map_err(|_| MediaCheck::Unavailable)?;
         let fetched = match source {
-            MediaSource::Encrypted(file) => self.scanner.fetch_encrypted(file, MAX_MEDIA_BYTES).await,
-            MediaSource::Plain(uri) => self.scanner.fetch_plain(uri, MAX_MEDIA_BYTES).await.map(|(bytes, _)| bytes),
+            MediaSource::Encrypted(file) => scanner.fetch_encrypted(file, MAX_MEDIA_BYTES).await,
+            MediaSource::Plain(uri) => scanner.fetch_plain(uri, MAX_MEDIA_BYTES).await.map(|(bytes, _)| bytes),
         };
         match fetched {
             Ok(bytes) => {
-                if let Err(error) = self.cache.put_clean(key, &bytes, display::sniff(&bytes).as_deref()).await {
+                if let Some(cache) = &self.cache
+                    && let Err(error) = cache.put_clean(key, &bytes, display::sniff(&bytes).as_deref()).await
+                {
                     // Shown anyway; only the next view is slower.
                     tracing::warn!(code = ?error.code, "attachment not cached");
                 }
@@ -240,7 +314,8 @@ impl MediaService {
             }
             Err(failure) => {
                 if let ScanFailure::Blocked { reason, info } = &failure
-                    && let Err(error) = self.cache.put_blocked(key, reason.code(), info.as_deref()).await
+                    && let Some(cache) = &self.cache
+                    && let Err(error) = cache.put_blocked(key, &code_of(reason), info.as_deref()).await
                 {
                     tracing::warn!(code = ?error.code, "verdict not cached");
                 }

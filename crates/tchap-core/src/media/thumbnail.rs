@@ -74,6 +74,24 @@ pub fn image_facts(bytes: &[u8]) -> Result<ImageFacts, ImageFactsError> {
     Ok(ImageFacts { width: image.width(), height: image.height(), blurhash: blurhash_of(&image)?, thumbnail })
 }
 
+/// A thumbnail of any image received, re-encoded here within the limits:
+/// the webview never decodes a stranger's image file for the timeline.
+pub fn thumbnail(bytes: &[u8]) -> Result<Thumbnail, ImageFactsError> {
+    thumbnail_of(&decode_bounded(bytes)?)
+}
+
+/// Whether the image's declared size is within the limits, reading only its
+/// header: what the webview may then decode itself (the full view).
+pub fn check_dimensions(bytes: &[u8]) -> Result<(), ImageFactsError> {
+    let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ImageFactsError::Undecodable(e.to_string()))?;
+    reader.limits(limits());
+    let (width, height) = reader.into_dimensions()?;
+    if width > MAX_SIDE || height > MAX_SIDE || u64::from(width) * u64::from(height) * 4 > MAX_DECODE_BYTES {
+        return Err(ImageFactsError::OverLimits(format!("{width}×{height}")));
+    }
+    Ok(())
+}
+
 /// Decodes with limits, EXIF orientation applied (a phone's portrait photo
 /// is stored landscape): dimensions are those the user sees.
 fn decode_bounded(bytes: &[u8]) -> Result<DynamicImage, ImageFactsError> {

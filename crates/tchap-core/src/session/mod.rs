@@ -31,7 +31,7 @@ use crate::{
     context::SessionContext,
     error::{AppError, AppResult},
     files,
-    media::upload::PendingAttachments,
+    media::{service::MediaService, upload::PendingAttachments},
     new_members,
     security::SecurityService,
     timeline::TimelineService,
@@ -102,6 +102,7 @@ pub struct Session {
     security: SecurityService,
     verification: VerificationService,
     attachments: PendingAttachments,
+    media: MediaService,
     data_dir: PathBuf,
     session_dir: PathBuf,
     store_key: [u8; 32],
@@ -124,6 +125,7 @@ impl Session {
             security: SecurityService::start(&context),
             verification: VerificationService::start(&context),
             attachments: PendingAttachments::new(&context),
+            media: MediaService::start(&context, &session_dir, &store_key, &crate::config::AppConfig::load(data_dir).media).await,
             context,
             data_dir: data_dir.to_owned(),
             session_dir,
@@ -167,6 +169,10 @@ impl Session {
     }
 
     /// Files prepared for sending, waiting for the user's confirmation.
+    pub fn media(&self) -> &MediaService {
+        &self.media
+    }
+
     pub fn attachments(&self) -> &PendingAttachments {
         &self.attachments
     }

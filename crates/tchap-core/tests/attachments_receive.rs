@@ -1,0 +1,180 @@
+//! Receiving attachments through the real content scanner (matrix-content-
+//! scanner 1.0.8 in front of the real Synapse, started by `make test`):
+//! shown and saved only once clean, blocked files never handed out, nothing
+//! at all when the scanner cannot be asked, the encrypted cache serving a
+//! restart when the scanner is unreachable.
+
+mod common;
+
+use std::{path::Path, sync::Arc};
+
+use common::*;
+use tchap_core::{
+    media::service::{BlockedBecause, MediaCheck, MediaVariant},
+    rooms::{self, NewRoomKind},
+    session::{self, Session},
+    timeline::{MediaKind, MessageContent, TimelineItem},
+};
+
+/// The EICAR test string, built here so that no file of the repository is
+/// flagged by a developer's antivirus.
+fn eicar() -> Vec<u8> {
+    let halves = ["X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STA", "NDARD-ANTIVIRUS-TEST-FILE!$H+H*"];
+    halves.concat().into_bytes()
+}
+
+fn scanner_url() -> String {
+    std::env::var("TCHAP_TEST_CONTENT_SCANNER").expect("TCHAP_TEST_CONTENT_SCANNER is not set: run through scripts/with-scanner.sh")
+}
+
+/// The app's configuration file in `data_dir`, naming the content scanner.
+fn configure_scanner(data_dir: &Path, url: &str) {
+    std::fs::write(data_dir.join("config.json"), serde_json::json!({ "content_scanner_url": url }).to_string()).unwrap();
+}
+
+/// A port nothing listens on: the scanner is unreachable.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    let image = image::RgbImage::from_fn(width, height, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90]));
+    image.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+    bytes
+}
+
+async fn send_file(sender: &Session, room_id: &str, name: &str, bytes: Vec<u8>) {
+    let prepared = sender.attachments().prepare_bytes(sender.context(), Some(name.to_owned()), bytes).await.unwrap();
+    sender.attachments().send(sender.context(), room_id, &prepared.id).await.unwrap();
+}
+
+/// The id of the received attachment named `name`, once it is in the timeline.
+async fn media_item(timeline: &Mirror<TimelineItem>, name: &str) -> String {
+    let items = timeline
+        .wait_until(&format!("{name} in the timeline"), |items| {
+            items.iter().any(|i| matches!(i, TimelineItem::Event { content: MessageContent::Media(m), is_own: false, .. } if m.name == name))
+        })
+        .await;
+    items
+        .iter()
+        .find_map(|i| match i {
+            TimelineItem::Event { id, content: MessageContent::Media(m), is_own: false, .. } if m.name == name => Some(id.clone()),
+            _ => None,
+        })
+        .unwrap()
+}
+
+struct Pair {
+    alice: Arc<Session>,
+    bob: Arc<Session>,
+    room_id: String,
+    _alice_data: tempfile::TempDir,
+    bob_data: tempfile::TempDir,
+}
+
+/// Alice and Bob, our two clients, in a private (encrypted) room; Bob's app
+/// asks `bob_scanner`.
+async fn pair(bob_scanner: &str) -> Pair {
+    let alice_user = register("alice", "Alice Martin").await;
+    let bob_user = register("bob", "Bruno Dupont").await;
+    let (alice_data, bob_data) = (data_dir(), data_dir());
+    configure_scanner(bob_data.path(), bob_scanner);
+    let alice = session::login(alice_data.path(), &homeserver(), &alice_user.user_id, PASSWORD).await.unwrap();
+    let bob = session::login(bob_data.path(), &homeserver(), &bob_user.localpart, PASSWORD).await.unwrap();
+    let room_id = rooms::create_room_of_kind(alice.context(), "Pièces jointes", NewRoomKind::Private).await.unwrap();
+    rooms::invite(alice.context(), &room_id, &bob_user.user_id, false).await.unwrap();
+    let bob_rooms = Mirror::new();
+    tchap_core::room_list::subscribe(bob.context(), bob_rooms.sink()).await.unwrap();
+    bob_rooms.wait_until("Bob's invite", |r| r.iter().any(|s| s.id == room_id)).await;
+    rooms::accept_invite(bob.context(), &room_id).await.unwrap();
+    Pair { alice, bob, room_id, _alice_data: alice_data, bob_data }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_encrypted_image_is_shown_and_saved_once_clean_and_a_restart_finds_it_in_the_cache() {
+    let Pair { alice, bob, room_id, bob_data, .. } = pair(&scanner_url()).await;
+    let original = png(1200, 900);
+    send_file(&alice, &room_id, "plan.png", original.clone()).await;
+
+    let timeline = Mirror::new();
+    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let item = media_item(&timeline, "plan.png").await;
+    let info = timeline.snapshot().into_iter().find_map(|i| match i {
+        TimelineItem::Event { id, content: MessageContent::Media(m), .. } if id == item => Some(m),
+        _ => None,
+    });
+    let info = info.unwrap();
+    assert_eq!((info.kind, info.width, info.height, info.has_placeholder), (MediaKind::Image, Some(1200), Some(900), true));
+
+    assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Thumbnail).await, MediaCheck::Clean);
+    let thumbnail = bob.media().clean(bob.timelines(), &room_id, &item, MediaVariant::Thumbnail).await.ok().unwrap();
+    let decoded = image::load_from_memory(&thumbnail.bytes).unwrap();
+    assert!(decoded.width() <= 800 && decoded.height() <= 600, "a thumbnail, made here");
+    let full = bob.media().clean(bob.timelines(), &room_id, &item, MediaVariant::Original).await.ok().unwrap();
+    assert_eq!(full.bytes, original, "decrypted, byte for byte");
+
+    let downloads = tempfile::tempdir().unwrap();
+    let saved = bob.media().save(bob.timelines(), &room_id, &item, downloads.path().to_owned()).await.unwrap();
+    assert_eq!(saved, downloads.path().join("plan.png"));
+    assert_eq!(std::fs::read(&saved).unwrap(), original);
+    // The cache keeps it encrypted: the picture is nowhere in clear in the account's folder.
+    assert!(!dir_contains(bob.session_dir(), &original[100..164]), "the cached file is encrypted at rest");
+
+    // A restart with the scanner out of reach: the image comes from the cache.
+    bob.stop().await;
+    configure_scanner(bob_data.path(), &closed_port_url());
+    let bob = session::restore(bob_data.path()).await.unwrap().unwrap();
+    let timeline = Mirror::new();
+    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let item = media_item(&timeline, "plan.png").await;
+    let again = bob.media().clean(bob.timelines(), &room_id, &item, MediaVariant::Original).await.ok().unwrap();
+    assert_eq!(again.bytes, original);
+
+    // Logging out deletes the cache with the account.
+    let session_dir = bob.session_dir().to_owned();
+    bob.logout().await.unwrap();
+    assert!(dir_is_gone(&session_dir.join("media-cache")));
+    alice.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_the_antivirus_blocks_can_never_be_saved() {
+    let Pair { alice, bob, room_id, .. } = pair(&scanner_url()).await;
+    send_file(&alice, &room_id, "facture.pdf.exe", eicar()).await;
+    let timeline = Mirror::new();
+    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let item = media_item(&timeline, "facture.pdf.exe").await;
+
+    let blocked = MediaCheck::Blocked { because: BlockedBecause::Infected };
+    assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, blocked);
+    let downloads = tempfile::tempdir().unwrap();
+    let refused = bob.media().save(bob.timelines(), &room_id, &item, downloads.path().to_owned()).await.unwrap_err();
+    assert_eq!(refused.code, tchap_core::error::ErrorCode::MediaBlocked);
+    assert!(bob.media().file_to_open(bob.timelines(), &room_id, &item).await.is_err());
+    assert_eq!(std::fs::read_dir(downloads.path()).unwrap().count(), 0, "nothing written");
+    // Asked again, the verdict holds (from the cache).
+    assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, blocked);
+    alice.stop().await;
+    bob.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_scanner_to_ask_nothing_is_shown_or_saved() {
+    let Pair { alice, bob, room_id, .. } = pair(&closed_port_url()).await;
+    send_file(&alice, &room_id, "note.txt", b"Compte rendu de la reunion".to_vec()).await;
+    let timeline = Mirror::new();
+    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let item = media_item(&timeline, "note.txt").await;
+
+    assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, MediaCheck::Unavailable);
+    let downloads = tempfile::tempdir().unwrap();
+    let refused = bob.media().save(bob.timelines(), &room_id, &item, downloads.path().to_owned()).await.unwrap_err();
+    assert_eq!(refused.code, tchap_core::error::ErrorCode::ScannerUnavailable);
+    assert_eq!(std::fs::read_dir(downloads.path()).unwrap().count(), 0, "fail closed");
+    alice.stop().await;
+    bob.stop().await;
+}
