@@ -41,15 +41,23 @@ fn entry_files(dir: &Path) -> Vec<PathBuf> {
         .collect()
 }
 
-struct Folder {
+/// A cache folder inside a throwaway one, and the key to open it with.
+struct Fixture {
     _root: tempfile::TempDir,
     dir: PathBuf,
+    key: [u8; 32],
 }
 
-fn folder() -> Folder {
-    let root = tempfile::tempdir().unwrap();
-    let dir = root.path().join("media-cache");
-    Folder { _root: root, dir }
+impl Fixture {
+    fn new() -> Self {
+        let root = tempfile::tempdir().unwrap();
+        let dir = root.path().join("media-cache");
+        Self { _root: root, dir, key: *CacheKey::generate().to_bytes() }
+    }
+
+    async fn open(&self, limits: CacheLimits) -> MediaCache {
+        open_with(&self.dir, &self.key, limits).await
+    }
 }
 
 async fn open_with(dir: &Path, key: &[u8; 32], limits: CacheLimits) -> MediaCache {
@@ -58,9 +66,8 @@ async fn open_with(dir: &Path, key: &[u8; 32], limits: CacheLimits) -> MediaCach
 
 #[tokio::test]
 async fn media_comes_back_and_nothing_on_disk_is_readable() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let folder = Fixture::new();
+    let cache = folder.open(limits()).await;
     let bytes = media("photo", 50_000);
     let media_key = "mxc://agent.tchap.gouv.fr/SecretPhotoOfTheMinister";
 
@@ -92,7 +99,7 @@ async fn media_comes_back_and_nothing_on_disk_is_readable() {
     assert_ne!(entry_files(&other)[0].file_name(), entry_files(&folder.dir)[0].file_name());
 }
 
-fn folder_in(folder: &Folder) -> PathBuf {
+fn folder_in(folder: &Fixture) -> PathBuf {
     folder.dir.with_file_name("other-media-cache")
 }
 
@@ -102,14 +109,13 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 
 #[tokio::test]
 async fn a_restart_keeps_entries() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let folder = Fixture::new();
+    let cache = folder.open(limits()).await;
     cache.put_clean("mxc://s/kept", &media("kept", 3000), Some("image/png")).await.unwrap();
     cache.put_blocked("mxc://s/virus", "infected", Some("EICAR")).await.unwrap();
     drop(cache);
 
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let cache = folder.open(limits()).await;
     let kept = cache.get("mxc://s/kept").await.unwrap().expect("kept across a restart");
     assert_eq!(kept.bytes.unwrap(), media("kept", 3000));
     assert_eq!(kept.mime.as_deref(), Some("image/png"));
@@ -120,10 +126,9 @@ async fn a_restart_keeps_entries() {
 
 #[tokio::test]
 async fn the_least_recently_used_go_first_at_the_cap() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
+    let folder = Fixture::new();
     let entry = 1000 + OVERHEAD;
-    let cache = open_with(&folder.dir, &key, CacheLimits { max_bytes: 3 * entry + 500, ..limits() }).await;
+    let cache = folder.open(CacheLimits { max_bytes: 3 * entry + 500, ..limits() }).await;
     for name in ["a", "b", "c"] {
         cache.put_clean(&format!("mxc://s/{name}"), &media(name, 1000), None).await.unwrap();
         tokio::time::sleep(Duration::from_millis(5)).await;
@@ -144,9 +149,8 @@ async fn the_least_recently_used_go_first_at_the_cap() {
 
 #[tokio::test]
 async fn media_larger_than_the_cap_are_not_kept() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, CacheLimits { max_bytes: 10_000, ..limits() }).await;
+    let folder = Fixture::new();
+    let cache = folder.open(CacheLimits { max_bytes: 10_000, ..limits() }).await;
     cache.put_clean("mxc://s/small", &media("small", 2000), None).await.unwrap();
 
     cache.put_clean("mxc://s/huge", &media("huge", 10_000), None).await.unwrap();
@@ -158,9 +162,8 @@ async fn media_larger_than_the_cap_are_not_kept() {
 
 #[tokio::test]
 async fn an_old_verdict_asks_for_a_rescan_and_keeps_the_bytes_until_then() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, CacheLimits { verdict_ttl: Duration::from_millis(300), ..limits() }).await;
+    let folder = Fixture::new();
+    let cache = folder.open(CacheLimits { verdict_ttl: Duration::from_millis(300), ..limits() }).await;
     cache.put_clean("mxc://s/doc", &media("doc", 800), Some("application/pdf")).await.unwrap();
     assert!(!cache.get("mxc://s/doc").await.unwrap().unwrap().verdict_is_stale);
 
@@ -185,9 +188,8 @@ async fn an_old_verdict_asks_for_a_rescan_and_keeps_the_bytes_until_then() {
 
 #[tokio::test]
 async fn blocked_media_keep_their_verdict_and_no_bytes() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let folder = Fixture::new();
+    let cache = folder.open(limits()).await;
     cache.put_clean("mxc://s/was-clean", &media("was-clean", 5000), Some("image/png")).await.unwrap();
     cache.put_blocked("mxc://s/was-clean", "infected", Some("Win.Test.EICAR_HDB-1")).await.unwrap();
     cache.put_blocked("mxc://s/never-clean", "mime type not allowed", None).await.unwrap();
@@ -207,9 +209,8 @@ async fn blocked_media_keep_their_verdict_and_no_bytes() {
 
 #[tokio::test]
 async fn an_altered_file_is_a_miss_and_is_dropped() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let folder = Fixture::new();
+    let cache = folder.open(limits()).await;
     cache.put_clean("mxc://s/x", &media("x", 4000), None).await.unwrap();
     let file = entry_files(&folder.dir).remove(0);
     let mut content = std::fs::read(&file).unwrap();
@@ -236,9 +237,8 @@ async fn an_altered_file_is_a_miss_and_is_dropped() {
 
 #[tokio::test]
 async fn a_file_swapped_for_another_entry_does_not_open() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let folder = Fixture::new();
+    let cache = folder.open(limits()).await;
     cache.put_clean("mxc://s/harmless", &media("harmless", 3000), None).await.unwrap();
     let harmless = entry_files(&folder.dir).remove(0);
     cache.put_clean("mxc://s/other", &media("other!!!", 3000), None).await.unwrap();
@@ -255,15 +255,13 @@ async fn a_file_swapped_for_another_entry_does_not_open() {
 
 #[tokio::test]
 async fn another_key_finds_nothing_and_leaves_nothing_behind() {
-    let folder = folder();
-    let first = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &first, limits()).await;
+    let folder = Fixture::new();
+    let cache = folder.open(limits()).await;
     cache.put_clean("mxc://s/a", &media("a", 3000), None).await.unwrap();
     cache.put_blocked("mxc://s/b", "infected", None).await.unwrap();
     drop(cache);
 
-    let second = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &second, limits()).await;
+    let cache = open_with(&folder.dir, &CacheKey::generate().to_bytes(), limits()).await;
     assert!(cache.get("mxc://s/a").await.unwrap().is_none());
     assert!(cache.get("mxc://s/b").await.unwrap().is_none());
     assert!(entry_files(&folder.dir).is_empty(), "files no key can open are removed");
@@ -274,15 +272,14 @@ async fn another_key_finds_nothing_and_leaves_nothing_behind() {
 
 #[tokio::test]
 async fn an_unreadable_index_starts_an_empty_cache() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let folder = Fixture::new();
+    let cache = folder.open(limits()).await;
     cache.put_clean("mxc://s/a", &media("a", 3000), None).await.unwrap();
     cache.close_and_delete().await.unwrap();
     std::fs::create_dir(&folder.dir).unwrap();
     std::fs::write(folder.dir.join("index.sqlite"), vec![0x5a; 8192]).unwrap();
 
-    let cache = open_with(&folder.dir, &key, limits()).await;
+    let cache = folder.open(limits()).await;
     assert!(cache.get("mxc://s/a").await.unwrap().is_none());
     cache.put_clean("mxc://s/a", &media("a", 3000), None).await.unwrap();
     assert!(cache.get("mxc://s/a").await.unwrap().is_some());
@@ -324,10 +321,9 @@ async fn hostile_keys_never_become_paths() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn concurrent_puts_and_gets_stay_consistent() {
-    let folder = folder();
-    let key = CacheKey::generate().to_bytes();
+    let folder = Fixture::new();
     // Small enough that eviction runs all along.
-    let cache = Arc::new(open_with(&folder.dir, &key, CacheLimits { max_bytes: 60_000, ..limits() }).await);
+    let cache = Arc::new(folder.open(CacheLimits { max_bytes: 60_000, ..limits() }).await);
     let mut tasks = Vec::new();
     for task in 0..12u32 {
         let cache = cache.clone();
