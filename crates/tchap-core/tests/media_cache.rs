@@ -337,11 +337,11 @@ async fn concurrent_puts_and_gets_stay_consistent() {
                         cache.put_clean(&name, &bytes, Some("image/png")).await.unwrap();
                     }
                     _ => {
-                        if let Some(found) = cache.get(&name).await.unwrap() {
-                            if let Some(bytes) = found.bytes {
-                                assert!(bytes.starts_with(format!("{name}|").as_bytes()), "another entry's bytes");
-                                assert_eq!(found.verdict, CachedVerdict::Clean);
-                            }
+                        if let Some(found) = cache.get(&name).await.unwrap()
+                            && let Some(bytes) = found.bytes
+                        {
+                            assert!(bytes.starts_with(format!("{name}|").as_bytes()), "another entry's bytes");
+                            assert_eq!(found.verdict, CachedVerdict::Clean);
                         }
                     }
                 }
