@@ -45,6 +45,11 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	attachmentSizeLimit: () => typedError<number, AppError>(__TAURI_INVOKE("attachment_size_limit")),
+	pickAttachmentFiles: () => typedError<string[], AppError>(__TAURI_INVOKE("pick_attachment_files")),
+	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment, AppError>(__TAURI_INVOKE("prepare_attachment_path", { path })),
+	sendAttachment: (roomId: string, id: string) => typedError<null, AppError>(__TAURI_INVOKE("send_attachment", { roomId, id })),
+	discardAttachment: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_attachment", { id })),
 	acceptInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("accept_invite", { roomId })),
 	declineInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("decline_invite", { roomId })),
 	/**  The id of the (new or existing) direct chat with `user_id`. */
@@ -233,7 +238,7 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  Room kinds: the room's access rules refuse this (a direct chat's name,
  *  closing a room opened to externals…).
  */
-"room_rules_refused" | "internal";
+"room_rules_refused" | "file_too_large" | "empty_file" | "not_a_file" | "too_many_attachments" | "internal";
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -494,6 +499,19 @@ export type RoomAccess =
 "forum" | 
 /**  A direct chat. */
 "direct";
+
+export type AttachmentKind = "image" | "video" | "audio" | "file";
+
+export type PreparedAttachment = {
+	id: string,
+	name: string,
+	size: number,
+	mime: string,
+	kind: AttachmentKind,
+	width: number | null,
+	height: number | null,
+	hasPreview: boolean,
+};
 
 export type RoomDetails = RoomDetails_Serialize | RoomDetails_Deserialize;
 

@@ -54,3 +54,17 @@ export function shortTimestamp(timestamp: number, now: number, locale: Locale): 
 export function isoDateTime(timestamp: number): string {
   return new Date(timestamp).toISOString();
 }
+
+const SIZE_UNITS = ["size.bytes", "size.kb", "size.mb", "size.gb"] as const;
+
+/** A file size as people read it: "2,4 Mo", "512 octets" (powers of 1024, as servers count their limits). */
+export function formatSize(bytes: number, locale: Locale): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  const n = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
+  return translate(locale, SIZE_UNITS[unit], { n });
+}

@@ -528,6 +528,40 @@ export const fr = {
     "Cette adresse est celle d'un partenaire externe, et ce salon est réservé aux agents de l'État. Invitez cette personne dans un salon ouvert aux externes.",
   "error.internal":
     "Une erreur inattendue s'est produite. Réessayez ; si le problème continue, contactez votre support informatique.",
+  // attachments (upload)
+  "attachments.attach": "Joindre un fichier",
+  "attachments.title": "Envoyer un fichier",
+  "attachments.remaining.one": "Encore {count} fichier après celui-ci",
+  "attachments.remaining.other": "Encore {count} fichiers après celui-ci",
+  "attachments.preparing": "Préparation de « {name} »…",
+  "attachments.previewAlt": "Aperçu de {name}",
+  "attachments.name": "Nom",
+  "attachments.size": "Taille",
+  "attachments.type": "Type",
+  "attachments.kind.image": "Image",
+  "attachments.kind.video": "Vidéo",
+  "attachments.kind.audio": "Audio",
+  "attachments.kind.file": "Fichier",
+  "attachments.send": "Envoyer",
+  "attachments.cancel": "Annuler",
+  "attachments.close": "Fermer",
+  "attachments.dropHere": "Déposez les fichiers pour les envoyer dans ce salon",
+  "attachments.pastedName": "Image collée",
+  "attachments.tooLarge": "Ce fichier dépasse la taille maximale autorisée par votre serveur ({limit}).",
+  "attachments.tooLargeUnknownLimit": "Ce fichier dépasse la taille maximale autorisée par votre serveur.",
+  "attachments.empty": "Ce fichier est vide : il n'y a rien à envoyer.",
+  "attachments.notAFile": "Ceci est un dossier, pas un fichier. Choisissez les fichiers qu'il contient.",
+  "attachments.unreadable":
+    "Impossible de lire ce fichier. Vérifiez qu'il existe toujours et que vous avez le droit de l'ouvrir, puis réessayez.",
+  "size.bytes": "{n} octets",
+  "size.kb": "{n} Ko",
+  "size.mb": "{n} Mo",
+  "size.gb": "{n} Go",
+  "error.file_too_large": "Ce fichier dépasse la taille maximale autorisée par votre serveur.",
+  "error.empty_file": "Ce fichier est vide : il n'y a rien à envoyer.",
+  "error.not_a_file": "Ceci est un dossier, pas un fichier.",
+  "error.too_many_attachments":
+    "Trop de fichiers sont en attente d'envoi. Envoyez ou annulez ceux déjà préparés, puis réessayez.",
 } as const;
 
 export type MessageKey = keyof typeof fr;
