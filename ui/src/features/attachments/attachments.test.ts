@@ -1,4 +1,3 @@
-import { mockWindows } from "@tauri-apps/api/mocks";
 import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
@@ -23,12 +22,10 @@ function prepared(extra: Partial<PreparedAttachment> = {}): PreparedAttachment {
   };
 }
 
-/** An open room with the webview's drag-and-drop events available. */
-function openRoom(backend: FakeBackend) {
-  mockWindows("main");
+/** An open room (the backend given first: it answers the room's commands). */
+function openRoom(_backend: FakeBackend) {
   const user = userEvent.setup();
   render(Conversation, { roomId: ROOM, now: Date.now() });
-  void backend;
   return { user };
 }
 
