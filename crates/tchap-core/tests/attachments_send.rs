@@ -212,6 +212,16 @@ async fn an_attachment_sent_during_a_network_cut_goes_out_after_and_a_cancelled_
     let dropped = attachments.prepare_bytes(session.context(), Some("brouillon.pdf".into()), b"%PDF-1.7 brouillon".to_vec()).await.unwrap();
 
     relay.cut();
+    // The server's limit was asked when the session started: a file chosen
+    // now is still refused with it, before being read.
+    let (_, config) = raw.call(reqwest::Method::GET, "/_matrix/client/v1/media/config", None).await;
+    let limit = config["m.upload.size"].as_u64().expect("the server's limit");
+    let folder = tempfile::tempdir().unwrap();
+    let video = folder.path().join("trajet.mp4");
+    std::fs::File::create(&video).unwrap().set_len(limit + 1).unwrap();
+    let error = attachments.prepare_path(session.context(), &video).await.unwrap_err();
+    assert_eq!(error.code, ErrorCode::FileTooLarge, "{error}");
+
     attachments.send(session.context(), &room_id, &kept.id).await.unwrap();
     attachments.send(session.context(), &room_id, &dropped.id).await.unwrap();
     // Both wait in the timeline, then the user cancels one of them.
@@ -228,4 +238,27 @@ async fn an_attachment_sent_during_a_network_cut_goes_out_after_and_a_cancelled_
     let bodies = raw.wait_for_messages(&room_id, "the file and the text", |b| b.iter().any(|b| b == "Arrivé")).await;
     assert_eq!(bodies.iter().filter(|b| *b == "billet.pdf").count(), 1, "{bodies:?}");
     assert!(!bodies.iter().any(|b| b == "brouillon.pdf"), "the cancelled file was sent: {bodies:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_file_attached_in_an_app_opened_offline_goes_out_once_the_network_is_back() {
+    let user = register("avion", "Alice Avion").await;
+    let peer = register("tour", "Thomas Tour").await;
+    let raw = RawClient::new(&peer);
+    let room_id = raw.create_room("Mission", &[&user.user_id]).await;
+    let relay = Relay::start(&homeserver()).await;
+    let (session, _items, data) = joined(&user, relay.url(), &room_id).await;
+    session.stop().await;
+    drop(session);
+
+    // The app is opened again on the plane: the server's limit cannot be asked.
+    relay.cut();
+    let session = session::restore(data.path()).await.unwrap().expect("the stored session");
+    let report = b"%PDF-1.7 rapport de mission".to_vec();
+    let prepared = session.attachments().prepare_bytes(session.context(), Some("rapport.pdf".into()), report).await.unwrap();
+    session.attachments().send(session.context(), &room_id, &prepared.id).await.unwrap();
+
+    relay.restore();
+    let bodies = raw.wait_for_messages(&room_id, "the report arrives", |b| b.iter().any(|b| b == "rapport.pdf")).await;
+    assert_eq!(bodies.iter().filter(|b| *b == "rapport.pdf").count(), 1, "{bodies:?}");
 }
