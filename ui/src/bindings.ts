@@ -45,6 +45,11 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	attachmentSizeLimit: () => typedError<number, AppError>(__TAURI_INVOKE("attachment_size_limit")),
+	pickAttachmentFiles: () => typedError<string[], AppError>(__TAURI_INVOKE("pick_attachment_files")),
+	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment, AppError>(__TAURI_INVOKE("prepare_attachment_path", { path })),
+	sendAttachment: (roomId: string, id: string) => typedError<null, AppError>(__TAURI_INVOKE("send_attachment", { roomId, id })),
+	discardAttachment: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_attachment", { id })),
 	acceptInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("accept_invite", { roomId })),
 	declineInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("decline_invite", { roomId })),
 	/**  The id of the (new or existing) direct chat with `user_id`. */
@@ -119,11 +124,6 @@ export const commands = {
 	/**  Whether the user's profile is hidden from the directory ("liste rouge"). */
 	profileHidden: () => typedError<boolean, AppError>(__TAURI_INVOKE("profile_hidden")),
 	setProfileHidden: (hidden: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_profile_hidden", { hidden })),
-	checkMedia: (roomId: string, itemId: string, variant: MediaVariant) => typedError<MediaCheck, AppError>(__TAURI_INVOKE("check_media", { roomId, itemId, variant })),
-	/**  Saves a clean attachment in the user's Downloads folder; returns where. */
-	saveMedia: (roomId: string, itemId: string) => typedError<string, AppError>(__TAURI_INVOKE("save_media", { roomId, itemId })),
-	/**  Opens a clean attachment with the system's viewer. */
-	openMedia: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("open_media", { roomId, itemId })),
 };
 
 /** Events */
@@ -152,13 +152,6 @@ export type AppError = {
 	code: ErrorCode,
 	message: string,
 };
-
-/**  Why the antivirus refused an attachment, as the tile says it. */
-export type BlockedBecause = 
-/**  The scanner found a threat (`MCS_MEDIA_NOT_CLEAN`). */
-"infected" | 
-/**  A kind of file the administration does not allow (`MCS_MIME_TYPE_FORBIDDEN`). */
-"typeForbidden" | "other";
 
 export type CancelReason = 
 /**  The user, here or on the other side, said the emojis differ. */
@@ -245,26 +238,7 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  Room kinds: the room's access rules refuse this (a direct chat's name,
  *  closing a room opened to externals…).
  */
-"room_rules_refused" | 
-/**  Attachments: the file is larger than the server accepts (checked before any upload). */
-"file_too_large" | 
-/**  Attachments: an empty file (nothing to send). */
-"empty_file" | 
-/**  Attachments: a folder (or a device, a pipe…), not a file. */
-"not_a_file" | 
-/**  Attachments: too many files prepared and neither sent nor cancelled. */
-"too_many_attachments" | 
-/**
- *  No verdict from the content scanner (unreachable, in trouble): the
- *  attachment is neither shown nor saved.
- */
-"scanner_unavailable" | 
-/**  The content scanner refused the attachment (infected, forbidden type). */
-"media_blocked" | 
-/**  The attachment cannot be read (damaged, wrongly encrypted, not a media address). */
-"media_unreadable" | 
-/**  The attachment is larger than the app accepts there. */
-"media_too_large" | "internal";
+"room_rules_refused" | "file_too_large" | "empty_file" | "not_a_file" | "too_many_attachments" | "internal";
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -350,84 +324,14 @@ export type KeyImportResult = {
 	total: number,
 };
 
-export type LastMessage = LastMessage_Serialize | LastMessage_Deserialize;
-
-export type LastMessage_Deserialize = {
+export type LastMessage = {
 	senderName: string,
-	content: MessageContent_Deserialize,
-	/**  Milliseconds since the Unix epoch. */
-	timestamp: number,
-};
-
-export type LastMessage_Serialize = {
-	senderName: string,
-	content: MessageContent_Serialize,
+	content: MessageContent,
 	/**  Milliseconds since the Unix epoch. */
 	timestamp: number,
 };
 
 export type ListDiff<T> = { op: "append"; values: T[] } | { op: "clear" } | { op: "pushFront"; value: T } | { op: "pushBack"; value: T } | { op: "popFront" } | { op: "popBack" } | { op: "insert"; index: number; value: T } | { op: "set"; index: number; value: T } | { op: "remove"; index: number } | { op: "truncate"; length: number } | { op: "reset"; values: T[] };
-
-/**
- *  What came of checking an attachment: only `clean` ones can be shown,
- *  opened or saved.
- */
-export type MediaCheck = { state: "clean" } | { state: "blocked"; because: BlockedBecause } | 
-/**  The scanner could not be asked (down, unreachable, 5xx): fail closed. */
-{ state: "unavailable" } | 
-/**  The file is damaged, undecryptable or not what it claims. */
-{ state: "unreadable" } | { state: "tooLarge" };
-
-/**
- *  What the event says of its attachment (the sender's claims: the UI shows
- *  them, the backend checks the bytes themselves before serving them).
- */
-export type MediaInfo = MediaInfo_Serialize | MediaInfo_Deserialize;
-
-/**
- *  What the event says of its attachment (the sender's claims: the UI shows
- *  them, the backend checks the bytes themselves before serving them).
- */
-export type MediaInfo_Deserialize = {
-	kind: MediaKind,
-	/**  The sender's file name, shown only (never used as a path). */
-	name: string,
-	/**  A caption sent with the file, if any. */
-	caption?: string | null,
-	size?: number | null,
-	mime?: string | null,
-	width?: number | null,
-	height?: number | null,
-	/**  A blurhash placeholder can be shown while the image is scanned. */
-	hasPlaceholder: boolean,
-};
-
-/**
- *  What the event says of its attachment (the sender's claims: the UI shows
- *  them, the backend checks the bytes themselves before serving them).
- */
-export type MediaInfo_Serialize = {
-	kind: MediaKind,
-	/**  The sender's file name, shown only (never used as a path). */
-	name: string,
-	/**  A caption sent with the file, if any. */
-	caption: string | null,
-	size: number | null,
-	mime: string | null,
-	width: number | null,
-	height: number | null,
-	/**  A blurhash placeholder can be shown while the image is scanned. */
-	hasPlaceholder: boolean,
-};
-
-export type MediaKind = "image" | "video" | "audio" | "file";
-
-/**  Which bytes of an attachment. */
-export type MediaVariant = 
-/**  A small image for the timeline (made here from whatever the sender gave). */
-"thumbnail" | 
-/**  The file itself. */
-"original";
 
 export type Member = Member_Serialize | Member_Deserialize;
 
@@ -469,43 +373,7 @@ export type Member_Serialize = {
 
 export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banned" | "other";
 
-export type MessageContent = MessageContent_Serialize | MessageContent_Deserialize;
-
-export type MessageContent_Deserialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**
- *  An attachment. Its bytes are never here: the UI asks for them by the
- *  item's id (`media::MediaService`), through the antivirus.
- */
-{
-	type: "media",
-} & MediaInfo_Deserialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**  The room's name was set; none when it was removed. */
-({ type: "roomRenamed"; name?: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**  The room's topic was set; none when it was removed. */
-({ type: "topicChanged"; topic?: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**
- *  Tchap's access rule: `restricted` (agents only) at creation, or
- *  `unrestricted` (externals may join) when the room was opened.
- */
-({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
-
-export type MessageContent_Serialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**
- *  An attachment. Its bytes are never here: the UI asks for them by the
- *  item's id (`media::MediaService`), through the antivirus.
- */
-{
-	type: "media",
-} & MediaInfo_Serialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**  The room's name was set; none when it was removed. */
-({ type: "roomRenamed"; name: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**  The room's topic was set; none when it was removed. */
-({ type: "topicChanged"; topic: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
-/**
- *  Tchap's access rule: `restricted` (agents only) at creation, or
- *  `unrestricted` (externals may join) when the room was opened.
- */
-({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
+export type MessageContent = { type: "text"; body: string } | { type: "notice"; body: string } | { type: "emote"; body: string } | { type: "file"; name: string } | { type: "redacted" } | { type: "undecryptable"; reason: UndecryptableReason } | { type: "membership"; change: MembershipChange; targetName: string } | { type: "roomCreated" } | { type: "unsupported" };
 
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
@@ -632,6 +500,19 @@ export type RoomAccess =
 /**  A direct chat. */
 "direct";
 
+export type AttachmentKind = "image" | "video" | "audio" | "file";
+
+export type PreparedAttachment = {
+	id: string,
+	name: string,
+	size: number,
+	mime: string,
+	kind: AttachmentKind,
+	width: number | null,
+	height: number | null,
+	hasPreview: boolean,
+};
+
 export type RoomDetails = RoomDetails_Serialize | RoomDetails_Deserialize;
 
 export type RoomDetails_Deserialize = {
@@ -675,7 +556,7 @@ export type RoomSummary_Deserialize = {
 	name: string,
 	kind: RoomKind,
 	initials: string,
-	lastMessage?: LastMessage_Deserialize | null,
+	lastMessage?: LastMessage | null,
 	unreadCount: number,
 	mentionCount: number,
 	isEncrypted: boolean,
@@ -696,7 +577,7 @@ export type RoomSummary_Serialize = {
 	name: string,
 	kind: RoomKind,
 	initials: string,
-	lastMessage: LastMessage_Serialize | null,
+	lastMessage: LastMessage | null,
 	unreadCount: number,
 	mentionCount: number,
 	isEncrypted: boolean,
@@ -728,15 +609,7 @@ export type SecurityStatus = {
 /**  This session's verification or the account's recovery changed. */
 export type SecurityStatusChanged = SecurityStatus;
 
-export type SendState = SendState_Serialize | SendState_Deserialize;
-
-export type SendState_Deserialize = 
-/**  `progress`: the share of an attachment uploaded so far (0 to 1). */
-{ state: "sending"; progress?: number | null } | { state: "sent" } | { state: "failed"; recoverable: boolean };
-
-export type SendState_Serialize = 
-/**  `progress`: the share of an attachment uploaded so far (0 to 1). */
-{ state: "sending"; progress: number | null } | { state: "sent" } | { state: "failed"; recoverable: boolean };
+export type SendState = { state: "sending" } | { state: "sent" } | { state: "failed"; recoverable: boolean };
 
 /**  Why a session stopped without the app quitting. */
 export type SessionEndReason = 
@@ -822,13 +695,13 @@ export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: st
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent; sendState?: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent; sendState: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

@@ -2,6 +2,7 @@
 //! thin adapter to a `tchap-core` service), the plugins, and the generated
 //! TypeScript bindings.
 
+mod attachments;
 mod directory;
 mod events;
 mod media;
@@ -45,6 +46,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             timeline::retry_send,
             timeline::discard_send,
             timeline::mark_read,
+            attachments::attachment_size_limit,
+            attachments::pick_attachment_files,
+            attachments::prepare_attachment_path,
+            attachments::send_attachment,
+            attachments::discard_attachment,
             rooms::accept_invite,
             rooms::decline_invite,
             rooms::create_dm,
@@ -115,6 +121,8 @@ const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(8);
 
 pub fn run() {
     let builder = specta_builder();
+    let typed_commands = builder.invoke_handler();
+    let raw_body_commands = tauri::generate_handler![attachments::prepare_attachment_bytes];
     let app = tauri::Builder::default()
         // First, so that a second launch hands over to the running window
         // before it opens any store.
@@ -128,7 +136,18 @@ pub fn run() {
         }))
         .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
-        .invoke_handler(builder.invoke_handler())
+        .plugin(tauri_plugin_dialog::init())
+        .manage(attachments::OfferedFiles::default())
+        .invoke_handler(move |invoke| match invoke.message.command() {
+            attachments::PREPARE_BYTES_COMMAND => raw_body_commands(invoke),
+            _ => typed_commands(invoke),
+        })
+        // Files dropped on the window may be read (see `attachments`).
+        .on_webview_event(|webview, event| {
+            if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
+                webview.state::<attachments::OfferedFiles>().offer(paths.iter().cloned());
+            }
+        })
         .setup(move |app| {
             builder.mount_events(app);
             let paths = Paths::resolve(app.path().app_data_dir()?, app.path().app_log_dir()?);

@@ -47,6 +47,10 @@ const CODES: Record<ErrorCode, true> = {
   file_not_accessible: true,
   externals_not_allowed: true,
   room_rules_refused: true,
+  file_too_large: true,
+  empty_file: true,
+  not_a_file: true,
+  too_many_attachments: true,
   external_email_not_allowed: true,
   internal: true,
 };

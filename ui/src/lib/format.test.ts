@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dayLabel, formatTime, isSameDay, shortTimestamp } from "./format";
+import { dayLabel, formatSize, formatTime, isSameDay, shortTimestamp } from "./format";
 
 // Local dates, so the tests hold in any time zone.
 const at = (y: number, m: number, d: number, h = 12, min = 0) => new Date(y, m - 1, d, h, min).getTime();
@@ -46,5 +46,16 @@ describe("isSameDay", () => {
   it("compares calendar days, not 24-hour spans", () => {
     expect(isSameDay(at(2026, 11, 24, 0, 0), at(2026, 11, 24, 23, 59))).toBe(true);
     expect(isSameDay(at(2026, 11, 23, 23, 59), at(2026, 11, 24, 0, 1))).toBe(false);
+  });
+});
+
+describe("formatSize", () => {
+  it("writes sizes in French units with a decimal comma", () => {
+    expect(formatSize(512, "fr")).toBe("512 octets");
+    expect(formatSize(2.4 * 1024 * 1024, "fr")).toBe("2,4 Mo");
+    expect(formatSize(100 * 1024 * 1024, "fr")).toBe("100 Mo");
+    expect(formatSize(1536, "fr")).toBe("1,5 Ko");
+    expect(formatSize(3 * 1024 ** 3, "fr")).toBe("3 Go");
+    expect(formatSize(2.4 * 1024 * 1024, "en")).toBe("2.4 MB");
   });
 });

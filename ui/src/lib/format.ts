@@ -55,17 +55,16 @@ export function isoDateTime(timestamp: number): string {
   return new Date(timestamp).toISOString();
 }
 
-const SIZE_UNITS: Record<Locale, string[]> = { fr: ["o", "Ko", "Mo", "Go"], en: ["B", "KB", "MB", "GB"] };
+const SIZE_UNITS = ["size.bytes", "size.kb", "size.mb", "size.gb"] as const;
 
-/** A file size as people read it: "820 Ko", "2,4 Mo" (powers of 1024). */
+/** A file size as people read it: "2,4 Mo", "512 octets" (powers of 1024, as servers count their limits). */
 export function formatSize(bytes: number, locale: Locale): string {
-  const units = SIZE_UNITS[locale];
   let value = bytes;
   let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
+  while (value >= 1024 && unit < SIZE_UNITS.length - 1) {
     value /= 1024;
-    unit++;
+    unit += 1;
   }
-  const number = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: unit === 0 || value >= 100 ? 0 : 1 }).format(value);
-  return `${number} ${units[unit]}`;
+  const n = new Intl.NumberFormat(intlLocale(locale), { maximumFractionDigits: unit === 0 ? 0 : 1 }).format(value);
+  return translate(locale, SIZE_UNITS[unit], { n });
 }

@@ -1,5 +1,5 @@
 import "@testing-library/jest-dom/vitest";
-import { clearMocks } from "@tauri-apps/api/mocks";
+import { clearMocks, mockWindows } from "@tauri-apps/api/mocks";
 import { cleanup } from "@testing-library/svelte";
 import { afterEach, beforeEach } from "vitest";
 import { clearDrafts } from "../features/timeline/drafts";
@@ -38,6 +38,8 @@ if (typeof window.IntersectionObserver === "undefined") {
 Element.prototype.scrollIntoView ??= function () {};
 
 beforeEach(() => {
+  // The app runs in one webview, "main" (drag and drop listens to it).
+  mockWindows("main");
   localStorage.clear();
   setLocale("fr");
   localStorage.clear();

@@ -89,13 +89,21 @@ impl PendingAttachments {
         // Progress reports are off by default in the SDK; local echoes show
         // them, also for uploads queued before a restart.
         ctx.client().send_queue().enable_upload_progress(true);
+        // Asked now, so that a file chosen after the network dropped is
+        // still measured against it.
+        let client = ctx.client().clone();
+        ctx.spawn("upload-size-limit", async move {
+            if let Err(error) = client.load_or_fetch_max_upload_size().await {
+                debug!(%error, "the server's upload limit is not known yet");
+            }
+        });
         Self::default()
     }
 
     /// A file the user picked or dropped. Its size is checked against the
     /// server's limit before it is read.
     pub async fn prepare_path(&self, ctx: &SessionContext, path: &Path) -> AppResult<PreparedAttachment> {
-        let limit = upload_size_limit(ctx).await?;
+        let limit = known_size_limit(ctx).await;
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
         let path = path.to_owned();
         let data = tokio::task::spawn_blocking(move || read_bounded(&path, limit)).await.map_err(|e| AppError::internal("file task", e))??;
@@ -105,7 +113,7 @@ impl PendingAttachments {
     /// A file whose bytes the UI already has (a pasted image), `name` as the
     /// UI got it (none for a screenshot).
     pub async fn prepare_bytes(&self, ctx: &SessionContext, name: Option<String>, bytes: Vec<u8>) -> AppResult<PreparedAttachment> {
-        check_size(bytes.len() as u64, upload_size_limit(ctx).await?)?;
+        check_size(bytes.len() as u64, known_size_limit(ctx).await)?;
         self.prepare(name.as_deref(), bytes).await
     }
 
@@ -165,6 +173,20 @@ impl PendingAttachments {
     /// Forgets a prepared file ("Annuler"); nothing was sent.
     pub fn discard(&self, id: &str) {
         self.files.lock().unwrap().remove(id);
+    }
+}
+
+/// The server's limit, or, when it cannot be asked (offline since the app
+/// started), what the pending store can hold: the file is then prepared, and
+/// the SDK checks the limit again before uploading it, so that a file too
+/// large never leaves either way.
+async fn known_size_limit(ctx: &SessionContext) -> u64 {
+    match upload_size_limit(ctx).await {
+        Ok(limit) => limit,
+        Err(error) => {
+            info!(code = ?error.code, "upload limit unknown; checked again before the upload");
+            MAX_PENDING_BYTES
+        }
     }
 }
 

@@ -145,17 +145,26 @@ impl RawClient {
 
     /// Bodies of the `m.room.message` events of the room, oldest first.
     pub async fn messages(&self, room_id: &str) -> Vec<String> {
+        self.message_contents(room_id).await.iter().filter_map(|c| c["body"].as_str().map(ToOwned::to_owned)).collect()
+    }
+
+    /// Contents of the `m.room.message` events of the room, oldest first.
+    pub async fn message_contents(&self, room_id: &str) -> Vec<Value> {
         let path = format!("/_matrix/client/v3/rooms/{room_id}/messages?dir=b&limit=100");
         let (_, body) = self.call(reqwest::Method::GET, &path, None).await;
-        let mut bodies: Vec<String> = body["chunk"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|e| e["type"] == "m.room.message")
-            .filter_map(|e| e["content"]["body"].as_str().map(ToOwned::to_owned))
-            .collect();
-        bodies.reverse();
-        bodies
+        let mut contents: Vec<Value> =
+            body["chunk"].as_array().into_iter().flatten().filter(|e| e["type"] == "m.room.message").map(|e| e["content"].clone()).collect();
+        contents.reverse();
+        contents
+    }
+
+    /// The bytes of an `mxc://` URI, as the server stores them.
+    pub async fn download(&self, mxc: &str) -> Vec<u8> {
+        let path = mxc.strip_prefix("mxc://").expect("an mxc URI");
+        let url = format!("{}/_matrix/client/v1/media/download/{path}", homeserver());
+        let response = self.http.get(url).bearer_auth(&self.token).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), 200, "download {mxc}");
+        response.bytes().await.unwrap().to_vec()
     }
 }
 

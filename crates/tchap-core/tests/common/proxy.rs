@@ -1,12 +1,14 @@
 //! A TCP relay in front of the real Synapse that a test can cut and restore,
-//! to see what the user sees when the network drops.
+//! to see what the user sees when the network drops. It counts what the app
+//! sends, to prove that something was *not* sent.
 
 use std::sync::{
     Arc,
-    atomic::{AtomicBool, Ordering},
+    atomic::{AtomicBool, AtomicU64, Ordering},
 };
 
 use tokio::{
+    io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt},
     net::{TcpListener, TcpStream},
     sync::watch,
 };
@@ -14,6 +16,8 @@ use tokio::{
 pub struct Relay {
     url: String,
     up: Arc<AtomicBool>,
+    /// Bytes from the app to the server so far.
+    sent: Arc<AtomicU64>,
     /// Bumped on every cut: open connections watching it close at once.
     cuts: watch::Sender<u64>,
     accept_loop: tokio::task::JoinHandle<()>,
@@ -26,7 +30,8 @@ impl Relay {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let up = Arc::new(AtomicBool::new(true));
         let (cuts, _) = watch::channel(0u64);
-        let (accept_up, accept_cuts) = (up.clone(), cuts.clone());
+        let sent = Arc::new(AtomicU64::new(0));
+        let (accept_up, accept_cuts, accept_sent) = (up.clone(), cuts.clone(), sent.clone());
         let accept_loop = tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
                 if !accept_up.load(Ordering::SeqCst) {
@@ -35,16 +40,29 @@ impl Relay {
                 }
                 let target = target.clone();
                 let mut cut = accept_cuts.subscribe();
+                let sent = accept_sent.clone();
                 tokio::spawn(async move {
                     let Ok(mut server) = TcpStream::connect(&target).await else { return };
+                    let (mut from_client, mut to_client) = client.split();
+                    let (mut from_server, mut to_server) = server.split();
+                    let upstream = copy_counting(&mut from_client, &mut to_server, &sent);
+                    let downstream = async {
+                        let _ = tokio::io::copy(&mut from_server, &mut to_client).await;
+                        let _ = to_client.shutdown().await;
+                    };
                     tokio::select! {
-                        _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+                        _ = async { tokio::join!(upstream, downstream) } => {}
                         _ = cut.changed() => {}
                     }
                 });
             }
         });
-        Self { url, up, cuts, accept_loop }
+        Self { url, up, sent, cuts, accept_loop }
+    }
+
+    /// How many bytes the app has sent to the server through this relay.
+    pub fn bytes_sent(&self) -> u64 {
+        self.sent.load(Ordering::SeqCst)
     }
 
     pub fn url(&self) -> &str {
@@ -60,6 +78,17 @@ impl Relay {
     pub fn restore(&self) {
         self.up.store(true, Ordering::SeqCst);
     }
+}
+
+async fn copy_counting(from: &mut (impl AsyncRead + Unpin), to: &mut (impl AsyncWrite + Unpin), counter: &AtomicU64) {
+    let mut buffer = vec![0u8; 64 * 1024];
+    while let Ok(n @ 1..) = from.read(&mut buffer).await {
+        counter.fetch_add(n as u64, Ordering::SeqCst);
+        if to.write_all(&buffer[..n]).await.is_err() {
+            return;
+        }
+    }
+    let _ = to.shutdown().await;
 }
 
 impl Drop for Relay {
