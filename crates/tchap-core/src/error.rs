@@ -87,6 +87,15 @@ pub enum ErrorCode {
     /// Room kinds: the room's access rules refuse this (a direct chat's name,
     /// closing a room opened to externals…).
     RoomRulesRefused,
+    /// No verdict from the content scanner (unreachable, in trouble): the
+    /// attachment is neither shown nor saved.
+    ScannerUnavailable,
+    /// The content scanner refused the attachment (infected, forbidden type).
+    MediaBlocked,
+    /// The attachment cannot be read (damaged, wrongly encrypted, not a media address).
+    MediaUnreadable,
+    /// The attachment is larger than the app accepts there.
+    MediaTooLarge,
     Internal,
 }
 

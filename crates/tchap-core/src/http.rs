@@ -1,10 +1,11 @@
 //! The HTTP client for what the app asks outside the Matrix client API
-//! (homeserver discovery by email; later the content scanner and updates),
+//! (homeserver discovery by email, the content scanner; later updates),
 //! built like the SDK's so that every request crosses the network the same way.
 
 use std::time::Duration;
 
 use matrix_sdk::reqwest;
+use url::Url;
 
 use crate::error::{AppError, AppResult, ErrorCode};
 
@@ -44,5 +45,21 @@ impl Answer {
     /// The JSON body; an unreadable one is the server's fault.
     pub fn json<T: serde::de::DeserializeOwned>(&self, context: &str) -> AppResult<T> {
         serde_json::from_slice(&self.body).map_err(|e| AppError::new(ErrorCode::ServerError, format!("{context}: answer unreadable: {e}")))
+    }
+}
+
+/// Passwords and tokens only travel encrypted: plain `http` is for this
+/// machine alone (tests, the demo), never across a ministry network.
+pub fn check_transport(url: &Url) -> AppResult<()> {
+    let loopback = match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
+        None => false,
+    };
+    if url.scheme() == "https" || loopback {
+        Ok(())
+    } else {
+        Err(AppError::new(ErrorCode::InsecureHomeserver, "plain http to another machine is refused"))
     }
 }

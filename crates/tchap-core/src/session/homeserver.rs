@@ -9,7 +9,10 @@ use matrix_sdk::{
 };
 use url::Url;
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    http::check_transport,
+};
 
 /// What the user typed: a full URL, or a bare server name to discover through
 /// `.well-known` (as `agent.tchap.gouv.fr`).
@@ -40,22 +43,6 @@ pub fn parse_homeserver(input: &str) -> AppResult<HomeserverInput> {
             Ok(HomeserverInput::ServerName(input.to_owned()))
         }
         _ => Err(invalid()),
-    }
-}
-
-/// Passwords and tokens only travel encrypted: plain `http` is for this
-/// machine alone (tests, the demo), never across a ministry network.
-pub fn check_transport(url: &Url) -> AppResult<()> {
-    let loopback = match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        None => false,
-    };
-    if url.scheme() == "https" || loopback {
-        Ok(())
-    } else {
-        Err(AppError::new(ErrorCode::InsecureHomeserver, "plain http to another machine is refused"))
     }
 }
 

@@ -508,4 +508,9 @@ export const en: Messages = {
   "error.external_email_not_allowed":
     "This address belongs to an external partner, and this room is reserved to civil servants. Invite this person to a room open to externals.",
   "error.internal": "Something unexpected went wrong. Try again; if the problem persists, contact your IT support.",
+  // content scanner
+  "error.scanner_unavailable": "Antivirus scanning is unavailable for now: the file is neither shown nor saved.",
+  "error.media_blocked": "Content blocked by the antivirus.",
+  "error.media_unreadable": "This file cannot be read: it may be damaged.",
+  "error.media_too_large": "This file is too large to be opened here.",
 };

@@ -528,6 +528,12 @@ export const fr = {
     "Cette adresse est celle d'un partenaire externe, et ce salon est réservé aux agents de l'État. Invitez cette personne dans un salon ouvert aux externes.",
   "error.internal":
     "Une erreur inattendue s'est produite. Réessayez ; si le problème continue, contactez votre support informatique.",
+  // content scanner
+  "error.scanner_unavailable":
+    "L'analyse antivirus est indisponible pour le moment : le fichier n'est ni affiché ni enregistré.",
+  "error.media_blocked": "Contenu bloqué par l'antivirus.",
+  "error.media_unreadable": "Ce fichier est illisible : il est peut-être endommagé.",
+  "error.media_too_large": "Ce fichier est trop volumineux pour être ouvert ici.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -1,1 +1,0 @@
-//! The content scanner (matrix-content-scanner) client: every download goes through it.
