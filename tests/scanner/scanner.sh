@@ -17,11 +17,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${TCHAP_CACHE:-$HOME/.cache/tchap}
-VENV=$CACHE/scanner-venv
-PY=$VENV/bin/python
-SYSPY=/usr/bin/python3
-MARKER=$VENV/.tchap-scanner-installed
+NAME=scanner.sh
+VENV=${TCHAP_CACHE:-$HOME/.cache/tchap}/scanner-venv
 
 PINS=(
   matrix-content-scanner==1.0.8
@@ -56,78 +53,14 @@ CONSTRAINTS=(
 )
 APT_PACKAGES=(python3-olm python3-venv python3-yaml libmagic1)
 
-log() { echo "scanner.sh: $*" >&2; }
-die() { log "error: $*"; exit 1; }
+SYSTEM_CHECK='import olm, yaml, ensurepip, venv, ctypes.util, sys; sys.exit(ctypes.util.find_library("magic") is None)'
+verify() { "$PY" -c 'import matrix_content_scanner.mcs, matrix_content_scanner.scanner.scanner'; }
+
+# shellcheck source=../lib/olm-venv.sh
+. "$HERE/../lib/olm-venv.sh"
+
 usage() { sed -n '5,7s/^#   //p' "${BASH_SOURCE[0]}" >&2; exit 2; }
-
-marker_key() { printf '%s\n' "python=$SYSPY" "apt=${APT_PACKAGES[*]}" "${PINS[@]}" "${CONSTRAINTS[@]}"; }
-installed() { [ -x "$PY" ] && [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$(marker_key)" ]; }
-need_installed() { installed || die "matrix-content-scanner not installed in $VENV: run '$0 install'"; }
-
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    if [ -t 0 ]; then sudo "$@"; else sudo -n "$@"; fi
-  else die "need root for: $* (no sudo available)"
-  fi
-}
-
-system_ready() {
-  "$SYSPY" -c 'import olm, yaml, ensurepip, venv, ctypes.util, sys; sys.exit(ctypes.util.find_library("magic") is None)' >/dev/null 2>&1
-}
-
-ensure_system_packages() {
-  [ -x "$SYSPY" ] || die "$SYSPY not found (Debian's python3 is required)"
-  system_ready && return 0
-  command -v apt-get >/dev/null 2>&1 || die "$SYSPY lacks olm/yaml/venv/libmagic and apt-get is not available"
-  log "installing ${APT_PACKAGES[*]} with apt-get"
-  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq)
-  if ! as_root "${apt[@]}" install -y --no-install-recommends "${APT_PACKAGES[@]}" >&2; then
-    log "apt-get install failed; refreshing package lists and retrying"
-    as_root "${apt[@]}" update >&2
-    as_root "${apt[@]}" install -y --no-install-recommends "${APT_PACKAGES[@]}" >&2
-  fi
-  system_ready || die "$SYSPY still cannot use olm/yaml/venv/libmagic after installing ${APT_PACKAGES[*]}"
-}
-
-# The venv is reusable only if it is built on $SYSPY and sees system site-packages.
-venv_ok() {
-  [ -x "$PY" ] && [ -f "$VENV/pyvenv.cfg" ] &&
-    grep -qiE '^include-system-site-packages *= *true' "$VENV/pyvenv.cfg" &&
-    [ "$("$PY" -c 'import os, sys; print(os.path.realpath(sys._base_executable))' 2>/dev/null)" = "$(readlink -f "$SYSPY")" ] &&
-    "$PY" -m pip --version >/dev/null 2>&1
-}
-
-cmd_install() {
-  mkdir -p "$CACHE"
-  exec 9>"$CACHE/scanner-install.lock"
-  flock -w 1800 9 || die "timed out waiting for another 'scanner.sh install'"
-  if installed && system_ready; then
-    log "matrix-content-scanner already installed in $VENV"; return 0
-  fi
-  local t0=$SECONDS cons
-  ensure_system_packages
-  rm -f "$MARKER"
-  if ! venv_ok; then
-    rm -rf "$VENV"
-    log "creating venv $VENV (--system-site-packages, $SYSPY)"
-    "$SYSPY" -m venv --system-site-packages "$VENV" ||
-      { rm -rf "$VENV"; die "'$SYSPY -m venv' failed (apt-get install python3-venv)"; }
-  fi
-  cons=$(mktemp "${TMPDIR:-/tmp}/scanner-constraints-XXXXXX.txt")
-  printf '%s\n' "${CONSTRAINTS[@]}" >"$cons"
-  log "installing ${PINS[*]}"
-  # python-olm must come from Debian (python3-olm): never let pip build it.
-  if ! "$PY" -m pip install --quiet --disable-pip-version-check --no-input \
-       --only-binary python-olm -c "$cons" "${PINS[@]}" >&2; then
-    rm -f "$cons"; die "pip install failed"
-  fi
-  rm -f "$cons"
-  "$PY" -c 'import matrix_content_scanner.mcs, matrix_content_scanner.scanner.scanner' ||
-    die "matrix-content-scanner installed but does not import (see above)"
-  marker_key >"$MARKER"
-  log "matrix-content-scanner installed in $VENV ($((SECONDS - t0)) s)"
-}
+need_installed() { olm_venv_installed || die "matrix-content-scanner not installed in $VENV: run '$0 install'"; }
 
 # Pid of the scanner serving DIR, or nothing.
 running_pid() {
@@ -241,7 +174,7 @@ cmd_stop() {
 [ $# -ge 1 ] || usage
 cmd=$1; shift
 case "$cmd" in
-  install) [ $# -eq 0 ] || usage; cmd_install ;;
+  install) [ $# -eq 0 ] || usage; olm_venv_install ;;
   start|stop) "cmd_$cmd" "$@" ;;
   *) usage ;;
 esac
