@@ -20,12 +20,13 @@ app: ui
 
 test: app
 	npm --prefix ui test
-	scripts/with-synapse.sh scripts/with-federation.sh $(MAKE) --no-print-directory test-rust test-e2e
+	scripts/with-synapse.sh scripts/with-scanner.sh scripts/with-federation.sh $(MAKE) --no-print-directory test-rust test-e2e
 	tests/keyring/kept.sh
 	tests/package/deb.sh
 
-# Backend tests (no window) against the Synapse and the local Tchap federation
-# (tests/federation) started by `make test`, with a
+# Backend tests (no window) against the Synapse, its content scanner
+# (tests/scanner) and the local Tchap federation (tests/federation) started
+# by `make test`, with a
 # throwaway GNOME Keyring as the OS secret store: the core crate's (which
 # build without Tauri or WebKit), then the shell's (the bindings check).
 test-rust:

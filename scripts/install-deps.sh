@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what building and testing need on Debian 12, only what is missing:
 # Debian packages, the UI's and the e2e tests' npm packages (from their
-# lockfiles), tauri-driver, and the Synapse venv. Safe to run again.
+# lockfiles), tauri-driver, the Synapse and content scanner venvs. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -37,5 +37,7 @@ fi
 tests/synapse/synapse.sh install
 # The local Tchap federation's extras in the same venv (synapse-room-access-rules, aiosmtpd).
 tests/federation/federation.sh install
+# The content scanner every attachment download goes through (Debian's python3-olm).
+tests/scanner/scanner.sh install
 # The independent E2EE peer (matrix-nio on Debian's python3-olm).
 tests/e2ee/nio-peer.sh install

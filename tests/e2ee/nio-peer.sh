@@ -15,11 +15,8 @@
 set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-CACHE=${TCHAP_CACHE:-$HOME/.cache/tchap}
-VENV=$CACHE/nio-venv
-PY=$VENV/bin/python
-SYSPY=/usr/bin/python3
-MARKER=$VENV/.tchap-nio-installed
+NAME=nio-peer.sh
+VENV=${TCHAP_CACHE:-$HOME/.cache/tchap}/nio-venv
 
 # matrix-nio and its [e2e] extra minus python-olm (which comes from Debian).
 PINS=(
@@ -55,14 +52,7 @@ CONSTRAINTS=(
   yarl==1.25.1
 )
 APT_PACKAGES=(python3-olm python3-venv)
-
-log() { echo "nio-peer.sh: $*" >&2; }
-die() { log "error: $*"; exit 1; }
-usage() { sed -n '6,8s/^#   //p' "${BASH_SOURCE[0]}" >&2; exit 2; }
-
-# What the marker must say for the install to count as done.
-marker_key() { printf '%s\n' "python=$SYSPY" "apt=${APT_PACKAGES[*]}" "${PINS[@]}" "${CONSTRAINTS[@]}"; }
-
+SYSTEM_CHECK='import olm, ensurepip, venv'
 VERIFY_PY='
 import sys
 from importlib.metadata import version
@@ -79,87 +69,25 @@ print("matrix-nio", version("matrix-nio"), "python-olm", version("python-olm"), 
 
 verify() { "$PY" -c "$VERIFY_PY"; }
 
-installed() { [ -x "$PY" ] && [ -f "$MARKER" ] && [ "$(cat "$MARKER")" = "$(marker_key)" ]; }
+# shellcheck source=../lib/olm-venv.sh
+. "$HERE/../lib/olm-venv.sh"
 
-as_root() {
-  if [ "$(id -u)" = 0 ]; then "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    if [ -t 0 ]; then sudo "$@"; else sudo -n "$@"; fi
-  else die "need root for: $* (no sudo available)"
-  fi
-}
-
-system_ready() {
-  "$SYSPY" -c 'import olm, ensurepip, venv' >/dev/null 2>&1
-}
-
-ensure_system_packages() {
-  [ -x "$SYSPY" ] || die "$SYSPY not found (Debian's python3 is required)"
-  system_ready && return 0
-  command -v apt-get >/dev/null 2>&1 || die "$SYSPY lacks olm/venv and apt-get is not available"
-  log "installing ${APT_PACKAGES[*]} with apt-get"
-  local apt=(env DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 -qq)
-  if ! as_root "${apt[@]}" install -y --no-install-recommends "${APT_PACKAGES[@]}" >&2; then
-    log "apt-get install failed; refreshing package lists and retrying"
-    as_root "${apt[@]}" update >&2
-    as_root "${apt[@]}" install -y --no-install-recommends "${APT_PACKAGES[@]}" >&2
-  fi
-  system_ready || die "$SYSPY still cannot import olm/ensurepip/venv after installing ${APT_PACKAGES[*]}"
-}
-
-# The venv is reusable only if it is built on $SYSPY and sees system site-packages.
-venv_ok() {
-  [ -x "$PY" ] && [ -f "$VENV/pyvenv.cfg" ] &&
-    grep -qiE '^include-system-site-packages *= *true' "$VENV/pyvenv.cfg" &&
-    [ "$("$PY" -c 'import os, sys; print(os.path.realpath(sys._base_executable))' 2>/dev/null)" = "$(readlink -f "$SYSPY")" ] &&
-    "$PY" -m pip --version >/dev/null 2>&1
-}
-
-cmd_install() {
-  mkdir -p "$CACHE"
-  exec 9>"$CACHE/nio-install.lock"
-  flock -w 1800 9 || die "timed out waiting for another 'nio-peer.sh install'"
-  if installed && system_ready; then
-    log "matrix-nio peer already installed in $VENV"; return 0
-  fi
-  local t0=$SECONDS
-  ensure_system_packages
-  rm -f "$MARKER"
-  if ! venv_ok; then
-    rm -rf "$VENV"
-    log "creating venv $VENV (--system-site-packages, $SYSPY)"
-    "$SYSPY" -m venv --system-site-packages "$VENV" ||
-      { rm -rf "$VENV"; die "'$SYSPY -m venv' failed (apt-get install python3-venv)"; }
-  fi
-  local cons
-  cons=$(mktemp "${TMPDIR:-/tmp}/nio-constraints-XXXXXX.txt")
-  printf '%s\n' "${CONSTRAINTS[@]}" >"$cons"
-  log "installing ${PINS[*]}"
-  # python-olm must come from Debian (python3-olm): never let pip build it.
-  if ! "$PY" -m pip install --quiet --disable-pip-version-check --no-input \
-       --only-binary python-olm -c "$cons" "${PINS[@]}" >&2; then
-    rm -f "$cons"; die "pip install failed"
-  fi
-  rm -f "$cons"
-  verify || die "matrix-nio installed but end-to-end encryption is NOT available (see above)"
-  marker_key >"$MARKER"
-  log "matrix-nio peer installed in $VENV ($((SECONDS - t0)) s)"
-}
+usage() { sed -n '6,8s/^#   //p' "${BASH_SOURCE[0]}" >&2; exit 2; }
 
 cmd_python() {
-  installed || die "matrix-nio peer not installed in $VENV: run '$0 install'"
+  olm_venv_installed || die "matrix-nio peer not installed in $VENV: run '$0 install'"
   echo "$PY"
 }
 
 cmd_run() {
-  installed || die "matrix-nio peer not installed in $VENV: run '$0 install'"
+  olm_venv_installed || die "matrix-nio peer not installed in $VENV: run '$0 install'"
   exec "$PY" "$HERE/nio_peer.py" "$@"
 }
 
 [ $# -ge 1 ] || usage
 cmd=$1; shift
 case "$cmd" in
-  install) [ $# -eq 0 ] || usage; cmd_install ;;
+  install) [ $# -eq 0 ] || usage; olm_venv_install ;;
   python)  [ $# -eq 0 ] || usage; cmd_python ;;
   run)     cmd_run "$@" ;;
   *) usage ;;

@@ -8,6 +8,7 @@ use std::{
     time::Duration,
 };
 
+pub mod own_scanner;
 pub mod own_synapse;
 pub mod federation;
 pub mod held_key_queries;

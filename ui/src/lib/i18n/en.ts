@@ -572,4 +572,9 @@ export const en: Messages = {
   "error.empty_file": "This file is empty: there is nothing to send.",
   "error.not_a_file": "This is a folder, not a file.",
   "error.too_many_attachments": "Too many files are waiting to be sent. Send or cancel those already prepared, then try again.",
+  // content scanner
+  "error.scanner_unavailable": "Antivirus scanning is unavailable for now: the file is neither shown nor saved.",
+  "error.media_blocked": "Content blocked by the antivirus.",
+  "error.media_unreadable": "This file cannot be read: it may be damaged.",
+  "error.media_too_large": "This file is too large to be opened here.",
 };

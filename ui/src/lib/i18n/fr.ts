@@ -594,6 +594,12 @@ export const fr = {
   "error.not_a_file": "Ceci est un dossier, pas un fichier.",
   "error.too_many_attachments":
     "Trop de fichiers sont en attente d'envoi. Envoyez ou annulez ceux déjà préparés, puis réessayez.",
+  // content scanner
+  "error.scanner_unavailable":
+    "L'analyse antivirus est indisponible pour le moment : le fichier n'est ni affiché ni enregistré.",
+  "error.media_blocked": "Contenu bloqué par l'antivirus.",
+  "error.media_unreadable": "Ce fichier est illisible : il est peut-être endommagé.",
+  "error.media_too_large": "Ce fichier est trop volumineux pour être ouvert ici.",
 } as const;
 
 export type MessageKey = keyof typeof fr;
