@@ -45,10 +45,15 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
-	attachmentSizeLimit: () => typedError<number, AppError>(__TAURI_INVOKE("attachment_size_limit")),
+	/**  The largest file the server accepts, in bytes (a JavaScript number). */
+	attachmentSizeLimit: () => typedError<number | null, AppError>(__TAURI_INVOKE("attachment_size_limit")),
+	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
 	pickAttachmentFiles: () => typedError<string[], AppError>(__TAURI_INVOKE("pick_attachment_files")),
-	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment, AppError>(__TAURI_INVOKE("prepare_attachment_path", { path })),
+	/**  Prepares a file the user chose or dropped (refused if too large, empty, a folder…). */
+	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment_Serialize, AppError>(__TAURI_INVOKE("prepare_attachment_path", { path })),
+	/**  Sends a prepared file to the room; its progress shows in the timeline. */
 	sendAttachment: (roomId: string, id: string) => typedError<null, AppError>(__TAURI_INVOKE("send_attachment", { roomId, id })),
+	/**  Forgets a prepared file ("Annuler"). */
 	discardAttachment: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_attachment", { id })),
 	acceptInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("accept_invite", { roomId })),
 	declineInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("decline_invite", { roomId })),
@@ -124,6 +129,11 @@ export const commands = {
 	/**  Whether the user's profile is hidden from the directory ("liste rouge"). */
 	profileHidden: () => typedError<boolean, AppError>(__TAURI_INVOKE("profile_hidden")),
 	setProfileHidden: (hidden: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_profile_hidden", { hidden })),
+	checkMedia: (roomId: string, itemId: string, variant: MediaVariant) => typedError<MediaCheck, AppError>(__TAURI_INVOKE("check_media", { roomId, itemId, variant })),
+	/**  Saves a clean attachment in the user's Downloads folder; returns where. */
+	saveMedia: (roomId: string, itemId: string) => typedError<string, AppError>(__TAURI_INVOKE("save_media", { roomId, itemId })),
+	/**  Opens a clean attachment with the system's viewer. */
+	openMedia: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("open_media", { roomId, itemId })),
 };
 
 /** Events */
@@ -152,6 +162,15 @@ export type AppError = {
 	code: ErrorCode,
 	message: string,
 };
+
+export type AttachmentKind = "image" | "video" | "audio" | "file";
+
+/**  Why the antivirus refused an attachment, as the tile says it. */
+export type BlockedBecause = 
+/**  The scanner found a threat (`MCS_MEDIA_NOT_CLEAN`). */
+"infected" | 
+/**  A kind of file the administration does not allow (`MCS_MIME_TYPE_FORBIDDEN`). */
+"typeForbidden" | "other";
 
 export type CancelReason = 
 /**  The user, here or on the other side, said the emojis differ. */
@@ -238,7 +257,26 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  Room kinds: the room's access rules refuse this (a direct chat's name,
  *  closing a room opened to externals…).
  */
-"room_rules_refused" | "file_too_large" | "empty_file" | "not_a_file" | "too_many_attachments" | "internal";
+"room_rules_refused" | 
+/**  Attachments: the file is larger than the server accepts (checked before any upload). */
+"file_too_large" | 
+/**  Attachments: an empty file (nothing to send). */
+"empty_file" | 
+/**  Attachments: a folder (or a device, a pipe…), not a file. */
+"not_a_file" | 
+/**  Attachments: too many files prepared and neither sent nor cancelled. */
+"too_many_attachments" | 
+/**
+ *  No verdict from the content scanner (unreachable, in trouble): the
+ *  attachment is neither shown nor saved.
+ */
+"scanner_unavailable" | 
+/**  The content scanner refused the attachment (infected, forbidden type). */
+"media_blocked" | 
+/**  The attachment cannot be read (damaged, wrongly encrypted, not a media address). */
+"media_unreadable" | 
+/**  The attachment is larger than the app accepts there. */
+"media_too_large" | "internal";
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -324,14 +362,84 @@ export type KeyImportResult = {
 	total: number,
 };
 
-export type LastMessage = {
+export type LastMessage = LastMessage_Serialize | LastMessage_Deserialize;
+
+export type LastMessage_Deserialize = {
 	senderName: string,
-	content: MessageContent,
+	content: MessageContent_Deserialize,
+	/**  Milliseconds since the Unix epoch. */
+	timestamp: number,
+};
+
+export type LastMessage_Serialize = {
+	senderName: string,
+	content: MessageContent_Serialize,
 	/**  Milliseconds since the Unix epoch. */
 	timestamp: number,
 };
 
 export type ListDiff<T> = { op: "append"; values: T[] } | { op: "clear" } | { op: "pushFront"; value: T } | { op: "pushBack"; value: T } | { op: "popFront" } | { op: "popBack" } | { op: "insert"; index: number; value: T } | { op: "set"; index: number; value: T } | { op: "remove"; index: number } | { op: "truncate"; length: number } | { op: "reset"; values: T[] };
+
+/**
+ *  What came of checking an attachment: only `clean` ones can be shown,
+ *  opened or saved.
+ */
+export type MediaCheck = { state: "clean" } | { state: "blocked"; because: BlockedBecause } | 
+/**  The scanner could not be asked (down, unreachable, 5xx): fail closed. */
+{ state: "unavailable" } | 
+/**  The file is damaged, undecryptable or not what it claims. */
+{ state: "unreadable" } | { state: "tooLarge" };
+
+/**
+ *  What the event says of its attachment (the sender's claims: the UI shows
+ *  them, the backend checks the bytes themselves before serving them).
+ */
+export type MediaInfo = MediaInfo_Serialize | MediaInfo_Deserialize;
+
+/**
+ *  What the event says of its attachment (the sender's claims: the UI shows
+ *  them, the backend checks the bytes themselves before serving them).
+ */
+export type MediaInfo_Deserialize = {
+	kind: MediaKind,
+	/**  The sender's file name, shown only (never used as a path). */
+	name: string,
+	/**  A caption sent with the file, if any. */
+	caption?: string | null,
+	size?: number | null,
+	mime?: string | null,
+	width?: number | null,
+	height?: number | null,
+	/**  A blurhash placeholder can be shown while the image is scanned. */
+	hasPlaceholder: boolean,
+};
+
+/**
+ *  What the event says of its attachment (the sender's claims: the UI shows
+ *  them, the backend checks the bytes themselves before serving them).
+ */
+export type MediaInfo_Serialize = {
+	kind: MediaKind,
+	/**  The sender's file name, shown only (never used as a path). */
+	name: string,
+	/**  A caption sent with the file, if any. */
+	caption: string | null,
+	size: number | null,
+	mime: string | null,
+	width: number | null,
+	height: number | null,
+	/**  A blurhash placeholder can be shown while the image is scanned. */
+	hasPlaceholder: boolean,
+};
+
+export type MediaKind = "image" | "video" | "audio" | "file";
+
+/**  Which bytes of an attachment. */
+export type MediaVariant = 
+/**  A small image for the timeline (made here from whatever the sender gave). */
+"thumbnail" | 
+/**  The file itself. */
+"original";
 
 export type Member = Member_Serialize | Member_Deserialize;
 
@@ -373,7 +481,43 @@ export type Member_Serialize = {
 
 export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banned" | "other";
 
-export type MessageContent = { type: "text"; body: string } | { type: "notice"; body: string } | { type: "emote"; body: string } | { type: "file"; name: string } | { type: "redacted" } | { type: "undecryptable"; reason: UndecryptableReason } | { type: "membership"; change: MembershipChange; targetName: string } | { type: "roomCreated" } | { type: "unsupported" };
+export type MessageContent = MessageContent_Serialize | MessageContent_Deserialize;
+
+export type MessageContent_Deserialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**
+ *  An attachment. Its bytes are never here: the UI asks for them by the
+ *  item's id (`media::MediaService`), through the antivirus.
+ */
+{
+	type: "media",
+} & MediaInfo_Deserialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**  The room's name was set; none when it was removed. */
+({ type: "roomRenamed"; name?: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**  The room's topic was set; none when it was removed. */
+({ type: "topicChanged"; topic?: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**
+ *  Tchap's access rule: `restricted` (agents only) at creation, or
+ *  `unrestricted` (externals may join) when the room was opened.
+ */
+({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
+
+export type MessageContent_Serialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**
+ *  An attachment. Its bytes are never here: the UI asks for them by the
+ *  item's id (`media::MediaService`), through the antivirus.
+ */
+{
+	type: "media",
+} & MediaInfo_Serialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**  The room's name was set; none when it was removed. */
+({ type: "roomRenamed"; name: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**  The room's topic was set; none when it was removed. */
+({ type: "topicChanged"; topic: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+/**
+ *  Tchap's access rule: `restricted` (agents only) at creation, or
+ *  `unrestricted` (externals may join) when the room was opened.
+ */
+({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
@@ -465,6 +609,39 @@ export type Person_Serialize = {
 	isExternal: boolean,
 };
 
+/**  A file ready to be sent, as the preview dialog shows it. */
+export type PreparedAttachment = PreparedAttachment_Serialize | PreparedAttachment_Deserialize;
+
+/**  A file ready to be sent, as the preview dialog shows it. */
+export type PreparedAttachment_Deserialize = {
+	id: string,
+	/**  The base name, as it will be sent. */
+	name: string,
+	size: number,
+	mime: string,
+	kind: AttachmentKind,
+	/**  Known for images this app could decode (shown as is, EXIF orientation applied). */
+	width?: number | null,
+	height?: number | null,
+	/**  A preview exists (`preview(id)`): decodable images only. */
+	hasPreview: boolean,
+};
+
+/**  A file ready to be sent, as the preview dialog shows it. */
+export type PreparedAttachment_Serialize = {
+	id: string,
+	/**  The base name, as it will be sent. */
+	name: string,
+	size: number,
+	mime: string,
+	kind: AttachmentKind,
+	/**  Known for images this app could decode (shown as is, EXIF orientation applied). */
+	width: number | null,
+	height: number | null,
+	/**  A preview exists (`preview(id)`): decodable images only. */
+	hasPreview: boolean,
+};
+
 export type RecoveryStatus = "unknown" | 
 /**  Secret storage and backup are set up and this session has every secret. */
 "enabled" | 
@@ -499,19 +676,6 @@ export type RoomAccess =
 "forum" | 
 /**  A direct chat. */
 "direct";
-
-export type AttachmentKind = "image" | "video" | "audio" | "file";
-
-export type PreparedAttachment = {
-	id: string,
-	name: string,
-	size: number,
-	mime: string,
-	kind: AttachmentKind,
-	width: number | null,
-	height: number | null,
-	hasPreview: boolean,
-};
 
 export type RoomDetails = RoomDetails_Serialize | RoomDetails_Deserialize;
 
@@ -556,7 +720,7 @@ export type RoomSummary_Deserialize = {
 	name: string,
 	kind: RoomKind,
 	initials: string,
-	lastMessage?: LastMessage | null,
+	lastMessage?: LastMessage_Deserialize | null,
 	unreadCount: number,
 	mentionCount: number,
 	isEncrypted: boolean,
@@ -577,7 +741,7 @@ export type RoomSummary_Serialize = {
 	name: string,
 	kind: RoomKind,
 	initials: string,
-	lastMessage: LastMessage | null,
+	lastMessage: LastMessage_Serialize | null,
 	unreadCount: number,
 	mentionCount: number,
 	isEncrypted: boolean,
@@ -609,7 +773,15 @@ export type SecurityStatus = {
 /**  This session's verification or the account's recovery changed. */
 export type SecurityStatusChanged = SecurityStatus;
 
-export type SendState = { state: "sending" } | { state: "sent" } | { state: "failed"; recoverable: boolean };
+export type SendState = SendState_Serialize | SendState_Deserialize;
+
+export type SendState_Deserialize = 
+/**  `progress`: the share of an attachment uploaded so far (0 to 1). */
+{ state: "sending"; progress?: number | null } | { state: "sent" } | { state: "failed"; recoverable: boolean };
+
+export type SendState_Serialize = 
+/**  `progress`: the share of an attachment uploaded so far (0 to 1). */
+{ state: "sending"; progress: number | null } | { state: "sent" } | { state: "failed"; recoverable: boolean };
 
 /**  Why a session stopped without the app quitting. */
 export type SessionEndReason = 
@@ -695,13 +867,13 @@ export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: st
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent; sendState?: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent; sendState: SendState | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

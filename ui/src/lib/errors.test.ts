@@ -52,6 +52,10 @@ const CODES: Record<ErrorCode, true> = {
   not_a_file: true,
   too_many_attachments: true,
   external_email_not_allowed: true,
+  scanner_unavailable: true,
+  media_blocked: true,
+  media_unreadable: true,
+  media_too_large: true,
   internal: true,
 };
 const ALL_CODES = Object.keys(CODES) as ErrorCode[];
