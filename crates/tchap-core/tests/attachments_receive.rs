@@ -52,6 +52,15 @@ async fn send_file(sender: &Session, room_id: &str, name: &str, bytes: Vec<u8>) 
     sender.attachments().send(sender.context(), room_id, &prepared.id).await.unwrap();
 }
 
+/// Opens Bob's timeline of `room_id` and loads its history, as the UI does
+/// when the screen is not full.
+async fn open_timeline(session: &Session, room_id: &str) -> Mirror<TimelineItem> {
+    let timeline = Mirror::new();
+    session.timelines().open(room_id, timeline.sink()).await.unwrap();
+    while !session.timelines().paginate_backwards(room_id).await.unwrap() {}
+    timeline
+}
+
 /// The id of the received attachment named `name`, once it is in the timeline.
 async fn media_item(timeline: &Mirror<TimelineItem>, name: &str) -> String {
     let items = timeline
@@ -91,17 +100,18 @@ async fn pair(bob_scanner: &str) -> Pair {
     tchap_core::room_list::subscribe(bob.context(), bob_rooms.sink()).await.unwrap();
     bob_rooms.wait_until("Bob's invite", |r| r.iter().any(|s| s.id == room_id)).await;
     rooms::accept_invite(bob.context(), &room_id).await.unwrap();
+    bob_rooms.wait_until("Bob in the room", |r| r.iter().any(|s| s.id == room_id && s.kind == tchap_core::room_list::RoomKind::Room)).await;
     Pair { alice, bob, room_id, _alice_data: alice_data, bob_data }
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_encrypted_image_is_shown_and_saved_once_clean_and_a_restart_finds_it_in_the_cache() {
-    let Pair { alice, bob, room_id, bob_data, .. } = pair(&scanner_url()).await;
+    // Every field bound: dropping a data folder would delete a running account's stores.
+    let Pair { alice, bob, room_id, bob_data, _alice_data } = pair(&scanner_url()).await;
     let original = png(1200, 900);
     send_file(&alice, &room_id, "plan.png", original.clone()).await;
 
-    let timeline = Mirror::new();
-    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let timeline = open_timeline(&bob, &room_id).await;
     let item = media_item(&timeline, "plan.png").await;
     let info = timeline.snapshot().into_iter().find_map(|i| match i {
         TimelineItem::Event { id, content: MessageContent::Media(m), .. } if id == item => Some(m),
@@ -128,8 +138,7 @@ async fn an_encrypted_image_is_shown_and_saved_once_clean_and_a_restart_finds_it
     bob.stop().await;
     configure_scanner(bob_data.path(), &closed_port_url());
     let bob = session::restore(bob_data.path()).await.unwrap().unwrap();
-    let timeline = Mirror::new();
-    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let timeline = open_timeline(&bob, &room_id).await;
     let item = media_item(&timeline, "plan.png").await;
     let again = bob.media().clean(bob.timelines(), &room_id, &item, MediaVariant::Original).await.ok().unwrap();
     assert_eq!(again.bytes, original);
@@ -143,10 +152,9 @@ async fn an_encrypted_image_is_shown_and_saved_once_clean_and_a_restart_finds_it
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_the_antivirus_blocks_can_never_be_saved() {
-    let Pair { alice, bob, room_id, .. } = pair(&scanner_url()).await;
+    let Pair { alice, bob, room_id, bob_data: _bob_data, _alice_data } = pair(&scanner_url()).await;
     send_file(&alice, &room_id, "facture.pdf.exe", eicar()).await;
-    let timeline = Mirror::new();
-    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let timeline = open_timeline(&bob, &room_id).await;
     let item = media_item(&timeline, "facture.pdf.exe").await;
 
     let blocked = MediaCheck::Blocked { because: BlockedBecause::Infected };
@@ -164,10 +172,9 @@ async fn a_file_the_antivirus_blocks_can_never_be_saved() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn without_a_scanner_to_ask_nothing_is_shown_or_saved() {
-    let Pair { alice, bob, room_id, .. } = pair(&closed_port_url()).await;
+    let Pair { alice, bob, room_id, bob_data: _bob_data, _alice_data } = pair(&closed_port_url()).await;
     send_file(&alice, &room_id, "note.txt", b"Compte rendu de la reunion".to_vec()).await;
-    let timeline = Mirror::new();
-    bob.timelines().open(&room_id, timeline.sink()).await.unwrap();
+    let timeline = open_timeline(&bob, &room_id).await;
     let item = media_item(&timeline, "note.txt").await;
 
     assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, MediaCheck::Unavailable);

@@ -186,7 +186,7 @@ async fn a_file_over_the_server_limit_is_refused_before_any_byte_is_sent() {
 
 fn own_file<'a>(items: &'a [TimelineItem], file: &str) -> Option<(&'a str, Option<SendState>)> {
     items.iter().find_map(|item| match item {
-        TimelineItem::Event { id, is_own: true, content: MessageContent::File { name }, send_state, .. } if name == file => {
+        TimelineItem::Event { id, is_own: true, content: MessageContent::Media(media), send_state, .. } if media.name == file => {
             Some((id.as_str(), *send_state))
         }
         _ => None,
