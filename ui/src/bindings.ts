@@ -163,8 +163,6 @@ export type AppError = {
 	message: string,
 };
 
-export type AttachmentKind = "image" | "video" | "audio" | "file";
-
 /**  Why the antivirus refused an attachment, as the tile says it. */
 export type BlockedBecause = 
 /**  The scanner found a threat (`MCS_MEDIA_NOT_CLEAN`). */
@@ -619,7 +617,7 @@ export type PreparedAttachment_Deserialize = {
 	name: string,
 	size: number,
 	mime: string,
-	kind: AttachmentKind,
+	kind: MediaKind,
 	/**  Known for images this app could decode (shown as is, EXIF orientation applied). */
 	width?: number | null,
 	height?: number | null,
@@ -634,7 +632,7 @@ export type PreparedAttachment_Serialize = {
 	name: string,
 	size: number,
 	mime: string,
-	kind: AttachmentKind,
+	kind: MediaKind,
 	/**  Known for images this app could decode (shown as is, EXIF orientation applied). */
 	width: number | null,
 	height: number | null,

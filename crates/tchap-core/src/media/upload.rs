@@ -38,14 +38,8 @@ const PASTED_NAME: &str = "image";
 const FALLBACK_NAME: &str = "fichier";
 const MAX_NAME_CHARS: usize = 255;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum AttachmentKind {
-    Image,
-    Video,
-    Audio,
-    File,
-}
+/// Sent and received attachments are of the same kinds.
+pub use crate::timeline::MediaKind as AttachmentKind;
 
 /// A file ready to be sent, as the preview dialog shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
