@@ -45,10 +45,15 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
-	attachmentSizeLimit: () => typedError<number, AppError>(__TAURI_INVOKE("attachment_size_limit")),
+	/**  The largest file the server accepts, in bytes (a JavaScript number). */
+	attachmentSizeLimit: () => typedError<number | null, AppError>(__TAURI_INVOKE("attachment_size_limit")),
+	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
 	pickAttachmentFiles: () => typedError<string[], AppError>(__TAURI_INVOKE("pick_attachment_files")),
-	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment, AppError>(__TAURI_INVOKE("prepare_attachment_path", { path })),
+	/**  Prepares a file the user chose or dropped (refused if too large, empty, a folder…). */
+	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment_Serialize, AppError>(__TAURI_INVOKE("prepare_attachment_path", { path })),
+	/**  Sends a prepared file to the room; its progress shows in the timeline. */
 	sendAttachment: (roomId: string, id: string) => typedError<null, AppError>(__TAURI_INVOKE("send_attachment", { roomId, id })),
+	/**  Forgets a prepared file ("Annuler"). */
 	discardAttachment: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_attachment", { id })),
 	acceptInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("accept_invite", { roomId })),
 	declineInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("decline_invite", { roomId })),
@@ -153,6 +158,8 @@ export type AppError = {
 	message: string,
 };
 
+export type AttachmentKind = "image" | "video" | "audio" | "file";
+
 export type CancelReason = 
 /**  The user, here or on the other side, said the emojis differ. */
 "mismatch" | 
@@ -238,7 +245,15 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  Room kinds: the room's access rules refuse this (a direct chat's name,
  *  closing a room opened to externals…).
  */
-"room_rules_refused" | "file_too_large" | "empty_file" | "not_a_file" | "too_many_attachments" | "internal";
+"room_rules_refused" | 
+/**  Attachments: the file is larger than the server accepts (checked before any upload). */
+"file_too_large" | 
+/**  Attachments: an empty file (nothing to send). */
+"empty_file" | 
+/**  Attachments: a folder (or a device, a pipe…), not a file. */
+"not_a_file" | 
+/**  Attachments: too many files prepared and neither sent nor cancelled. */
+"too_many_attachments" | "internal";
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -465,6 +480,39 @@ export type Person_Serialize = {
 	isExternal: boolean,
 };
 
+/**  A file ready to be sent, as the preview dialog shows it. */
+export type PreparedAttachment = PreparedAttachment_Serialize | PreparedAttachment_Deserialize;
+
+/**  A file ready to be sent, as the preview dialog shows it. */
+export type PreparedAttachment_Deserialize = {
+	id: string,
+	/**  The base name, as it will be sent. */
+	name: string,
+	size: number,
+	mime: string,
+	kind: AttachmentKind,
+	/**  Known for images this app could decode (shown as is, EXIF orientation applied). */
+	width?: number | null,
+	height?: number | null,
+	/**  A preview exists (`preview(id)`): decodable images only. */
+	hasPreview: boolean,
+};
+
+/**  A file ready to be sent, as the preview dialog shows it. */
+export type PreparedAttachment_Serialize = {
+	id: string,
+	/**  The base name, as it will be sent. */
+	name: string,
+	size: number,
+	mime: string,
+	kind: AttachmentKind,
+	/**  Known for images this app could decode (shown as is, EXIF orientation applied). */
+	width: number | null,
+	height: number | null,
+	/**  A preview exists (`preview(id)`): decodable images only. */
+	hasPreview: boolean,
+};
+
 export type RecoveryStatus = "unknown" | 
 /**  Secret storage and backup are set up and this session has every secret. */
 "enabled" | 
@@ -499,19 +547,6 @@ export type RoomAccess =
 "forum" | 
 /**  A direct chat. */
 "direct";
-
-export type AttachmentKind = "image" | "video" | "audio" | "file";
-
-export type PreparedAttachment = {
-	id: string,
-	name: string,
-	size: number,
-	mime: string,
-	kind: AttachmentKind,
-	width: number | null,
-	height: number | null,
-	hasPreview: boolean,
-};
 
 export type RoomDetails = RoomDetails_Serialize | RoomDetails_Deserialize;
 

@@ -92,6 +92,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn])
 }
 
+/// Gives a command handler its type (the macro's closure alone cannot be inferred).
+fn invoke_handler(handler: impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static) -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+    handler
+}
+
 /// Logs a failed command once, here: its code and English message (never a
 /// secret or a message body, which errors never carry).
 async fn logged<T>(command: &'static str, result: impl Future<Output = AppResult<T>>) -> AppResult<T> {
@@ -118,7 +123,7 @@ const CLOSE_WAIT: std::time::Duration = std::time::Duration::from_secs(8);
 pub fn run() {
     let builder = specta_builder();
     let typed_commands = builder.invoke_handler();
-    let raw_body_commands = tauri::generate_handler![attachments::prepare_attachment_bytes];
+    let raw_body_commands = invoke_handler(tauri::generate_handler![attachments::prepare_attachment_bytes]);
     let app = tauri::Builder::default()
         // First, so that a second launch hands over to the running window
         // before it opens any store.
