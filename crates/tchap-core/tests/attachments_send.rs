@@ -208,8 +208,6 @@ async fn an_attachment_sent_during_a_network_cut_goes_out_after_and_a_cancelled_
     let (session, items, _data) = joined(&user, relay.url(), &room_id).await;
     wait_sync(&session, SyncState::Running).await;
     let attachments = session.attachments();
-    let kept = attachments.prepare_bytes(session.context(), Some("billet.pdf".into()), b"%PDF-1.7 billet de train".to_vec()).await.unwrap();
-    let dropped = attachments.prepare_bytes(session.context(), Some("brouillon.pdf".into()), b"%PDF-1.7 brouillon".to_vec()).await.unwrap();
 
     relay.cut();
     // The server's limit was asked when the session started: a file chosen
@@ -222,6 +220,8 @@ async fn an_attachment_sent_during_a_network_cut_goes_out_after_and_a_cancelled_
     let error = attachments.prepare_path(session.context(), &video).await.unwrap_err();
     assert_eq!(error.code, ErrorCode::FileTooLarge, "{error}");
 
+    let kept = attachments.prepare_bytes(session.context(), Some("billet.pdf".into()), b"%PDF-1.7 billet de train".to_vec()).await.unwrap();
+    let dropped = attachments.prepare_bytes(session.context(), Some("brouillon.pdf".into()), b"%PDF-1.7 brouillon".to_vec()).await.unwrap();
     attachments.send(session.context(), &room_id, &kept.id).await.unwrap();
     attachments.send(session.context(), &room_id, &dropped.id).await.unwrap();
     // Both wait in the timeline, then the user cancels one of them.
