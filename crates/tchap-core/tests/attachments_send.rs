@@ -67,6 +67,15 @@ async fn download(client: &Client, source: &MediaSource) -> Vec<u8> {
     client.media().get_media_content(&request, false).await.unwrap()
 }
 
+/// A user invited to `room_name` by another client (a plain API peer, `raw`).
+async fn invited(room_name: &str) -> (TestUser, RawClient, String) {
+    let user = register("agent", "Agathe Agent").await;
+    let peer = register("pair", "Paul Pair").await;
+    let raw = RawClient::new(&peer);
+    let room_id = raw.create_room(room_name, &[&user.user_id]).await;
+    (user, raw, room_id)
+}
+
 /// Signs `user` in (through `server`), joins the room they were invited to, opens its timeline.
 async fn joined(user: &TestUser, server: &str, room_id: &str) -> (std::sync::Arc<Session>, Mirror<TimelineItem>, tempfile::TempDir) {
     let data = data_dir();
@@ -123,10 +132,7 @@ async fn an_image_sent_in_an_encrypted_room_arrives_encrypted_with_size_thumbnai
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_sent_in_an_unencrypted_room_arrives_with_its_name_size_and_type() {
-    let user = register("dossier", "Denise Dossier").await;
-    let peer = register("lecteur", "Luc Lecteur").await;
-    let raw = RawClient::new(&peer);
-    let room_id = raw.create_room("Documents", &[&user.user_id]).await;
+    let (user, raw, room_id) = invited("Documents").await;
     let (session, _items, _data) = joined(&user, &homeserver(), &room_id).await;
 
     let folder = tempfile::tempdir().unwrap();
@@ -200,16 +206,11 @@ async fn wait_sync(session: &Session, state: SyncState) {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_attachment_sent_during_a_network_cut_goes_out_after_and_a_cancelled_one_never_does() {
-    let user = register("train", "Tristan Train").await;
-    let peer = register("quai", "Quentin Quai").await;
-    let raw = RawClient::new(&peer);
-    let room_id = raw.create_room("Déplacements", &[&user.user_id]).await;
+    let (user, raw, room_id) = invited("Déplacements").await;
     let relay = Relay::start(&homeserver()).await;
     let (session, items, _data) = joined(&user, relay.url(), &room_id).await;
     wait_sync(&session, SyncState::Running).await;
     let attachments = session.attachments();
-    let kept = attachments.prepare_bytes(session.context(), Some("billet.pdf".into()), b"%PDF-1.7 billet de train".to_vec()).await.unwrap();
-    let dropped = attachments.prepare_bytes(session.context(), Some("brouillon.pdf".into()), b"%PDF-1.7 brouillon".to_vec()).await.unwrap();
 
     relay.cut();
     // The server's limit was asked when the session started: a file chosen
@@ -222,6 +223,8 @@ async fn an_attachment_sent_during_a_network_cut_goes_out_after_and_a_cancelled_
     let error = attachments.prepare_path(session.context(), &video).await.unwrap_err();
     assert_eq!(error.code, ErrorCode::FileTooLarge, "{error}");
 
+    let kept = attachments.prepare_bytes(session.context(), Some("billet.pdf".into()), b"%PDF-1.7 billet de train".to_vec()).await.unwrap();
+    let dropped = attachments.prepare_bytes(session.context(), Some("brouillon.pdf".into()), b"%PDF-1.7 brouillon".to_vec()).await.unwrap();
     attachments.send(session.context(), &room_id, &kept.id).await.unwrap();
     attachments.send(session.context(), &room_id, &dropped.id).await.unwrap();
     // Both wait in the timeline, then the user cancels one of them.
@@ -242,10 +245,7 @@ async fn an_attachment_sent_during_a_network_cut_goes_out_after_and_a_cancelled_
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_file_attached_in_an_app_opened_offline_goes_out_once_the_network_is_back() {
-    let user = register("avion", "Alice Avion").await;
-    let peer = register("tour", "Thomas Tour").await;
-    let raw = RawClient::new(&peer);
-    let room_id = raw.create_room("Mission", &[&user.user_id]).await;
+    let (user, raw, room_id) = invited("Mission").await;
     let relay = Relay::start(&homeserver()).await;
     let (session, _items, data) = joined(&user, relay.url(), &room_id).await;
     session.stop().await;

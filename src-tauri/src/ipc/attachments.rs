@@ -114,3 +114,17 @@ pub async fn send_attachment(state: State<'_, AppState>, room_id: String, id: St
 pub fn discard_attachment(state: State<'_, AppState>, id: String) -> AppResult<()> {
     super::logged_sync("discard_attachment", state.session().map(|s| s.attachments().discard(&id)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_paths_the_user_chose_or_dropped_may_be_read() {
+        let offered = OfferedFiles::default();
+        offered.offer([PathBuf::from("/home/marie/Bureau/plan.pdf")]);
+        assert!(offered.check(Path::new("/home/marie/Bureau/plan.pdf")).is_ok());
+        let refused = offered.check(Path::new("/home/marie/.ssh/id_ed25519")).unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Forbidden);
+    }
+}
