@@ -7,7 +7,7 @@ export TCHAP_CACHE ?= $(HOME)/.cache/tchap
 APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
 DEMO_DIR := $(TCHAP_CACHE)/demo
 
-.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app bench-media
 
 deps:
 	scripts/install-deps.sh
@@ -66,3 +66,14 @@ bench-app: ui
 	cargo build --release -p tchap-desktop --locked --example bare_window
 	scripts/with-synapse.sh xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh \
 	  node tests/e2e/bench-app.mjs $(BENCH_APP_ARGS)
+
+# Attachment figures: a 12-megapixel photo's thumbnail, ours beside the bare
+# image crate (crates/tchap-core/examples/bench_thumbnail.rs); then the release
+# app in its real window opening and scrolling a room of 200 photos through
+# the content scanner (tests/e2e/bench-media.mjs). Both write to BENCHMARKS.md.
+bench-media: ui
+	cargo build -p tchap-core --locked --example bench_thumbnail
+	$(CARGO_TARGET_DIR)/debug/examples/bench_thumbnail --out $(CURDIR)/BENCHMARKS.md
+	cargo build --release -p tchap-desktop --locked
+	scripts/with-synapse.sh scripts/with-scanner.sh xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh \
+	  node tests/e2e/bench-media.mjs $(BENCH_MEDIA_ARGS)

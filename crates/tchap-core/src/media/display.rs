@@ -2,8 +2,24 @@
 //! (never the sender's claim), images it decodes only when their size is
 //! sane, thumbnails and placeholders made here with bounded memory.
 
+use std::sync::LazyLock;
+
+use tokio::sync::Semaphore;
+
 use super::thumbnail;
 use crate::error::{AppError, AppResult, ErrorCode};
+
+/// Images decoded at once, however many tiles ask (a room of 200 photos
+/// opens 200): each decode may take up to `thumbnail::MAX_DECODE_BYTES`, so
+/// this bounds the app's memory, and more would not finish sooner on the
+/// cores there are.
+static DECODERS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4)));
+
+/// Runs image decoding off the async workers, a few at a time.
+pub async fn decoding<T: Send + 'static>(work: impl FnOnce() -> AppResult<T> + Send + 'static) -> AppResult<T> {
+    let _permit = DECODERS.acquire().await.map_err(|e| AppError::internal("image decoders", e))?;
+    crate::files::blocking(work).await
+}
 
 /// The placeholder's size: a blurhash only holds a few colours.
 const PLACEHOLDER_WIDTH: u32 = 32;
@@ -32,7 +48,7 @@ pub async fn servable_original(bytes: Vec<u8>, mime: &str) -> AppResult<Vec<u8>>
     if !mime.starts_with("image/") {
         return Ok(bytes);
     }
-    crate::files::blocking(move || {
+    decoding(move || {
         thumbnail::check_dimensions(&bytes).map_err(|e| AppError::new(ErrorCode::MediaUnreadable, e.to_string()))?;
         Ok(bytes)
     })
@@ -43,7 +59,7 @@ pub async fn servable_original(bytes: Vec<u8>, mime: &str) -> AppResult<Vec<u8>>
 /// thumbnail or the full picture), re-encoded: the webview never decodes a
 /// stranger's image file for the timeline.
 pub async fn thumbnail(bytes: Vec<u8>) -> AppResult<(Vec<u8>, Option<String>)> {
-    crate::files::blocking(move || {
+    decoding(move || {
         let made = thumbnail::thumbnail(&bytes).map_err(|e| AppError::new(ErrorCode::MediaUnreadable, e.to_string()))?;
         Ok((made.data, Some(made.mime.to_owned())))
     })
@@ -71,7 +87,36 @@ pub async fn placeholder(blurhash: String) -> AppResult<Vec<u8>> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicUsize, Ordering},
+    };
+
     use super::*;
+
+    /// A room of many photos opening at once decodes only a few at a time:
+    /// each decode may take hundreds of MiB, so memory stays bounded.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn many_images_asked_at_once_are_decoded_a_few_at_a_time() {
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let tasks: Vec<_> = (0..24)
+            .map(|_| {
+                let (running, most) = (running.clone(), most.clone());
+                tokio::spawn(decoding(move || {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    Ok(())
+                }))
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        let most = most.load(Ordering::SeqCst);
+        assert!((1..=4).contains(&most), "{most} images decoded at once");
+    }
 
     #[test]
     fn only_plain_media_types_are_shown_inline() {

@@ -240,17 +240,42 @@ impl MediaService {
     ) -> Result<CleanMedia, MediaCheck> {
         let item = timelines.event_item(room_id, item_id).await.map_err(|_| MediaCheck::Unreadable)?;
         let attachment = attachment_of(&item).map_err(|_| MediaCheck::Unreadable)?;
-        let bytes = self.original_or_thumbnail_bytes(&attachment, variant).await?;
         let (bytes, mime) = match variant {
-            // Whatever the sender sent as a picture, the webview only ever
-            // decodes what we made from it, with bounded memory.
-            MediaVariant::Thumbnail => display::thumbnail(bytes).await.map_err(|_| MediaCheck::Unreadable)?,
+            MediaVariant::Thumbnail => self.made_thumbnail(&attachment).await?,
             MediaVariant::Original => {
+                let bytes = self.original_or_thumbnail_bytes(&attachment, variant).await?;
                 let mime = display::sniff(&bytes);
                 (bytes, mime)
             }
         };
         Ok(CleanMedia { bytes, mime, name: attachment.name })
+    }
+
+    /// Whatever the sender sent as a picture, the webview only ever decodes
+    /// what we made from it, with bounded memory. Made once and kept in the
+    /// cache beside its source: decoding a photo costs far more than reading
+    /// the small result back (BENCHMARKS.md), and a tile asks twice (its
+    /// check, then its image).
+    async fn made_thumbnail(&self, attachment: &Attachment) -> Result<(Vec<u8>, Option<String>), MediaCheck> {
+        let source = attachment.thumbnail.as_ref().unwrap_or(&attachment.source);
+        let key = cache_key(source, "made-thumbnail");
+        let cache = self.cache.as_ref().filter(|_| !attachment.is_local);
+        if let Some(cache) = cache
+            && let Ok(Some(made)) = cache.get(&key).await
+            && !made.verdict_is_stale
+            && made.verdict == CachedVerdict::Clean
+            && let Some(bytes) = made.bytes
+        {
+            return Ok((bytes, made.mime));
+        }
+        let bytes = self.original_or_thumbnail_bytes(attachment, MediaVariant::Thumbnail).await?;
+        let (bytes, mime) = display::thumbnail(bytes).await.map_err(|_| MediaCheck::Unreadable)?;
+        if let Some(cache) = cache
+            && let Err(error) = cache.put_clean(&key, &bytes, mime.as_deref()).await
+        {
+            tracing::warn!(code = ?error.code, "thumbnail not cached");
+        }
+        Ok((bytes, mime))
     }
 
     async fn original_or_thumbnail_bytes(&self, attachment: &Attachment, variant: MediaVariant) -> Result<Vec<u8>, MediaCheck> {

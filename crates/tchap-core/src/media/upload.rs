@@ -114,12 +114,11 @@ impl PendingAttachments {
     async fn prepare(&self, name: Option<&str>, data: Vec<u8>) -> AppResult<PreparedAttachment> {
         self.check_room_for(data.len() as u64)?;
         let name = name.map(str::to_owned);
-        let (pending, data_len) = tokio::task::spawn_blocking(move || {
+        let (pending, data_len) = super::display::decoding(move || {
             let len = data.len() as u64;
-            (describe(name.as_deref(), data), len)
+            Ok((describe(name.as_deref(), data), len))
         })
-        .await
-        .map_err(|e| AppError::internal("attachment task", e))?;
+        .await?;
         let attachment = pending.attachment.clone();
         self.check_room_for(data_len)?;
         self.files.lock().unwrap().insert(attachment.id.clone(), pending);
