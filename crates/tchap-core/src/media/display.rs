@@ -89,6 +89,8 @@ mod tests {
     #[test]
     fn sound_and_video_in_common_containers_are_shown_inline() {
         let ogg_page = |codec: &[u8]| [b"OggS\0\x02".as_slice(), &[0; 22], codec].concat();
+        // An EBML header naming its document type, then the file goes on.
+        let ebml = |doc_type: &[u8]| [b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01".as_slice(), doc_type, &[0; 300]].concat();
         let samples: [(&str, Vec<u8>); 9] = [
             ("WAV", [b"RIFF\x24\0\0\0WAVEfmt ".as_slice(), &[0; 8]].concat()),
             ("Ogg Vorbis", ogg_page(b"\x01vorbis")),
@@ -98,8 +100,8 @@ mod tests {
             ("FLAC", b"fLaC\0\0\0\x22".to_vec()),
             ("M4A", b"\0\0\0\x20ftypM4A \0\0\0\0".to_vec()),
             ("MP4", b"\0\0\0\x20ftypisom\0\0\x02\0".to_vec()),
-            ("WebM", b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x84webm".to_vec()),
-            ("Matroska", b"\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\xf7\x81\x01\x42\x82\x88matroska".to_vec()),
+            ("WebM", ebml(b"\x42\x82\x84webm")),
+            ("Matroska", ebml(b"\x42\x82\x88matroska")),
         ];
         for (what, bytes) in samples {
             let mime = sniff(&bytes).unwrap_or_else(|| panic!("{what} not recognised"));
