@@ -32,6 +32,12 @@ fn configure_scanner(data_dir: &Path, url: &str) {
     std::fs::write(data_dir.join("config.json"), serde_json::json!({ "content_scanner_url": url }).to_string()).unwrap();
 }
 
+/// The same, with verdicts that are past their time as soon as given.
+fn configure_scanner_and_no_verdict_lifetime(data_dir: &Path, url: &str) {
+    let config = serde_json::json!({ "content_scanner_url": url, "media_verdict_ttl_hours": 0 });
+    std::fs::write(data_dir.join("config.json"), config.to_string()).unwrap();
+}
+
 /// A port nothing listens on: the scanner is unreachable.
 fn closed_port_url() -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
@@ -182,6 +188,37 @@ async fn without_a_scanner_to_ask_nothing_is_shown_or_saved() {
     let refused = bob.media().save(bob.timelines(), &room_id, &item, downloads.path().to_owned()).await.unwrap_err();
     assert_eq!(refused.code, tchap_core::error::ErrorCode::ScannerUnavailable);
     assert_eq!(std::fs::read_dir(downloads.path()).unwrap().count(), 0, "fail closed");
+    alice.stop().await;
+    bob.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_verdict_past_its_time_is_asked_again_without_fetching_the_file_twice() {
+    let scanner = proxy::Relay::start(&scanner_url()).await;
+    let Pair { alice, bob, room_id, bob_data, _alice_data } = pair(scanner.url()).await;
+    let original: Vec<u8> = (0..1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    send_file(&alice, &room_id, "mesures.bin", original.clone()).await;
+    let timeline = open_timeline(&bob, &room_id).await;
+    let item = media_item(&timeline, "mesures.bin").await;
+    assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, MediaCheck::Clean);
+    assert!(scanner.bytes_received() > 1024 * 1024, "the first view downloads the file through the scanner");
+
+    // Verdicts now expire at once: the cached one is past its time.
+    bob.stop().await;
+    configure_scanner_and_no_verdict_lifetime(bob_data.path(), scanner.url());
+    let bob = session::restore(bob_data.path()).await.unwrap().unwrap();
+    let timeline = open_timeline(&bob, &room_id).await;
+    let item = media_item(&timeline, "mesures.bin").await;
+    let before = scanner.bytes_received();
+    let again = bob.media().clean(bob.timelines(), &room_id, &item, MediaVariant::Original).await.ok().unwrap();
+    assert_eq!(again.bytes, original, "the cached file, still clean");
+    let fetched = scanner.bytes_received() - before;
+    assert!(fetched > 0, "the scanner was asked again");
+    assert!(fetched < 64 * 1024, "only its verdict came back, not the file ({fetched} bytes)");
+
+    // Past its time and no scanner to ask: nothing is shown.
+    scanner.cut();
+    assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, MediaCheck::Unavailable);
     alice.stop().await;
     bob.stop().await;
 }

@@ -13,6 +13,7 @@ use tchap_core::{
     error::{AppError, AppResult, ErrorCode},
     media::{
         display,
+        range::{RangeAnswer, answer_range},
         service::{MediaCheck, MediaVariant},
     },
     state::AppState,
@@ -66,16 +67,46 @@ pub async fn open_media(app: AppHandle, state: State<'_, AppState>, room_id: Str
 pub fn serve(context: UriSchemeContext<'_, tauri::Wry>, request: Request<Vec<u8>>, responder: UriSchemeResponder) {
     let app = context.app_handle().clone();
     let path = request.uri().path().to_owned();
+    let range = request.headers().get(header::RANGE).and_then(|v| v.to_str().ok()).map(ToOwned::to_owned);
     tauri::async_runtime::spawn(async move {
-        let response = match media_bytes(&app, &path).await {
-            Ok((bytes, mime)) => answer(StatusCode::OK, bytes, &mime),
+        let mut response = match media_bytes(&app, &path).await {
+            Ok((bytes, mime)) => part(bytes, &mime, range.as_deref()),
             Err(error) => {
                 tracing::debug!(code = ?error.code, "media not served");
                 answer(StatusCode::NOT_FOUND, Vec::new(), "text/plain")
             }
         };
+        // The page reads media with `fetch` where the webview's player cannot
+        // open this scheme (WebKitGTK): the app's own pages only.
+        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, header::HeaderValue::from_static(APP_ORIGIN));
         responder.respond(response);
     });
+}
+
+/// Where the app's pages come from (Tauri's own scheme).
+const APP_ORIGIN: &str = if cfg!(windows) { "http://tauri.localhost" } else { "tauri://localhost" };
+
+/// The part of `bytes` the `Range` header asks for (media players seek).
+fn part(bytes: Vec<u8>, mime: &str, range: Option<&str>) -> Response<Vec<u8>> {
+    let len = bytes.len() as u64;
+    let asked = answer_range(range, len);
+    let (status, body) = match asked {
+        RangeAnswer::Whole => (StatusCode::OK, bytes),
+        // Within the body (`answer_range` cuts `end` to it), in place.
+        RangeAnswer::Part { start, end } => {
+            let mut bytes = bytes;
+            bytes.truncate(end as usize + 1);
+            bytes.drain(..start as usize);
+            (StatusCode::PARTIAL_CONTENT, bytes)
+        }
+        RangeAnswer::Unsatisfiable => (StatusCode::RANGE_NOT_SATISFIABLE, Vec::new()),
+    };
+    let mut response = answer(status, body, mime);
+    response.headers_mut().insert(header::ACCEPT_RANGES, header::HeaderValue::from_static("bytes"));
+    if let Some(content_range) = asked.content_range(len).and_then(|v| header::HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(header::CONTENT_RANGE, content_range);
+    }
+    response
 }
 
 fn answer(status: StatusCode, bytes: Vec<u8>, mime: &str) -> Response<Vec<u8>> {

@@ -32,13 +32,16 @@ pub fn sniff(bytes: &[u8]) -> Option<String> {
     infer::get(bytes).map(|kind| kind.mime_type().to_owned())
 }
 
-/// Types a page may show inline. Never SVG (it can carry scripts) nor HTML.
+/// Types a page may show inline, as `sniff` names them: pictures, and the
+/// sound and video containers the webview's player reads (WebKitGTK:
+/// GStreamer's base, good and libav plugins). Never SVG (it can carry
+/// scripts) nor HTML.
 pub fn shown_inline(mime: &str) -> bool {
     matches!(
         mime,
         "image/png" | "image/jpeg" | "image/gif" | "image/webp"
-            | "video/mp4" | "video/webm" | "video/ogg"
-            | "audio/mpeg" | "audio/ogg" | "audio/wav" | "audio/x-wav" | "audio/webm" | "audio/mp4" | "audio/aac" | "audio/x-flac"
+            | "video/mp4" | "video/x-m4v" | "video/quicktime" | "video/webm" | "video/x-matroska"
+            | "audio/mpeg" | "audio/ogg" | "audio/opus" | "audio/x-wav" | "audio/x-flac" | "audio/aac" | "audio/m4a"
     )
 }
 
@@ -126,6 +129,29 @@ mod tests {
         assert!(!shown_inline("text/html"));
         assert!(!shown_inline("application/pdf"));
         assert!(!shown_inline("application/octet-stream"));
+    }
+
+    #[test]
+    fn sound_and_video_in_common_containers_are_shown_inline() {
+        let ogg_page = |codec: &[u8]| [b"OggS\0\x02".as_slice(), &[0; 22], codec].concat();
+        // An EBML header naming its document type, then the file goes on.
+        let ebml = |doc_type: &[u8]| [b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01".as_slice(), doc_type, &[0; 300]].concat();
+        let samples: [(&str, Vec<u8>); 9] = [
+            ("WAV", [b"RIFF\x24\0\0\0WAVEfmt ".as_slice(), &[0; 8]].concat()),
+            ("Ogg Vorbis", ogg_page(b"\x01vorbis")),
+            // A voice message (Element records Ogg Opus).
+            ("Ogg Opus", ogg_page(b"OpusHead")),
+            ("MP3", b"ID3\x04\0\0\0\0\0\0".to_vec()),
+            ("FLAC", b"fLaC\0\0\0\x22".to_vec()),
+            ("M4A", b"\0\0\0\x20ftypM4A \0\0\0\0".to_vec()),
+            ("MP4", b"\0\0\0\x20ftypisom\0\0\x02\0".to_vec()),
+            ("WebM", ebml(b"\x42\x82\x84webm")),
+            ("Matroska", ebml(b"\x42\x82\x88matroska")),
+        ];
+        for (what, bytes) in samples {
+            let mime = sniff(&bytes).unwrap_or_else(|| panic!("{what} not recognised"));
+            assert!(shown_inline(&mime), "{what} ({mime}) is not served to the player");
+        }
     }
 
     #[test]

@@ -13,7 +13,7 @@ use matrix_sdk::{
     ruma::events::room::{MediaSource, message::MessageType},
 };
 use matrix_sdk_base::media::MediaEventContent;
-use matrix_sdk_ui::timeline::{EventTimelineItem, MsgLikeKind, TimelineItemContent};
+use matrix_sdk_ui::timeline::EventTimelineItem;
 use serde::Serialize;
 use tokio::sync::Mutex;
 
@@ -25,7 +25,7 @@ use super::{
 use crate::{
     context::SessionContext,
     error::{AppError, AppResult, ErrorCode},
-    timeline::TimelineService,
+    timeline::{TimelineService, media_message},
 };
 
 /// The most an attachment may weigh to be fetched (Synapse's default upload
@@ -119,9 +119,7 @@ struct Attachment {
 
 fn attachment_of(item: &EventTimelineItem) -> AppResult<Attachment> {
     let not_media = || AppError::new(ErrorCode::NotFound, "no attachment in this message");
-    let TimelineItemContent::MsgLike(msg_like) = item.content() else { return Err(not_media()) };
-    let MsgLikeKind::Message(message) = &msg_like.kind else { return Err(not_media()) };
-    let (name, source, thumbnail, is_image) = match message.msgtype() {
+    let (name, source, thumbnail, is_image) = match media_message(item.content()).ok_or_else(not_media)? {
         MessageType::Image(c) => (c.filename().to_owned(), c.source(), c.thumbnail_source(), true),
         MessageType::Video(c) => (c.filename().to_owned(), c.source(), c.thumbnail_source(), false),
         MessageType::Audio(c) => (c.filename().to_owned(), c.source(), c.thumbnail_source(), false),
@@ -311,15 +309,15 @@ impl MediaService {
             None => Ok(None),
         };
         match cached {
-            Ok(Some(cached)) if !cached.verdict_is_stale => match cached.verdict {
-                CachedVerdict::Clean => {
-                    if let Some(bytes) = cached.bytes {
-                        return Ok(bytes);
-                    }
+            Ok(Some(cached)) => match (cached.verdict, cached.bytes) {
+                (CachedVerdict::Clean, Some(bytes)) if cached.verdict_is_stale => return self.rescanned(source, key, bytes).await,
+                (CachedVerdict::Clean, Some(bytes)) => return Ok(bytes),
+                (CachedVerdict::Blocked { reason, .. }, _) if !cached.verdict_is_stale => {
+                    return Err(MediaCheck::Blocked { because: because_of_code(&reason) });
                 }
-                CachedVerdict::Blocked { reason, .. } => return Err(MediaCheck::Blocked { because: because_of_code(&reason) }),
+                _ => {}
             },
-            Ok(_) => {}
+            Ok(None) => {}
             Err(error) => tracing::warn!(code = ?error.code, "media cache unreadable; asking the scanner"),
         }
         let scanner = self.scanner().map_err(|_| MediaCheck::Unavailable)?;
@@ -337,31 +335,44 @@ impl MediaService {
                 }
                 Ok(bytes)
             }
-            Err(failure) => {
-                if let ScanFailure::Blocked { reason, info } = &failure
-                    && let Some(cache) = &self.cache
-                    && let Err(error) = cache.put_blocked(key, &code_of(reason), info.as_deref()).await
-                {
-                    tracing::warn!(code = ?error.code, "verdict not cached");
-                }
-                tracing::info!(check = ?check_of(&failure), "attachment refused");
-                Err(check_of(&failure))
-            }
+            Err(failure) => Err(self.refused(key, &failure).await),
         }
+    }
+
+    /// Cached bytes whose clean verdict is past its time: the scanner is
+    /// asked about them again (the cache's `confirm_clean`), and they are
+    /// handed out only if it still calls them clean.
+    async fn rescanned(&self, source: &MediaSource, key: &str, bytes: Vec<u8>) -> Result<Vec<u8>, MediaCheck> {
+        let scanner = self.scanner().map_err(|_| MediaCheck::Unavailable)?;
+        if let Err(failure) = scanner.rescan(source).await {
+            return Err(self.refused(key, &failure).await);
+        }
+        if let Some(cache) = &self.cache
+            && let Err(error) = cache.confirm_clean(key).await
+        {
+            tracing::warn!(code = ?error.code, "renewed verdict not cached");
+        }
+        Ok(bytes)
+    }
+
+    /// Keeps a refusal in the cache (a blocked file stays blocked); what the tile says.
+    async fn refused(&self, key: &str, failure: &ScanFailure) -> MediaCheck {
+        if let ScanFailure::Blocked { reason, info } = failure
+            && let Some(cache) = &self.cache
+            && let Err(error) = cache.put_blocked(key, &code_of(reason), info.as_deref()).await
+        {
+            tracing::warn!(code = ?error.code, "verdict not cached");
+        }
+        tracing::info!(check = ?check_of(failure), "attachment refused");
+        check_of(failure)
     }
 
     /// The blurhash placeholder of an image, drawn here (no download: the
     /// hash is in the event).
     pub async fn placeholder(&self, timelines: &TimelineService, room_id: &str, item_id: &str) -> AppResult<(Vec<u8>, String)> {
         let item = timelines.event_item(room_id, item_id).await?;
-        let blurhash = match item.content() {
-            TimelineItemContent::MsgLike(msg_like) => match &msg_like.kind {
-                MsgLikeKind::Message(message) => match message.msgtype() {
-                    MessageType::Image(image) => image.info.as_ref().and_then(|info| info.blurhash.clone()),
-                    _ => None,
-                },
-                _ => None,
-            },
+        let blurhash = match media_message(item.content()) {
+            Some(MessageType::Image(image)) => image.info.as_ref().and_then(|info| info.blurhash.clone()),
             _ => None,
         };
         let blurhash = blurhash.ok_or_else(|| AppError::new(ErrorCode::NotFound, "no placeholder"))?;

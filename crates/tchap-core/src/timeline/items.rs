@@ -158,15 +158,15 @@ pub fn content_of(item: &EventTimelineItem) -> MessageContent {
 }
 
 pub fn message_content(content: &TimelineItemContent) -> MessageContent {
+    if let Some(media) = media_message(content).and_then(media_info) {
+        return MessageContent::Media(media);
+    }
     match content {
         TimelineItemContent::MsgLike(msg_like) => match &msg_like.kind {
             MsgLikeKind::Message(message) => match message.msgtype() {
                 MessageType::Text(text) => MessageContent::Text { body: text.body.clone() },
                 MessageType::Notice(notice) => MessageContent::Notice { body: notice.body.clone() },
                 MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone() },
-                MessageType::File(_) | MessageType::Image(_) | MessageType::Video(_) | MessageType::Audio(_) => {
-                    media_info(message.msgtype()).map_or(MessageContent::Unsupported, MessageContent::Media)
-                }
                 other => MessageContent::Text { body: other.body().to_owned() },
             },
             MsgLikeKind::Redacted => MessageContent::Redacted,
@@ -187,6 +187,15 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
         TimelineItemContent::OtherState(state) => other_state(state.content()),
         _ => MessageContent::Unsupported,
     }
+}
+
+/// The message of an item that carries an attachment (image, video, sound
+/// or file); None for any other item.
+pub fn media_message(content: &TimelineItemContent) -> Option<&MessageType> {
+    let TimelineItemContent::MsgLike(msg_like) = content else { return None };
+    let MsgLikeKind::Message(message) = &msg_like.kind else { return None };
+    let msgtype = message.msgtype();
+    matches!(msgtype, MessageType::Image(_) | MessageType::Video(_) | MessageType::Audio(_) | MessageType::File(_)).then_some(msgtype)
 }
 
 /// The attachment an event carries; None for other messages.

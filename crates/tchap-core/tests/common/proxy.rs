@@ -1,6 +1,6 @@
 //! A TCP relay in front of the real Synapse that a test can cut and restore,
 //! to see what the user sees when the network drops. It counts what the app
-//! sends, to prove that something was *not* sent.
+//! sends and receives, to prove that something was *not* sent or fetched.
 
 use std::sync::{
     Arc,
@@ -18,6 +18,8 @@ pub struct Relay {
     up: Arc<AtomicBool>,
     /// Bytes from the app to the server so far.
     sent: Arc<AtomicU64>,
+    /// Bytes from the server to the app so far.
+    received: Arc<AtomicU64>,
     /// Bumped on every cut: open connections watching it close at once.
     cuts: watch::Sender<u64>,
     accept_loop: tokio::task::JoinHandle<()>,
@@ -30,8 +32,8 @@ impl Relay {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let up = Arc::new(AtomicBool::new(true));
         let (cuts, _) = watch::channel(0u64);
-        let sent = Arc::new(AtomicU64::new(0));
-        let (accept_up, accept_cuts, accept_sent) = (up.clone(), cuts.clone(), sent.clone());
+        let (sent, received) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
+        let (accept_up, accept_cuts, accept_sent, accept_received) = (up.clone(), cuts.clone(), sent.clone(), received.clone());
         let accept_loop = tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
                 if !accept_up.load(Ordering::SeqCst) {
@@ -40,16 +42,13 @@ impl Relay {
                 }
                 let target = target.clone();
                 let mut cut = accept_cuts.subscribe();
-                let sent = accept_sent.clone();
+                let (sent, received) = (accept_sent.clone(), accept_received.clone());
                 tokio::spawn(async move {
                     let Ok(mut server) = TcpStream::connect(&target).await else { return };
                     let (mut from_client, mut to_client) = client.split();
                     let (mut from_server, mut to_server) = server.split();
                     let upstream = copy_counting(&mut from_client, &mut to_server, &sent);
-                    let downstream = async {
-                        let _ = tokio::io::copy(&mut from_server, &mut to_client).await;
-                        let _ = to_client.shutdown().await;
-                    };
+                    let downstream = copy_counting(&mut from_server, &mut to_client, &received);
                     tokio::select! {
                         _ = async { tokio::join!(upstream, downstream) } => {}
                         _ = cut.changed() => {}
@@ -57,12 +56,17 @@ impl Relay {
                 });
             }
         });
-        Self { url, up, sent, cuts, accept_loop }
+        Self { url, up, sent, received, cuts, accept_loop }
     }
 
     /// How many bytes the app has sent to the server through this relay.
     pub fn bytes_sent(&self) -> u64 {
         self.sent.load(Ordering::SeqCst)
+    }
+
+    /// How many bytes the server has sent to the app through this relay.
+    pub fn bytes_received(&self) -> u64 {
+        self.received.load(Ordering::SeqCst)
     }
 
     pub fn url(&self) -> &str {

@@ -39,11 +39,6 @@ export function baseName(path: string): string {
   return path.split(/[/\\]/).pop() || path;
 }
 
-/** Where the preview dialog's image comes from (the app's media scheme). */
-export function previewUrl(id: string): string {
-  return `tchap-media://localhost/pending/${encodeURIComponent(id)}`;
-}
-
 /**
  * The files the user is sending to one room: picked, dropped or pasted, each
  * prepared by the backend (checked, typed, previewed), then sent or cancelled

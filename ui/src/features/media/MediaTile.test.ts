@@ -1,12 +1,13 @@
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { MediaCheck, MediaInfo } from "../../bindings";
 import { appError, deferred, FakeBackend } from "../../test/backend";
 import MediaTile from "./MediaTile.svelte";
 
 const ROOM = "!salle:agent.tchap.gouv.fr";
 const PHOTO: MediaInfo = { kind: "image", name: "photo.jpg", caption: null, size: 2_516_582, mime: "image/jpeg", width: 4000, height: 3000, hasPlaceholder: true };
+const VOICE: MediaInfo = { kind: "audio", name: "message vocal.ogg", caption: null, size: 48_213, mime: "audio/ogg", width: null, height: null, hasPlaceholder: false };
 const REPORT: MediaInfo = { kind: "file", name: "rapport.pdf", caption: "Le rapport final", size: 839_680, mime: "application/pdf", width: null, height: null, hasPlaceholder: false };
 
 function tile(media: MediaInfo, check: () => MediaCheck | Promise<MediaCheck>, more: ConstructorParameters<typeof FakeBackend>[0] = {}) {
@@ -79,5 +80,65 @@ describe("an attachment in the timeline", () => {
     await user.click(await screen.findByRole("button", { name: "Enregistrer" }));
     await waitFor(() => expect(screen.getByRole("alert").textContent).not.toBe(""));
     expect(screen.getByRole("alert").textContent).not.toMatch(/scanner_unavailable|backend said/);
+  });
+});
+
+describe("a video or sound in the timeline (Linux: the page reads it for the player)", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** The app's scheme as `fetch` sees it, and the blob addresses made. */
+  function scheme(answer: { ok: boolean; status: number }) {
+    const fetched: string[] = [];
+    vi.stubGlobal("fetch", async (url: string) => {
+      fetched.push(url);
+      return { ...answer, blob: async () => new Blob([new Uint8Array([0x4f, 0x67, 0x67, 0x53])], { type: "audio/ogg" }) };
+    });
+    const made: Blob[] = [];
+    vi.stubGlobal("URL", Object.assign(Object.create(URL), { createObjectURL: (blob: Blob) => (made.push(blob), `blob:tchap/${made.length}`), revokeObjectURL: () => {} }));
+    return { fetched, made };
+  }
+
+  it("reads nothing before the user asks to play, then plays the clean bytes from the app's scheme", async () => {
+    const { fetched, made } = scheme({ ok: true, status: 200 });
+    const { user } = tile(VOICE, () => ({ state: "clean" }));
+    const play = await screen.findByRole("button", { name: "Écouter message vocal.ogg" });
+    expect(fetched).toEqual([]);
+    expect(document.querySelector("audio")).toBeNull();
+
+    await user.click(play);
+    await waitFor(() => expect(document.querySelector("audio")).toHaveAttribute("src", "blob:tchap/1"));
+    expect(fetched).toEqual([`tchap-media://localhost/original/${encodeURIComponent(ROOM)}/item-1`]);
+    // Untyped: GStreamer recognises the format from the bytes.
+    expect(made[0].type).toBe("");
+    expect(made[0].size).toBe(4);
+    expect(screen.getByRole("button", { name: "Ouvrir" })).toBeInTheDocument();
+  });
+
+  it("says the file cannot be played here and keeps \"Ouvrir\" when the player cannot read it", async () => {
+    scheme({ ok: true, status: 200 });
+    const { user } = tile(VOICE, () => ({ state: "clean" }));
+    await user.click(await screen.findByRole("button", { name: "Écouter message vocal.ogg" }));
+    const player = await waitFor(() => document.querySelector("audio")!);
+    player.dispatchEvent(new Event("error"));
+    expect(await screen.findByText(/Lecture impossible dans Tchap/)).toBeInTheDocument();
+    expect(document.querySelector("audio")).toBeNull();
+    expect(screen.getByRole("button", { name: "Ouvrir" })).toBeInTheDocument();
+  });
+
+  it("says the same when the app does not serve it (a type no page may show)", async () => {
+    scheme({ ok: false, status: 404 });
+    const { user } = tile({ ...VOICE, kind: "video", name: "film.avi" }, () => ({ state: "clean" }));
+    await user.click(await screen.findByRole("button", { name: "Lire la vidéo film.avi" }));
+    expect(await screen.findByText(/Lecture impossible dans Tchap/)).toBeInTheDocument();
+    expect(document.querySelector("video")).toBeNull();
+    expect(screen.getByRole("button", { name: "Ouvrir" })).toBeInTheDocument();
+  });
+
+  it("offers no player before the antivirus said the file is clean", async () => {
+    const { fetched } = scheme({ ok: true, status: 200 });
+    tile(VOICE, () => ({ state: "blocked", because: "infected" }));
+    expect(await screen.findByText(/Contenu bloqué/)).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: /Écouter/ })).toBeNull();
+    expect(fetched).toEqual([]);
   });
 });

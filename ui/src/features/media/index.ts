@@ -1,3 +1,3 @@
 // What the rest of the app uses from attachments: the timeline's tile.
 export { default as MediaTile } from "./MediaTile.svelte";
-export { mediaUrl } from "./mediaUrl";
+export { mediaUrl, pendingUrl } from "./mediaUrl";

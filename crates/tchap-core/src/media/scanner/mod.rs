@@ -10,7 +10,10 @@ use std::{io::Read, sync::Mutex, time::Duration};
 
 use matrix_sdk::{
     reqwest::{self, StatusCode, Url, header::CONTENT_TYPE},
-    ruma::{MxcUri, events::room::EncryptedFile},
+    ruma::{
+        MxcUri,
+        events::room::{EncryptedFile, MediaSource},
+    },
 };
 use matrix_sdk_base::crypto::{AttachmentDecryptor, MediaEncryptionInfo};
 use tracing::{debug, warn};
@@ -55,8 +58,26 @@ impl ContentScanner {
     /// decrypted (its hash checked): at most `max_bytes` are read.
     pub async fn fetch_encrypted(&self, file: &EncryptedFile, max_bytes: u64) -> Result<Vec<u8>, ScanFailure> {
         media_parts(&file.url)?;
-        let (encrypted, _) = self.download_encrypted(file, max_bytes).await?;
+        let (encrypted, _) = self.sealed("download_encrypted", file, max_bytes).await?;
         decrypt(file, encrypted).await
+    }
+
+    /// Asks again about a file already here whose verdict is old (`scan`,
+    /// `scan_encrypted`): the scanner fetches and scans it, only its verdict
+    /// comes back, so the file is not downloaded twice.
+    pub async fn rescan(&self, source: &MediaSource) -> Result<(), ScanFailure> {
+        let (answer, _) = match source {
+            MediaSource::Plain(mxc) => {
+                let (server, media_id) = media_parts(mxc)?;
+                let url = endpoint(&self.base_url, &["scan", server, media_id]);
+                self.read_answer(self.authorized(self.http.get(url)), ERROR_BODY_LIMIT).await.map_err(final_failure)?
+            }
+            MediaSource::Encrypted(file) => {
+                media_parts(&file.url)?;
+                self.sealed("scan_encrypted", file, ERROR_BODY_LIMIT).await?
+            }
+        };
+        scan_verdict(&answer)
     }
 
     /// Plain media (rooms without encryption): the bytes and their Content-Type.
@@ -80,9 +101,9 @@ impl ContentScanner {
     /// Sealed for the key the client holds; when the scanner cannot open
     /// it, the key is fetched again and the request sent once more if that
     /// can help (see `retry_with_fresh_key`).
-    async fn download_encrypted(&self, file: &EncryptedFile, max_bytes: u64) -> Result<Clean, ScanFailure> {
+    async fn sealed(&self, path: &str, file: &EncryptedFile, max_bytes: u64) -> Result<Clean, ScanFailure> {
         let key = self.public_key().await?;
-        let (reason, info) = match self.post_sealed(file, key, max_bytes).await {
+        let (reason, info) = match self.post_sealed(path, file, key, max_bytes).await {
             Err(Refusal::SealedBody { reason, info }) => (reason, info),
             other => return other.map_err(final_failure),
         };
@@ -92,15 +113,15 @@ impl ContentScanner {
             return Err(sealed_body_failure(reason, info));
         }
         debug!("content scanner: body refused ({reason}), sent again sealed for its current key");
-        self.post_sealed(file, fresh, max_bytes).await.map_err(|refused| match refused {
+        self.post_sealed(path, file, fresh, max_bytes).await.map_err(|refused| match refused {
             Refusal::SealedBody { reason, info } => sealed_body_failure(reason, info),
             Refusal::Final(failure) => failure,
         })
     }
 
-    async fn post_sealed(&self, file: &EncryptedFile, key: Curve25519PublicKey, max_bytes: u64) -> Result<Clean, Refusal> {
+    async fn post_sealed(&self, path: &str, file: &EncryptedFile, key: Curve25519PublicKey, max_bytes: u64) -> Result<Clean, Refusal> {
         let body = sealed_body(file, key).map_err(Refusal::Final)?;
-        let url = endpoint(&self.base_url, &["download_encrypted"]);
+        let url = endpoint(&self.base_url, &[path]);
         let request = self.authorized(self.http.post(url)).header(CONTENT_TYPE, "application/json").body(body.to_string());
         self.read_answer(request, max_bytes).await
     }
@@ -152,6 +173,21 @@ impl ContentScanner {
     }
 }
 
+/// A `scan` answer: `{"clean": true}`, or false with the scanner's words
+/// (1.0.8 says "not clean" with a 200); anything else is no verdict.
+fn scan_verdict(answer: &[u8]) -> Result<(), ScanFailure> {
+    #[derive(serde::Deserialize)]
+    struct Verdict {
+        clean: bool,
+        info: Option<String>,
+    }
+    match serde_json::from_slice::<Verdict>(answer) {
+        Ok(Verdict { clean: true, .. }) => Ok(()),
+        Ok(Verdict { clean: false, info }) => Err(ScanFailure::Blocked { reason: BlockReason::NotClean, info }),
+        Err(e) => Err(ScanFailure::Unavailable { detail: format!("the scanner's verdict is unreadable: {e}") }),
+    }
+}
+
 fn final_failure(refused: Refusal) -> ScanFailure {
     match refused {
         // Only an encrypted request has a sealed body to refuse.
@@ -190,4 +226,19 @@ async fn decrypt(file: &EncryptedFile, encrypted: Vec<u8>) -> Result<Vec<u8>, Sc
         Ok::<_, String>(clear)
     };
     tokio::task::spawn_blocking(work).await.map_err(|e| unreadable(e.to_string()))?.map_err(unreadable)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_rescan_verdict_is_read_and_anything_else_fails_closed() {
+        assert!(scan_verdict(br#"{"clean": true, "info": "File is clean"}"#).is_ok());
+        let dirty = scan_verdict(br#"{"clean": false, "info": "Infected"}"#);
+        assert!(matches!(dirty, Err(ScanFailure::Blocked { reason: BlockReason::NotClean, info: Some(_) })));
+        for not_a_verdict in [b"<html>".as_slice(), br#"{"info": "File is clean"}"#, br#"{"clean": "yes"}"#] {
+            assert!(matches!(scan_verdict(not_a_verdict), Err(ScanFailure::Unavailable { .. })));
+        }
+    }
 }
