@@ -10,7 +10,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { deflateSync } from "node:zlib";
-import { artifacts, postponeSecureBackup, withApp } from "./app.mjs";
+import { artifacts, openRoom, postponeSecureBackup, signIn, withApp } from "./app.mjs";
 import { chooseFile } from "./chooser.mjs";
 import { PASSWORD, eventually, homeserver, peer, register } from "./matrix.mjs";
 
@@ -74,22 +74,10 @@ async function textOf(element) {
   return (await element.getProperty("innerText")).replace(/\s+/g, " ").trim();
 }
 
-async function signIn(browser, username) {
-  const $ = browser.$.bind(browser);
-  await $("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
-  await $("aria/Identifiant").setValue(username);
-  await $("aria/Mot de passe").setValue(PASSWORD);
-  await $("aria/Se connecter").click();
+/** Signs in, and postpones the recovery key set-up offered to a new account. */
+async function signInPostponingBackup(browser, username) {
+  await signIn(browser, username, PASSWORD);
   await postponeSecureBackup(browser);
-}
-
-async function openRoom(browser) {
-  const room = await browser.$('[role="listbox"][aria-label="Conversations"]').$(`[role="option"]*=${ROOM}`);
-  await room.waitForDisplayed({ timeout: 60000 });
-  await room.click();
-  const log = await browser.$('[role="log"]');
-  await log.waitForDisplayed({ timeout: 30000 });
-  return log;
 }
 
 /** The attachment tile of the timeline whose file is `name`. */
@@ -139,7 +127,7 @@ test("an image and the EICAR file attached with the file chooser reach the colle
 
   // The colleague's app signs in first: its device must exist for the room keys to reach it.
   const colleagueDir = await withApp({ homeserver, env: appEnv }, "attachments-colleague-first.png", async (app) => {
-    await signIn(app.browser, colleague.username);
+    await signInPostponingBackup(app.browser, colleague.username);
     await eventually("the colleague's device keys are published", async () => (await peer(agent).devicesWithKeys(colleague.userId)).length > 0, 60000);
   });
   const roomId = await peer(agent).createEncryptedRoom(ROOM, [colleague.userId]);
@@ -147,8 +135,8 @@ test("an image and the EICAR file attached with the file chooser reach the colle
 
   await withApp({ homeserver, env: appEnv }, "attachments-sender.png", async (app) => {
     const browser = app.browser;
-    await signIn(browser, agent.username);
-    const log = await openRoom(browser);
+    await signInPostponingBackup(browser, agent.username);
+    const log = await openRoom(browser, ROOM);
     assert.match(await textOf(await browser.$("main")), /chiffrée/i, "the room is encrypted");
 
     // Every value the upload's progress bar takes is kept, however briefly it is shown.
@@ -184,7 +172,7 @@ test("an image and the EICAR file attached with the file chooser reach the colle
       };
       new MutationObserver(record).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
-    const log = await openRoom(browser);
+    const log = await openRoom(browser, ROOM);
 
     const image = await tileOf(log, IMAGE);
     await eventually("the image checked clean", async () => (await textOf(image)).includes(CLEAN), 120000);
