@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { deflateSync } from "node:zlib";
@@ -120,6 +120,7 @@ test("an image and the EICAR file attached with the file chooser reach the colle
   const agent = await register("joint", "Jeanne Jointe");
   const colleague = await register("collegue", "Claude Collègue");
   const files = mkdtempSync(join(tmpdir(), "tchap-attach-"));
+  t.after(() => rmSync(files, { recursive: true, force: true }));
   const imagePath = join(files, IMAGE);
   writeFileSync(imagePath, noisePng(2000, 1500)); // about 9 MB
   const eicarPath = join(files, EICAR);
