@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 APT_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libxdo-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
-  python3-venv xvfb xauth dbus dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools openssl
+  python3-venv xvfb xauth xdotool dbus dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools openssl
   # WebKitGTK plays <video>/<audio> through GStreamer: base and good (Ogg,
   # Vorbis, Opus, WAV, FLAC, MP3, WebM, MP4's container) come with it; libav
   # decodes H.264 and AAC (MP4, M4A); gl draws video frames. Recommended by

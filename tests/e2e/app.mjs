@@ -138,3 +138,22 @@ export async function postponeSecureBackup(browser) {
   await dialog.$("aria/Plus tard").click();
   await dialog.waitForDisplayed({ reverse: true, timeout: 10000 });
 }
+
+/** Signs in on the login form with a Matrix user name (the server comes pre-filled). */
+export async function signIn(browser, username, password) {
+  const $ = browser.$.bind(browser);
+  await $("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
+  await $("aria/Identifiant").setValue(username);
+  await $("aria/Mot de passe").setValue(password);
+  await $("aria/Se connecter").click();
+}
+
+/** Opens the room `name` from the room list; resolves to its timeline. */
+export async function openRoom(browser, name) {
+  const room = await browser.$('[role="listbox"][aria-label="Conversations"]').$(`[role="option"]*=${name}`);
+  await room.waitForDisplayed({ timeout: 60000 });
+  await room.click();
+  const log = await browser.$('[role="log"]');
+  await log.waitForDisplayed({ timeout: 30000 });
+  return log;
+}

@@ -38,6 +38,18 @@ export function peer(user) {
       (await call("POST", "/_matrix/client/v3/createRoom", user.token, { name, invite, preset: "private_chat" })).room_id,
     sendText: async (roomId, body) =>
       call("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomBytes(6).toString("hex")}`, user.token, { msgtype: "m.text", body }),
+    /** A private room encrypted from its creation, as Tchap's clients make them. */
+    createEncryptedRoom: async (name, invite) =>
+      (await call("POST", "/_matrix/client/v3/createRoom", user.token, {
+        name,
+        invite,
+        preset: "private_chat",
+        initial_state: [{ type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } }],
+      })).room_id,
+    join: async (roomId) => call("POST", `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, user.token, {}),
+    /** The ids of `userId`'s devices that published their encryption keys. */
+    devicesWithKeys: async (userId) =>
+      Object.keys((await call("POST", "/_matrix/client/v3/keys/query", user.token, { device_keys: { [userId]: [] } })).device_keys[userId] ?? {}),
     /** Any message content, as a hostile or unusual client would send it. */
     sendContent: async (roomId, content) =>
       call("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomBytes(6).toString("hex")}`, user.token, content),

@@ -4,28 +4,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { resolve } from "node:path";
-import { artifacts, withApp } from "./app.mjs";
+import { artifacts, openRoom, signIn, withApp } from "./app.mjs";
 import { PASSWORD, eventually, homeserver, register } from "./matrix.mjs";
 
 const ROOM = "Cellule de crise";
 const SECRET = "Point de situation : rendez-vous à 8 h en salle Marianne.";
-
-async function login(browser, username) {
-  const $ = browser.$.bind(browser);
-  await $("aria/Connexion à Tchap").waitForDisplayed({ timeout: 30000 });
-  await $("aria/Identifiant").setValue(username);
-  await $("aria/Mot de passe").setValue(PASSWORD);
-  await $("aria/Se connecter").click();
-}
-
-async function openRoom(browser) {
-  const room = await browser.$('[role="listbox"][aria-label="Conversations"]').$(`[role="option"]*=${ROOM}`);
-  await room.waitForDisplayed({ timeout: 60000 });
-  await room.click();
-  const log = await browser.$('[role="log"]');
-  await log.waitForDisplayed({ timeout: 30000 });
-  return log;
-}
 
 test("the recovery key set up on the first device unlocks the history on a second one", async () => {
   const agent = await register("cle", "Camille Clé");
@@ -33,7 +16,7 @@ test("the recovery key set up on the first device unlocks the history on a secon
 
   await withApp({ homeserver }, "failure-security-first.png", async (app) => {
     const $ = app.browser.$.bind(app.browser);
-    await login(app.browser, agent.username);
+    await signIn(app.browser, agent.username, PASSWORD);
 
     // First login: the guided set-up shows the key once and checks it was kept.
     const setup = await $("aria/Sauvegarde sécurisée");
@@ -54,7 +37,7 @@ test("the recovery key set up on the first device unlocks the history on a secon
     await $("aria/Nouveau salon").click();
     await $("aria/Nom du salon").setValue(ROOM);
     await $("aria/Créer le salon").click();
-    const log = await openRoom(app.browser);
+    const log = await openRoom(app.browser, ROOM);
     assert.match(await $("main").getText(), /chiffrée/i, "the room says it is encrypted");
     await $("aria/Message").setValue(SECRET);
     await app.browser.keys("Enter");
@@ -68,7 +51,7 @@ test("the recovery key set up on the first device unlocks the history on a secon
 
   await withApp({ homeserver }, "failure-security-second.png", async (app) => {
     const $ = app.browser.$.bind(app.browser);
-    await login(app.browser, agent.username);
+    await signIn(app.browser, agent.username, PASSWORD);
 
     // A new device is asked to verify itself; look at the room first.
     const verify = await $("aria/Vérifiez cette session");
@@ -76,7 +59,7 @@ test("the recovery key set up on the first device unlocks the history on a secon
     await app.browser.saveScreenshot(resolve(artifacts, "security-verify-session.png"));
     await verify.$("aria/Plus tard").click();
     await verify.waitForDisplayed({ reverse: true, timeout: 10000 });
-    const log = await openRoom(app.browser);
+    const log = await openRoom(app.browser, ROOM);
     await eventually("the locked message explains itself", async () =>
       (await log.getText()).includes("vérifiez cet appareil pour le lire"),
       60000,
