@@ -70,14 +70,16 @@ impl From<image::ImageError> for ImageFactsError {
 /// Decodes `bytes` within the limits and describes the image.
 pub fn image_facts(bytes: &[u8]) -> Result<ImageFacts, ImageFactsError> {
     let image = decode_bounded(bytes)?;
-    let thumbnail = thumbnail_of(&image)?;
-    Ok(ImageFacts { width: image.width(), height: image.height(), blurhash: blurhash_of(&image)?, thumbnail })
+    let small = shrunk(&image);
+    // The blurhash only keeps low frequencies: drawn from the thumbnail, not
+    // from the full photo again.
+    Ok(ImageFacts { width: image.width(), height: image.height(), blurhash: blurhash_of(&small)?, thumbnail: encode_thumbnail(&small)? })
 }
 
 /// A thumbnail of any image received, re-encoded here within the limits:
 /// the webview never decodes a stranger's image file for the timeline.
 pub fn thumbnail(bytes: &[u8]) -> Result<Thumbnail, ImageFactsError> {
-    thumbnail_of(&decode_bounded(bytes)?)
+    encode_thumbnail(&shrunk(&decode_bounded(bytes)?))
 }
 
 /// Whether the image's declared size is within the limits, reading only its
@@ -110,13 +112,17 @@ fn decode_bounded(bytes: &[u8]) -> Result<DynamicImage, ImageFactsError> {
     Ok(image)
 }
 
-/// At most 800×600, never enlarged; JPEG, or PNG to keep transparency.
-fn thumbnail_of(image: &DynamicImage) -> Result<Thumbnail, ImageFactsError> {
-    let small = if image.width() > THUMBNAIL_WIDTH || image.height() > THUMBNAIL_HEIGHT {
+/// At most 800×600, never enlarged.
+fn shrunk(image: &DynamicImage) -> DynamicImage {
+    if image.width() > THUMBNAIL_WIDTH || image.height() > THUMBNAIL_HEIGHT {
         image.thumbnail(THUMBNAIL_WIDTH, THUMBNAIL_HEIGHT)
     } else {
         image.clone()
-    };
+    }
+}
+
+/// JPEG, or PNG to keep transparency.
+fn encode_thumbnail(small: &DynamicImage) -> Result<Thumbnail, ImageFactsError> {
     let mut data = Vec::new();
     let mime = if small.color().has_alpha() {
         small.to_rgba8().write_to(&mut Cursor::new(&mut data), ImageFormat::Png)?;
