@@ -7,9 +7,9 @@
 //     that showed the scanner's bytes as they come would wait for);
 //   - the room scrolled from the newest photo to the oldest, every thumbnail
 //     painted: PSS of the app and its WebKit processes before and after;
-//   - what Element's way would add: a Blob in the page per shown image (it
-//     decrypts in the page and shows blob: URLs), measured by holding a Blob of
-//     each of the 200 thumbnails in the same page;
+//   - what Element's way would add in an encrypted room: a Blob in the page per
+//     shown photo without a thumbnail (it decrypts in the page and shows blob:
+//     URLs), measured by holding a Blob of each original's size in the same page;
 //   - a photo clicked → full view painted, the first time (scanner) and again
 //     (cache); the app restarted → the room's newest photo painted from the cache.
 // Writes its block to BENCHMARKS.md.
@@ -31,6 +31,10 @@ const { values: options } = parseArgs({
     photos: { type: "string", default: "200" },
     runs: { type: "string", default: "3" },
     out: { type: "string", default: join(root, "BENCHMARKS.md") },
+    // Another build to try the script with (the figures are the release's).
+    binary: { type: "string" },
+    // Keeps each run's data folder (its logs), named on the console.
+    keep: { type: "boolean", default: false },
   },
 });
 const PHOTOS = Number(options.photos);
@@ -42,7 +46,7 @@ const MARKS = { start: "<!-- media-bench:start -->", end: "<!-- media-bench:end 
 
 const scanner = process.env.TCHAP_TEST_CONTENT_SCANNER;
 if (!scanner) throw new Error("TCHAP_TEST_CONTENT_SCANNER is not set: run through `make bench-media`");
-const OURS = join(process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache/tchap/target"), "release/tchap-desktop");
+const OURS = options.binary ?? join(process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache/tchap/target"), "release/tchap-desktop");
 if (!existsSync(OURS)) throw new Error(`${OURS} is missing: build it with \`make bench-media\``);
 const CACHE = process.env.TCHAP_CACHE ?? join(homedir(), ".cache/tchap");
 
@@ -143,26 +147,19 @@ async function scrollToOldest(browser) {
   }
 }
 
-/** Element's way, approximated: a Blob of every thumbnail shown, kept by the page. */
-async function holdBlobs(browser) {
-  return browser.executeAsync((selector, done) => {
-    const images = [...document.querySelectorAll(`${selector} .media__thumb img`)];
-    const held = (window.__benchBlobs = []);
-    let bytes = 0;
-    const next = (i) => {
-      if (i === images.length) return done({ count: held.length, bytes });
-      const canvas = document.createElement("canvas");
-      canvas.width = images[i].naturalWidth;
-      canvas.height = images[i].naturalHeight;
-      canvas.getContext("2d").drawImage(images[i], 0, 0);
-      canvas.toBlob((blob) => {
-        held.push({ blob, url: URL.createObjectURL(blob) });
-        bytes += blob.size;
-        next(i + 1);
-      }, "image/jpeg", 0.8);
-    };
-    next(0);
-  }, TILES);
+/**
+ * Element's way with encrypted photos that carry no thumbnail (these carry none):
+ * the page decrypts each shown original and keeps its bytes as a Blob behind
+ * a blob: URL. Here the page makes a Blob of each original's size and holds it.
+ */
+async function holdBlobs(browser, sizes) {
+  return browser.execute((sizes) => {
+    window.__benchBlobs = sizes.map((size) => {
+      const blob = new Blob([new Uint8Array(size).fill(7)], { type: "image/jpeg" });
+      return { blob, url: URL.createObjectURL(blob) };
+    });
+    return { count: sizes.length, bytes: sizes.reduce((sum, size) => sum + size, 0) };
+  }, sizes);
 }
 
 /** Click on the newest photo → its full view painted. */
@@ -218,7 +215,7 @@ async function run(number, room) {
       result.scrolled = await scrollToOldest(browser);
       await sleep(SETTLE_MS);
       result.pssAfter = (await memory(pid)).total;
-      const blobs = await holdBlobs(browser);
+      const blobs = await holdBlobs(browser, room.sent.map((photo) => photo.size));
       await sleep(SETTLE_MS);
       result.pssBlobs = (await memory(pid)).total;
       result.blobBytes = blobs.bytes;
@@ -239,7 +236,8 @@ async function run(number, room) {
       result.newestFromCache = await openRoom(browser);
     });
   } finally {
-    rmSync(dataDir, { recursive: true, force: true });
+    if (options.keep) console.error(`bench-media: data folder kept: ${dataDir}`);
+    else rmSync(dataDir, { recursive: true, force: true });
   }
   return result;
 }
@@ -297,9 +295,9 @@ const block = [
   row("app restarted, room opened → newest photo painted from the cache (ms)", (r) => r.newestFromCache, null, 0),
   row("PSS, room list shown, before the room (MiB)", (r) => r.pssBefore, null, 1),
   row(`PSS, all ${PHOTOS} photos painted (MiB); baseline: before`, (r) => r.pssAfter, (r) => r.pssBefore, 1),
-  row(`PSS with a Blob of each thumbnail held in the page, Element's way (MiB); baseline: ours`, (r) => r.pssBlobs, (r) => r.pssAfter, 1),
+  row(`PSS with a Blob of each original held in the page, Element's way (MiB); baseline: ours`, (r) => r.pssBlobs, (r) => r.pssAfter, 1),
   "",
-  `Scrolling through the ${PHOTOS} photos adds ${(median((r) => r.pssAfter) - median((r) => r.pssBefore)).toFixed(1)} MiB (medians); Blobs of the same thumbnails (${(median((r) => r.blobBytes) / 2 ** 20).toFixed(1)} MiB of JPEG) would add ${(median((r) => r.pssBlobs) - median((r) => r.pssAfter)).toFixed(1)} MiB more. Ours keeps the bytes in the backend's encrypted cache and hands the webview only the thumbnail it made.`,
+  `Scrolling through the ${PHOTOS} photos adds ${(median((r) => r.pssAfter) - median((r) => r.pssBefore)).toFixed(1)} MiB (medians); Blobs of the originals (${(median((r) => r.blobBytes) / 2 ** 20).toFixed(1)} MiB of JPEG) would add ${(median((r) => r.pssBlobs) - median((r) => r.pssAfter)).toFixed(1)} MiB more. Ours keeps the bytes in the backend's encrypted cache and hands the webview only the thumbnail it made.`,
   "",
   ...(failures.length ? ["**Not measured** (see `tests/e2e/artifacts/bench-media-*.log`):", "", ...failures.map((f) => `- ${f}`), ""] : []),
   "### What is measured",
@@ -307,7 +305,7 @@ const block = [
   "- Times start at the WebDriver click and end when a poll of the page (every 25 ms) sees the image `complete` with a `naturalWidth`: painted as far as the page can tell, up to one poll late.",
   "- *Through the scanner*: our backend asks the scanner, which downloads from Synapse and runs its scan script; the backend then decodes the photo and makes an 800×600 thumbnail (cached), which the page loads from `tchap-media://`. The baseline downloads the same photo from the scanner with Node's `fetch` right after (so the scanner's own cache is as warm as it was for us, or warmer).",
   "- *PSS*: the sum over the app process and its WebKit processes (`/proc/PID/smaps_rollup`), as in the whole-app figures above.",
-  "- *Element's way*: Element's web client decrypts attachments in the page and shows them through `blob:` URLs; our CSP does not load `blob:` images, so the Blobs are made from the painted thumbnails (canvas → JPEG, the size of a server thumbnail) and held, not shown.",
+  "- *Element's way*: Element's web client decrypts attachments in the page and shows them through `blob:` URLs; for an encrypted photo without a thumbnail (these carry none) it decrypts the original and keeps it as a Blob. Our CSP does not load `blob:` images, so the page makes a Blob of each original's size, with its URL, and holds it, not shown: the bytes Element would hold, not its decoding.",
   "",
   "Repeat: `make bench-media`; quicker: `make bench-media BENCH_MEDIA_ARGS=\"--photos 40 --runs 1 --out /tmp/bench-media.md\"`.",
   MARKS.end,

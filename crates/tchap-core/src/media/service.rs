@@ -107,6 +107,20 @@ pub struct MediaService {
     open_dir: PathBuf,
 }
 
+/// Logs how long an attachment took to hand out (at debug level), and how
+/// much of it went to finding its item.
+struct TimingLog {
+    started: std::time::Instant,
+    found: std::time::Duration,
+    variant: MediaVariant,
+}
+
+impl Drop for TimingLog {
+    fn drop(&mut self) {
+        tracing::debug!(variant = ?self.variant, item_ms = self.found.as_millis() as u64, total_ms = self.started.elapsed().as_millis() as u64, "attachment asked");
+    }
+}
+
 /// The attachment an item carries.
 struct Attachment {
     name: String,
@@ -236,8 +250,11 @@ impl MediaService {
         item_id: &str,
         variant: MediaVariant,
     ) -> Result<CleanMedia, MediaCheck> {
+        let started = std::time::Instant::now();
         let item = timelines.event_item(room_id, item_id).await.map_err(|_| MediaCheck::Unreadable)?;
+        let found = started.elapsed();
         let attachment = attachment_of(&item).map_err(|_| MediaCheck::Unreadable)?;
+        let _timing = TimingLog { started, found, variant };
         let (bytes, mime) = match variant {
             MediaVariant::Thumbnail => self.made_thumbnail(&attachment).await?,
             MediaVariant::Original => {
