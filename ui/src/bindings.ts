@@ -161,6 +161,11 @@ export type AppConfig = {
 export type AppError = {
 	code: ErrorCode,
 	message: string,
+	/**
+	 *  The server a request could not reach (host name), when the user's
+	 *  sentence names it: "Le certificat de matrix.example.gouv.fr…".
+	 */
+	server?: string | null,
 };
 
 /**  Why the antivirus refused an attachment, as the tile says it. */
