@@ -137,8 +137,6 @@ pub struct AppError {
     pub message: String,
     /// The server a request could not reach (host name), when the user's
     /// sentence names it: "Le certificat de matrix.example.gouv.fr…".
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[specta(optional)]
     pub server: Option<String>,
 }
 
