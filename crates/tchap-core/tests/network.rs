@@ -24,7 +24,7 @@ async fn a_certificate_this_computer_does_not_trust_is_named_and_nothing_is_sent
     let error = session::login(data.path(), relay.url(), &user.user_id, PASSWORD).await.err().expect("an unknown authority is refused");
     assert_eq!(error.code, ErrorCode::UntrustedCertificate, "{error:?}");
     assert_eq!(error.server.as_deref(), Some("127.0.0.1"), "the user's sentence names the server");
-    assert_eq!(relay.bytes_forwarded(), 0, "not a byte (the password least of all) crossed the untrusted connection");
+    assert_eq!(relay.tls_sessions(), 0, "no connection was accepted: not a byte (the password least of all) was sent");
     assert!(session_dirs(data.path()).is_empty(), "a refused sign-in leaves no session behind");
 }
 
@@ -42,5 +42,4 @@ async fn with_the_ministrys_authority_and_proxy_configured_everything_goes_throu
     let connect_to = |relay: &TlsRelay| format!("CONNECT {}", relay.authority());
     assert!(proxy.saw(&connect_to(&homeserver_relay)), "the Matrix client went through the proxy: {:?}", proxy.requests());
     assert!(proxy.saw(&connect_to(&scanner_relay)), "the content scanner's requests too: {:?}", proxy.requests());
-    assert!(scanner_relay.bytes_forwarded() > 0);
 }

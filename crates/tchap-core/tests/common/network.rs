@@ -73,8 +73,8 @@ impl TestCa {
 /// with the test CA's certificate.
 pub struct TlsRelay {
     url: String,
-    /// Bytes that crossed TLS towards the server (0: nothing got through).
-    forwarded: Arc<AtomicU64>,
+    /// TLS sessions the client accepted (0: not a byte could be sent).
+    sessions: Arc<AtomicU64>,
     accept_loop: tokio::task::JoinHandle<()>,
 }
 
@@ -84,22 +84,21 @@ impl TlsRelay {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let url = format!("https://{}", listener.local_addr().unwrap());
         let acceptor = ca.acceptor();
-        let forwarded = Arc::new(AtomicU64::new(0));
-        let counter = forwarded.clone();
+        let sessions = Arc::new(AtomicU64::new(0));
+        let counter = sessions.clone();
         let accept_loop = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let (acceptor, target, counter) = (acceptor.clone(), target.clone(), counter.clone());
                 tokio::spawn(async move {
                     // A client that refuses the certificate ends here.
                     let Ok(mut tls) = acceptor.accept(client).await else { return };
+                    counter.fetch_add(1, Ordering::SeqCst);
                     let Ok(mut server) = TcpStream::connect(&target).await else { return };
-                    if let Ok((up, _)) = tokio::io::copy_bidirectional(&mut tls, &mut server).await {
-                        counter.fetch_add(up, Ordering::SeqCst);
-                    }
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut server).await;
                 });
             }
         });
-        Self { url, forwarded, accept_loop }
+        Self { url, sessions, accept_loop }
     }
 
     pub fn url(&self) -> &str {
@@ -111,8 +110,8 @@ impl TlsRelay {
         self.url.trim_start_matches("https://")
     }
 
-    pub fn bytes_forwarded(&self) -> u64 {
-        self.forwarded.load(Ordering::SeqCst)
+    pub fn tls_sessions(&self) -> u64 {
+        self.sessions.load(Ordering::SeqCst)
     }
 }
 
