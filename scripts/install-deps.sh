@@ -14,6 +14,8 @@ APT_PACKAGES=(
   # decodes H.264 and AAC (MP4, M4A); gl draws video frames. Recommended by
   # WebKitGTK, hence skipped by --no-install-recommends.
   gstreamer1.0-libav gstreamer1.0-gl
+  # The forward proxy the network tests send everything through.
+  tinyproxy
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -12,128 +12,128 @@ export const commands = {
 	 *  The stored session, reopened without the password; `null` when there is
 	 *  none. `session_locked` when one is stored but the keyring is closed.
 	 */
-	restoreSession: () => typedError<SessionInfo_Serialize | null, AppError>(__TAURI_INVOKE("restore_session")),
-	login: (homeserver: string | null, username: string, password: string, remember: boolean) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("login", { homeserver, username, password, remember })),
+	restoreSession: () => typedError<SessionInfo_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("restore_session")),
+	login: (homeserver: string | null, username: string, password: string, remember: boolean) => typedError<SessionInfo_Serialize, AppError_Serialize>(__TAURI_INVOKE("login", { homeserver, username, password, remember })),
 	/**  After a soft logout: the password again, for the same device (keys kept). */
-	resumeSession: (password: string) => typedError<SessionInfo_Serialize, AppError>(__TAURI_INVOKE("resume_session", { password })),
+	resumeSession: (password: string) => typedError<SessionInfo_Serialize, AppError_Serialize>(__TAURI_INVOKE("resume_session", { password })),
 	/**  An expired account: the server mails the renewal link (at most once a minute). */
-	sendRenewalMail: () => typedError<RenewalMailSent, AppError>(__TAURI_INVOKE("send_renewal_mail")),
-	logout: () => typedError<null, AppError>(__TAURI_INVOKE("logout")),
+	sendRenewalMail: () => typedError<RenewalMailSent, AppError_Serialize>(__TAURI_INVOKE("send_renewal_mail")),
+	logout: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("logout")),
 	/**  The sync's current state; its changes then come as `SyncStateChanged` events. */
-	syncState: () => typedError<SyncState, AppError>(__TAURI_INVOKE("sync_state")),
+	syncState: () => typedError<SyncState, AppError_Serialize>(__TAURI_INVOKE("sync_state")),
 	/**
 	 *  The server an email's account would be created on, with its password
 	 *  rules and terms. `external_not_invited` for an external nobody invited.
 	 */
-	registrationForm: (email: string) => typedError<RegistrationForm, AppError>(__TAURI_INVOKE("registration_form", { email })),
+	registrationForm: (email: string) => typedError<RegistrationForm, AppError_Serialize>(__TAURI_INVOKE("registration_form", { email })),
 	/**
 	 *  Creates the account, then signs in. `on_mail_sent` is told when the
 	 *  validation mail left (and when to allow another); the command returns
 	 *  once the link was followed: the new session, or `null` if cancelled.
 	 */
-	register: (email: string, password: string, acceptedTerms: boolean, onMailSent: Channel<ValidationMailSent>) => typedError<SessionInfo_Serialize | null, AppError>(__TAURI_INVOKE("register", { email, password, acceptedTerms, onMailSent })),
+	register: (email: string, password: string, acceptedTerms: boolean, onMailSent: Channel<ValidationMailSent>) => typedError<SessionInfo_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("register", { email, password, acceptedTerms, onMailSent })),
 	/**  "Renvoyer l'e-mail" while the registration waits for its link. */
-	resendRegistrationMail: () => typedError<ValidationMailSent, AppError>(__TAURI_INVOKE("resend_registration_mail")),
+	resendRegistrationMail: () => typedError<ValidationMailSent, AppError_Serialize>(__TAURI_INVOKE("resend_registration_mail")),
 	/**  "Annuler": the waiting `register` returns `null`. */
 	cancelRegistration: () => __TAURI_INVOKE<void>("cancel_registration"),
-	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
-	openTimeline: (roomId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError>(__TAURI_INVOKE("open_timeline", { roomId, onUpdate })),
-	closeTimeline: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("close_timeline", { roomId })),
+	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
+	openTimeline: (roomId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, onUpdate })),
+	closeTimeline: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_timeline", { roomId })),
 	/**  Loads older messages; `true` once the start of the room is reached. */
-	paginateBackwards: (roomId: string) => typedError<boolean, AppError>(__TAURI_INVOKE("paginate_backwards", { roomId })),
-	sendMessage: (roomId: string, body: string) => typedError<null, AppError>(__TAURI_INVOKE("send_message", { roomId, body })),
-	retrySend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
-	discardSend: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
-	markRead: (roomId: string, eventId: string) => typedError<null, AppError>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	paginateBackwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_backwards", { roomId })),
+	sendMessage: (roomId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_message", { roomId, body })),
+	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
+	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
+	markRead: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
-	attachmentSizeLimit: () => typedError<number | null, AppError>(__TAURI_INVOKE("attachment_size_limit")),
+	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
-	pickAttachmentFiles: () => typedError<string[], AppError>(__TAURI_INVOKE("pick_attachment_files")),
+	pickAttachmentFiles: () => typedError<string[], AppError_Serialize>(__TAURI_INVOKE("pick_attachment_files")),
 	/**  Prepares a file the user chose or dropped (refused if too large, empty, a folder…). */
-	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment_Serialize, AppError>(__TAURI_INVOKE("prepare_attachment_path", { path })),
+	prepareAttachmentPath: (path: string) => typedError<PreparedAttachment_Serialize, AppError_Serialize>(__TAURI_INVOKE("prepare_attachment_path", { path })),
 	/**  Sends a prepared file to the room; its progress shows in the timeline. */
-	sendAttachment: (roomId: string, id: string) => typedError<null, AppError>(__TAURI_INVOKE("send_attachment", { roomId, id })),
+	sendAttachment: (roomId: string, id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_attachment", { roomId, id })),
 	/**  Forgets a prepared file ("Annuler"). */
-	discardAttachment: (id: string) => typedError<null, AppError>(__TAURI_INVOKE("discard_attachment", { id })),
-	acceptInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("accept_invite", { roomId })),
-	declineInvite: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("decline_invite", { roomId })),
+	discardAttachment: (id: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_attachment", { id })),
+	acceptInvite: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("accept_invite", { roomId })),
+	declineInvite: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("decline_invite", { roomId })),
 	/**  The id of the (new or existing) direct chat with `user_id`. */
-	createDm: (userId: string) => typedError<string, AppError>(__TAURI_INVOKE("create_dm", { userId })),
+	createDm: (userId: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("create_dm", { userId })),
 	/**  The id of the new room. */
-	createRoom: (name: string, kind: NewRoomKind) => typedError<string, AppError>(__TAURI_INVOKE("create_room", { name, kind })),
+	createRoom: (name: string, kind: NewRoomKind) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("create_room", { name, kind })),
 	/**
 	 *  Whether this session is verified and the account's keys recoverable; its
 	 *  changes then come as `SecurityStatusChanged` events.
 	 */
-	securityStatus: () => typedError<SecurityStatus, AppError>(__TAURI_INVOKE("security_status")),
+	securityStatus: () => typedError<SecurityStatus, AppError_Serialize>(__TAURI_INVOKE("security_status")),
 	/**  Sets up the recovery key and returns it, to show once. */
-	enableRecovery: () => typedError<string, AppError>(__TAURI_INVOKE("enable_recovery")),
+	enableRecovery: () => typedError<string, AppError_Serialize>(__TAURI_INVOKE("enable_recovery")),
 	/**  Replaces the recovery key and returns the new one, to show once. */
-	resetRecoveryKey: () => typedError<string, AppError>(__TAURI_INVOKE("reset_recovery_key")),
-	recover: (recoveryKey: string) => typedError<null, AppError>(__TAURI_INVOKE("recover", { recoveryKey })),
+	resetRecoveryKey: () => typedError<string, AppError_Serialize>(__TAURI_INVOKE("reset_recovery_key")),
+	recover: (recoveryKey: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("recover", { recoveryKey })),
 	/**
 	 *  Saves the recovery key the user was just shown to a text file in their
 	 *  Downloads folder (Documents, or home, if there is none); returns its path.
 	 */
-	saveRecoveryKey: (recoveryKey: string) => typedError<string, AppError>(__TAURI_INVOKE("save_recovery_key", { recoveryKey })),
-	canVerifyWithAnotherSession: () => typedError<boolean, AppError>(__TAURI_INVOKE("can_verify_with_another_session")),
+	saveRecoveryKey: (recoveryKey: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("save_recovery_key", { recoveryKey })),
+	canVerifyWithAnotherSession: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("can_verify_with_another_session")),
 	/**  Asks the user's other sessions to verify this one; returns the flow id. */
-	verifyThisSession: (onStep: Channel<VerificationStep>) => typedError<string, AppError>(__TAURI_INVOKE("verify_this_session", { onStep })),
+	verifyThisSession: (onStep: Channel<VerificationStep>) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("verify_this_session", { onStep })),
 	/**
 	 *  Asks another user to verify each other by emojis (in the direct chat,
 	 *  created if needed); returns the flow id.
 	 */
-	verifyUser: (userId: string, onStep: Channel<VerificationStep>) => typedError<string, AppError>(__TAURI_INVOKE("verify_user", { userId, onStep })),
+	verifyUser: (userId: string, onStep: Channel<VerificationStep>) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("verify_user", { userId, onStep })),
 	/**  The room's joined and invited members, with how far they are trusted. */
-	roomMembers: (roomId: string) => typedError<Member_Serialize[], AppError>(__TAURI_INVOKE("room_members", { roomId })),
+	roomMembers: (roomId: string) => typedError<Member_Serialize[], AppError_Serialize>(__TAURI_INVOKE("room_members", { roomId })),
 	/**  The room's kind, name, topic and what the user may change. */
-	roomDetails: (roomId: string) => typedError<RoomDetails_Serialize, AppError>(__TAURI_INVOKE("room_details", { roomId })),
+	roomDetails: (roomId: string) => typedError<RoomDetails_Serialize, AppError_Serialize>(__TAURI_INVOKE("room_details", { roomId })),
 	/**  `confirmExternal`: the user was warned that the person is external. */
-	inviteToRoom: (roomId: string, userId: string, confirmExternal: boolean) => typedError<InviteOutcome, AppError>(__TAURI_INVOKE("invite_to_room", { roomId, userId, confirmExternal })),
-	leaveRoom: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("leave_room", { roomId })),
-	removeMember: (roomId: string, userId: string) => typedError<null, AppError>(__TAURI_INVOKE("remove_member", { roomId, userId })),
-	renameRoom: (roomId: string, name: string) => typedError<null, AppError>(__TAURI_INVOKE("rename_room", { roomId, name })),
-	setRoomTopic: (roomId: string, topic: string) => typedError<null, AppError>(__TAURI_INVOKE("set_room_topic", { roomId, topic })),
+	inviteToRoom: (roomId: string, userId: string, confirmExternal: boolean) => typedError<InviteOutcome, AppError_Serialize>(__TAURI_INVOKE("invite_to_room", { roomId, userId, confirmExternal })),
+	leaveRoom: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("leave_room", { roomId })),
+	removeMember: (roomId: string, userId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("remove_member", { roomId, userId })),
+	renameRoom: (roomId: string, name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("rename_room", { roomId, name })),
+	setRoomTopic: (roomId: string, topic: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_room_topic", { roomId, topic })),
 	/**  A private room opened to externals, for good. */
-	openRoomToExternals: (roomId: string) => typedError<null, AppError>(__TAURI_INVOKE("open_room_to_externals", { roomId })),
-	acceptVerification: (userId: string, flowId: string, onStep: Channel<VerificationStep>) => typedError<null, AppError>(__TAURI_INVOKE("accept_verification", { userId, flowId, onStep })),
-	confirmVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("confirm_verification", { userId, flowId })),
-	refuseVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("refuse_verification", { userId, flowId })),
-	cancelVerification: (userId: string, flowId: string) => typedError<null, AppError>(__TAURI_INVOKE("cancel_verification", { userId, flowId })),
+	openRoomToExternals: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_room_to_externals", { roomId })),
+	acceptVerification: (userId: string, flowId: string, onStep: Channel<VerificationStep>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("accept_verification", { userId, flowId, onStep })),
+	confirmVerification: (userId: string, flowId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("confirm_verification", { userId, flowId })),
+	refuseVerification: (userId: string, flowId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("refuse_verification", { userId, flowId })),
+	cancelVerification: (userId: string, flowId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("cancel_verification", { userId, flowId })),
 	/**  The user's sessions, this one first, then the most recently active. */
-	listOwnSessions: () => typedError<OwnSession_Serialize[], AppError>(__TAURI_INVOKE("list_own_sessions")),
-	renameSession: (deviceId: string, name: string) => typedError<null, AppError>(__TAURI_INVOKE("rename_session", { deviceId, name })),
+	listOwnSessions: () => typedError<OwnSession_Serialize[], AppError_Serialize>(__TAURI_INVOKE("list_own_sessions")),
+	renameSession: (deviceId: string, name: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("rename_session", { deviceId, name })),
 	/**  Signs out every other session (the account password confirms it); returns how many. */
-	signOutOtherSessions: (password: string) => typedError<number, AppError>(__TAURI_INVOKE("sign_out_other_sessions", { password })),
+	signOutOtherSessions: (password: string) => typedError<number, AppError_Serialize>(__TAURI_INVOKE("sign_out_other_sessions", { password })),
 	/**  Signs out one other session; this one ends with `logout`. */
-	signOutSession: (deviceId: string, password: string) => typedError<null, AppError>(__TAURI_INVOKE("sign_out_session", { deviceId, password })),
+	signOutSession: (deviceId: string, password: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("sign_out_session", { deviceId, password })),
 	/**
 	 *  Writes this session's room keys, encrypted with `passphrase`, to a new
 	 *  file "Tchap - clés de chiffrement (AAAA-MM-JJ).txt" in the Downloads
 	 *  folder (Documents, or home, if there is none); returns its path.
 	 */
-	exportRoomKeysToFile: (passphrase: string) => typedError<string, AppError>(__TAURI_INVOKE("export_room_keys_to_file", { passphrase })),
+	exportRoomKeysToFile: (passphrase: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("export_room_keys_to_file", { passphrase })),
 	/**  Adds the room keys of an export file, as read by the user's file chooser, to this session's. */
-	importRoomKeysText: (content: string, passphrase: string) => typedError<KeyImportResult, AppError>(__TAURI_INVOKE("import_room_keys_text", { content, passphrase })),
+	importRoomKeysText: (content: string, passphrase: string) => typedError<KeyImportResult, AppError_Serialize>(__TAURI_INVOKE("import_room_keys_text", { content, passphrase })),
 	/**  People whose name or Matrix ID matches `term` (2 characters at least). */
-	searchPeople: (term: string) => typedError<PersonSearch_Serialize, AppError>(__TAURI_INVOKE("search_people", { term })),
+	searchPeople: (term: string) => typedError<PersonSearch_Serialize, AppError_Serialize>(__TAURI_INVOKE("search_people", { term })),
 	/**  The servers whose forums can be browsed, the user's own first. */
-	forumServers: () => typedError<ForumServer[], AppError>(__TAURI_INVOKE("forum_servers")),
+	forumServers: () => typedError<ForumServer[], AppError_Serialize>(__TAURI_INVOKE("forum_servers")),
 	/**  A page of `server_name`'s forums; `since` is the previous page's `nextBatch`. */
-	listForums: (serverName: string, term: string | null, since: string | null) => typedError<ForumPage_Serialize, AppError>(__TAURI_INVOKE("list_forums", { serverName, term, since })),
+	listForums: (serverName: string, term: string | null, since: string | null) => typedError<ForumPage_Serialize, AppError_Serialize>(__TAURI_INVOKE("list_forums", { serverName, term, since })),
 	/**  Joins a forum through the server that lists it; returns the room id. */
-	joinForum: (roomId: string, serverName: string) => typedError<string, AppError>(__TAURI_INVOKE("join_forum", { roomId, serverName })),
+	joinForum: (roomId: string, serverName: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_forum", { roomId, serverName })),
 	/**  Invites by email someone who may have no account yet. */
-	inviteByEmail: (roomId: string, email: string) => typedError<null, AppError>(__TAURI_INVOKE("invite_by_email", { roomId, email })),
-	pendingEmailInvites: (roomId: string) => typedError<PendingEmailInvite[], AppError>(__TAURI_INVOKE("pending_email_invites", { roomId })),
+	inviteByEmail: (roomId: string, email: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("invite_by_email", { roomId, email })),
+	pendingEmailInvites: (roomId: string) => typedError<PendingEmailInvite[], AppError_Serialize>(__TAURI_INVOKE("pending_email_invites", { roomId })),
 	/**  Whether the user's profile is hidden from the directory ("liste rouge"). */
-	profileHidden: () => typedError<boolean, AppError>(__TAURI_INVOKE("profile_hidden")),
-	setProfileHidden: (hidden: boolean) => typedError<null, AppError>(__TAURI_INVOKE("set_profile_hidden", { hidden })),
-	checkMedia: (roomId: string, itemId: string, variant: MediaVariant) => typedError<MediaCheck, AppError>(__TAURI_INVOKE("check_media", { roomId, itemId, variant })),
+	profileHidden: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("profile_hidden")),
+	setProfileHidden: (hidden: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_profile_hidden", { hidden })),
+	checkMedia: (roomId: string, itemId: string, variant: MediaVariant) => typedError<MediaCheck, AppError_Serialize>(__TAURI_INVOKE("check_media", { roomId, itemId, variant })),
 	/**  Saves a clean attachment in the user's Downloads folder; returns where. */
-	saveMedia: (roomId: string, itemId: string) => typedError<string, AppError>(__TAURI_INVOKE("save_media", { roomId, itemId })),
+	saveMedia: (roomId: string, itemId: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("save_media", { roomId, itemId })),
 	/**  Opens a clean attachment with the system's viewer. */
-	openMedia: (roomId: string, itemId: string) => typedError<null, AppError>(__TAURI_INVOKE("open_media", { roomId, itemId })),
+	openMedia: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_media", { roomId, itemId })),
 };
 
 /** Events */
@@ -158,9 +158,26 @@ export type AppConfig = {
 	allowCustomHomeserver: boolean,
 };
 
-export type AppError = {
+export type AppError = AppError_Serialize | AppError_Deserialize;
+
+export type AppError_Deserialize = {
 	code: ErrorCode,
 	message: string,
+	/**
+	 *  The server a request could not reach (host name), when the user's
+	 *  sentence names it: "Le certificat de matrix.example.gouv.fr…".
+	 */
+	server?: string | null,
+};
+
+export type AppError_Serialize = {
+	code: ErrorCode,
+	message: string,
+	/**
+	 *  The server a request could not reach (host name), when the user's
+	 *  sentence names it: "Le certificat de matrix.example.gouv.fr…".
+	 */
+	server: string | null,
 };
 
 /**  Why the antivirus refused an attachment, as the tile says it. */

@@ -11,7 +11,10 @@ use matrix_sdk::Client;
 use serde::Serialize;
 use tracing::info;
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    network::NetworkSettings,
+};
 
 /// Between two renewal mails: the first one may simply take a while.
 pub const RESEND_AFTER: Duration = Duration::from_secs(60);
@@ -30,7 +33,7 @@ pub struct RenewalMails {
 
 impl RenewalMails {
     /// Asks the server to mail the renewal link to the account's address.
-    pub async fn send(&self, client: &Client) -> AppResult<RenewalMailSent> {
+    pub async fn send(&self, client: &Client, network: &NetworkSettings) -> AppResult<RenewalMailSent> {
         if let Some(wait) = self.wait_left() {
             return Err(AppError::new(ErrorCode::RateLimited, format!("renewal mail asked again {} s too early", wait.as_secs())));
         }
@@ -39,7 +42,7 @@ impl RenewalMails {
             .homeserver()
             .join("_matrix/client/unstable/account_validity/send_mail")
             .map_err(|e| AppError::internal("renewal mail address", e))?;
-        let request = crate::http::client(Duration::from_secs(30))?
+        let request = crate::http::client(network, Duration::from_secs(30))?
             .post(url)
             .bearer_auth(token)
             .header("content-type", "application/json")

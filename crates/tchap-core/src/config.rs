@@ -3,7 +3,8 @@
 //! The configuration is a JSON file: `TCHAP_CONFIG` names it (tests, the
 //! demo), else `config.json` in the data folder (deployed by IT teams), else
 //! Tchap's production servers. `TCHAP_DEFAULT_HOMESERVER` pre-fills the
-//! advanced sign-in's server field.
+//! advanced sign-in's server field. `proxy_url` and `extra_ca_file` set how
+//! every request crosses the network (`network`).
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +14,7 @@ use tracing::warn;
 use crate::{
     identity::{ServerEntry, ServerList},
     media::{cache::CacheLimits, service::MediaSettings},
+    network::NetworkSettings,
 };
 
 /// The server proposed in the advanced sign-in when nothing else is configured.
@@ -66,6 +68,13 @@ struct ConfigFile {
     /// How long an antivirus verdict holds before it is asked again, in hours (default 168).
     #[serde(default)]
     media_verdict_ttl_hours: Option<u64>,
+    /// A proxy for every request (`http://host:port`); default: the system's.
+    #[serde(default)]
+    proxy_url: Option<String>,
+    /// A PEM file of certificate authorities trusted besides the OS store
+    /// (a relative path is from the configuration file's folder).
+    #[serde(default)]
+    extra_ca_file: Option<PathBuf>,
 }
 
 /// What the sign-in screens need to know.
@@ -82,6 +91,9 @@ pub struct AppConfig {
     pub servers: ServerList,
     #[serde(skip)]
     pub media: MediaSettings,
+    /// Proxy and extra certificate authorities, for every request.
+    #[serde(skip)]
+    pub network: NetworkSettings,
 }
 
 /// Credentials of the seeded demo account (`make demo` only): when set and no
@@ -148,6 +160,8 @@ impl AppConfig {
         let from_env = std::env::var("TCHAP_DEFAULT_HOMESERVER").ok().map(|url| url.trim().to_owned()).filter(|url| !url.is_empty());
         let mut config = Self::from_parts(file.clone(), from_env);
         config.media = media_settings(&file, std::env::var("TCHAP_CONTENT_SCANNER").ok());
+        let ca_file = file.extra_ca_file.as_ref().map(|ca| path.parent().unwrap_or(Path::new("")).join(ca));
+        config.network = NetworkSettings::from_config(file.proxy_url.as_deref(), ca_file.as_deref());
         config
     }
 
@@ -173,7 +187,7 @@ impl AppConfig {
         let email_sign_in = !servers.entries.is_empty();
         // Without a list the server field is the only way in.
         let allow_custom_homeserver = file.allow_custom_homeserver.unwrap_or(true) || !email_sign_in;
-        Self { default_homeserver, email_sign_in, allow_custom_homeserver, servers, media: MediaSettings::default() }
+        Self { default_homeserver, email_sign_in, allow_custom_homeserver, servers, media: MediaSettings::default(), network: NetworkSettings::default() }
     }
 }
 

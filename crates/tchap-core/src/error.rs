@@ -135,13 +135,22 @@ fn transport_code(error: &matrix_sdk::reqwest::Error) -> ErrorCode {
 pub struct AppError {
     pub code: ErrorCode,
     pub message: String,
+    /// The server a request could not reach (host name), when the user's
+    /// sentence names it: "Le certificat de matrix.example.gouv.fr…".
+    pub server: Option<String>,
 }
 
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), server: None }
+    }
+
+    /// A request that did not get through, naming the server it was for.
+    fn transport(context: &str, error: &matrix_sdk::reqwest::Error) -> Self {
+        let server = error.url().and_then(|url| url.host_str()).map(|host| host.trim_matches(['[', ']']).to_owned());
+        Self { server, ..Self::new(transport_code(error), format!("{context}: {error}")) }
     }
 
     /// Classifies an SDK error. `context` says what we were doing, for the
@@ -156,7 +165,7 @@ impl AppError {
     pub fn from_http(context: &str, error: &matrix_sdk::HttpError) -> Self {
         use matrix_sdk::HttpError;
         let code = match error {
-            HttpError::Reqwest(e) => transport_code(e),
+            HttpError::Reqwest(e) => return Self::transport(context, e),
             HttpError::Cached(inner) => return Self::from_http(context, inner),
             // The token was refused and could not be refreshed: the session is
             // over on the server, unless the refresh itself could not get through.
@@ -189,7 +198,7 @@ impl AppError {
 
     /// A request outside the SDK that did not get through (see `http`).
     pub fn from_transport(context: &str, error: &matrix_sdk::reqwest::Error) -> Self {
-        Self::new(transport_code(error), format!("{context}: {error}"))
+        Self::transport(context, error)
     }
 
     pub fn storage(context: &str, error: impl std::fmt::Display) -> Self {

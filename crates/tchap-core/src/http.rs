@@ -7,14 +7,20 @@ use std::time::Duration;
 use matrix_sdk::reqwest;
 use url::Url;
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    network::NetworkSettings,
+};
 
-pub fn client(timeout: Duration) -> AppResult<reqwest::Client> {
-    reqwest::Client::builder()
+/// A client crossing `network` as the Matrix client does (same proxy, same
+/// trusted authorities).
+pub fn client(network: &NetworkSettings, timeout: Duration) -> AppResult<reqwest::Client> {
+    let builder = reqwest::Client::builder()
         .timeout(timeout)
         .user_agent(concat!("Tchap-desktop/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| AppError::internal("http client", e))
+        // As the SDK's client (BCP 195).
+        .min_tls_version(reqwest::tls::Version::TLS_1_2);
+    network.apply_to_http(builder)?.build().map_err(|e| AppError::internal("http client", e))
 }
 
 /// An answer read whole: requests outside the SDK get small JSON bodies.

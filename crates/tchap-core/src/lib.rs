@@ -16,6 +16,7 @@ pub mod list_diff;
 pub mod logging;
 pub mod media;
 pub mod members;
+pub mod network;
 mod new_members;
 pub mod profile_lock;
 pub mod room_keys;

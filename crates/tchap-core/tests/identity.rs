@@ -7,6 +7,7 @@ use common::{data_dir, federation::*};
 use tchap_core::{
     error::ErrorCode,
     identity::{ServerEntry, ServerList, find_homeserver},
+    network::NetworkSettings,
     session,
 };
 
@@ -30,12 +31,12 @@ async fn an_email_leads_to_its_ministrys_server() {
         ("bruno.dupont@interieur.gouv.fr", "agent.interieur."),
         ("Nina.Partenaire@Prestataire.example", "agent.externe."),
     ] {
-        let found = find_homeserver(&list, email).await.unwrap();
+        let found = find_homeserver(&list, &NetworkSettings::default(), email).await.unwrap();
         let expected = federation.server(server);
         assert_eq!(found.server.server_name, expected.server_name, "{email}");
         assert_eq!(Some(found.client_url), expected.client_url.clone(), "{email}");
     }
-    assert_eq!(find_homeserver(&list, "pas-une-adresse").await.unwrap_err().code, ErrorCode::InvalidEmail);
+    assert_eq!(find_homeserver(&list, &NetworkSettings::default(), "pas-une-adresse").await.unwrap_err().code, ErrorCode::InvalidEmail);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -46,12 +47,12 @@ async fn servers_that_do_not_answer_are_skipped() {
     list.entries.push(dead_server("agent.panne2.tchap.localhost"));
     // Asked in random order: over several sign-ins, dead servers come first.
     for _ in 0..8 {
-        let found = find_homeserver(&list, "claire.petit@dinum.gouv.fr").await.unwrap();
+        let found = find_homeserver(&list, &NetworkSettings::default(), "claire.petit@dinum.gouv.fr").await.unwrap();
         assert_eq!(found.server.server_name, federation.server("agent.dinum.").server_name);
     }
 
     let all_down = ServerList { entries: vec![dead_server("agent.a.tchap.localhost"), dead_server("agent.b.tchap.localhost")], ..ServerList::default() };
-    assert_eq!(find_homeserver(&all_down, "claire.petit@dinum.gouv.fr").await.unwrap_err().code, ErrorCode::NoServerAnswered);
+    assert_eq!(find_homeserver(&all_down, &NetworkSettings::default(), "claire.petit@dinum.gouv.fr").await.unwrap_err().code, ErrorCode::NoServerAnswered);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -61,7 +62,7 @@ async fn a_server_outside_the_list_is_never_used() {
     // belongs to the externals' server is not one this app signs in.
     let mut list = federation.server_list();
     list.entries.retain(|s| !s.server_name.starts_with("agent.externe."));
-    let error = find_homeserver(&list, "nina@prestataire.example").await.unwrap_err();
+    let error = find_homeserver(&list, &NetworkSettings::default(), "nina@prestataire.example").await.unwrap_err();
     assert_eq!(error.code, ErrorCode::EmailNotAllowed);
 }
 
@@ -71,7 +72,7 @@ async fn signing_in_with_a_professional_email() {
     let list = federation.server_list();
     let agent = federation.register(&fresh_email("denise.roux", "interieur.gouv.fr"));
 
-    let homeserver = session::resolve_homeserver(&list, None, &agent.email).await.unwrap();
+    let homeserver = session::resolve_homeserver(&list, &NetworkSettings::default(), None, &agent.email).await.unwrap();
     assert_eq!(homeserver, agent.client_url);
     let data = data_dir();
     // As typed, capitals and spaces included.

@@ -15,6 +15,7 @@ use tchap_core::{
         password_policy::{PasswordRule, password_policy},
         registration::{RegistrationTarget, ValidationMailSent, registration_form, registration_target},
     },
+    network::NetworkSettings,
     session::{self, RegistrationControl, Session},
 };
 
@@ -66,9 +67,9 @@ fn capitalised(word: &str) -> String {
 async fn the_form_shows_the_ministrys_server_and_its_five_password_rules() {
     let federation = Federation::load();
     let dinum = federation.server("agent.dinum.");
-    assert_eq!(password_policy(dinum.client_url.as_deref().unwrap()).await.unwrap(), tchaps_rules());
+    assert_eq!(password_policy(&NetworkSettings::default(), dinum.client_url.as_deref().unwrap()).await.unwrap(), tchaps_rules());
 
-    let form = registration_form(&federation.server_list(), &fresh_email("paul.nouveau", "dinum.gouv.fr")).await.unwrap();
+    let form = registration_form(&federation.server_list(), &NetworkSettings::default(), &fresh_email("paul.nouveau", "dinum.gouv.fr")).await.unwrap();
     assert_eq!(form.server_name, dinum.server_name);
     assert!(!form.is_external);
     assert_eq!(form.password_rules, tchaps_rules());
@@ -81,7 +82,7 @@ async fn an_agent_registers_from_the_mailed_link_and_lands_in_a_remembered_sessi
     let list = federation.server_list();
     let email = fresh_email("nadia.nouvelle", "dinum.gouv.fr");
     let data = data_dir();
-    let target = registration_target(&list, &email).await.unwrap();
+    let target = registration_target(&list, &NetworkSettings::default(), &email).await.unwrap();
     let running = start(data.path(), target, FED_PASSWORD);
 
     let sent = running.mails.wait_last("the validation mail is sent", |_| true).await;
@@ -127,7 +128,7 @@ async fn an_agent_registers_from_the_mailed_link_and_lands_in_a_remembered_sessi
 async fn a_weak_password_is_refused_by_the_server_before_any_mail() {
     let federation = Federation::load();
     let email = fresh_email("leo.faible", "dinum.gouv.fr");
-    let target = registration_target(&federation.server_list(), &email).await.unwrap();
+    let target = registration_target(&federation.server_list(), &NetworkSettings::default(), &email).await.unwrap();
     let data = data_dir();
     let control = RegistrationControl::default();
     let mails = Recorder::<ValidationMailSent>::new();
@@ -155,7 +156,7 @@ async fn an_email_the_server_refuses_is_not_allowed_on_tchap() {
     // A deployment whose list has no externals' server: an unknown domain has nowhere to go.
     let mut agents_only = federation.server_list();
     agents_only.entries.retain(|s| !s.server_name.starts_with("agent.externe."));
-    let error = registration_target(&agents_only, "nina@prestataire.example").await.unwrap_err();
+    let error = registration_target(&agents_only, &NetworkSettings::default(), "nina@prestataire.example").await.unwrap_err();
     assert_eq!(error.code, ErrorCode::EmailNotAllowed);
 }
 
@@ -163,7 +164,7 @@ async fn an_email_the_server_refuses_is_not_allowed_on_tchap() {
 async fn an_email_with_an_account_already_says_so() {
     let federation = Federation::load();
     let existing = federation.register(&fresh_email("bob.existant", "interieur.gouv.fr"));
-    let target = registration_target(&federation.server_list(), &existing.email).await.unwrap();
+    let target = registration_target(&federation.server_list(), &NetworkSettings::default(), &existing.email).await.unwrap();
     let data = data_dir();
     let refused = session::register(data.path(), target, FED_PASSWORD, false, &RegistrationControl::default(), |_| {}).await.err().unwrap();
     assert_eq!(refused.code, ErrorCode::EmailInUse, "{refused:?}");
@@ -175,7 +176,7 @@ async fn cancelling_while_waiting_for_the_link_leaves_nothing_behind() {
     let federation = Federation::load();
     let email = fresh_email("carl.hesitant", "dinum.gouv.fr");
     let data = data_dir();
-    let target = registration_target(&federation.server_list(), &email).await.unwrap();
+    let target = registration_target(&federation.server_list(), &NetworkSettings::default(), &email).await.unwrap();
     let running = start(data.path(), target, FED_PASSWORD);
     running.mails.wait_last("the validation mail is sent", |_| true).await;
     running.control.cancel();
@@ -228,19 +229,19 @@ async fn an_external_registers_only_once_an_agent_invited_them() {
     let list = federation.server_list();
     let email = fresh_email("nina.partenaire", "prestataire.example");
 
-    let refused = registration_target(&list, &email).await.unwrap_err();
+    let refused = registration_target(&list, &NetworkSettings::default(), &email).await.unwrap_err();
     assert_eq!(refused.code, ErrorCode::ExternalNotInvited);
-    assert_eq!(registration_form(&list, &email).await.unwrap_err().code, ErrorCode::ExternalNotInvited);
+    assert_eq!(registration_form(&list, &NetworkSettings::default(), &email).await.unwrap_err().code, ErrorCode::ExternalNotInvited);
     assert_eq!(mails_to(&federation, &email), 0, "nothing sent before the invite");
 
     let agent = federation.register(&fresh_email("alice.hote", "dinum.gouv.fr"));
     invite_by_email(&federation, &agent, &email).await;
-    let form = registration_form(&list, &email).await.unwrap();
+    let form = registration_form(&list, &NetworkSettings::default(), &email).await.unwrap();
     assert!(form.is_external);
     assert_eq!(form.server_name, federation.server("agent.externe.").server_name);
 
     let data = data_dir();
-    let running = start(data.path(), registration_target(&list, &email).await.unwrap(), FED_PASSWORD);
+    let running = start(data.path(), registration_target(&list, &NetworkSettings::default(), &email).await.unwrap(), FED_PASSWORD);
     running.mails.wait_last("the validation mail is sent", |_| true).await;
     follow_validation_link(&federation, &email).await;
     let signed_in = tokio::time::timeout(session::POLL_EVERY * 5, running.task).await.expect("registration finishes").unwrap().unwrap().unwrap();

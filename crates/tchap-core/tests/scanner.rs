@@ -15,6 +15,7 @@ use matrix_sdk::ruma::{OwnedMxcUri, events::room::EncryptedFile};
 use matrix_sdk_base::crypto::AttachmentEncryptor;
 use tchap_core::{
     media::scanner::{BlockReason, ContentScanner, ScanFailure},
+    network::NetworkSettings,
     session::{self, Session},
 };
 
@@ -54,7 +55,7 @@ impl Sender {
     fn scanner_at(&self, base: url::Url) -> ContentScanner {
         let token = self.session.client().access_token();
         assert!(token.is_some(), "signed in");
-        ContentScanner::new(base, token).unwrap()
+        ContentScanner::new(base, token, self.session.context().network()).unwrap()
     }
 
     fn scanner(&self) -> ContentScanner {
@@ -201,7 +202,7 @@ async fn hostile_media_addresses_are_refused_before_any_request() {
             counted.fetch_add(1, Ordering::SeqCst);
         }
     });
-    let scanner = ContentScanner::new(base, Some("secret-token".into())).unwrap();
+    let scanner = ContentScanner::new(base, Some("secret-token".into()), &NetworkSettings::default()).unwrap();
     let sender = Sender::new().await;
     let genuine = sender.upload_encrypted(b"x").await;
 

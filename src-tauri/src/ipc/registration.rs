@@ -29,7 +29,7 @@ impl RunningRegistration {
 #[tauri::command]
 #[specta::specta]
 pub async fn registration_form(state: State<'_, AppState>, email: String) -> AppResult<RegistrationForm> {
-    logged("registration_form", registration::registration_form(&state.config.servers, &email)).await
+    logged("registration_form", registration::registration_form(&state.config.servers, &state.config.network, &email)).await
 }
 
 /// Creates the account, then signs in. `on_mail_sent` is told when the
@@ -53,7 +53,7 @@ pub async fn register(
             earlier.cancel();
         }
         let result = async {
-            let target = registration::registration_target(&state.config.servers, &email).await?;
+            let target = registration::registration_target(&state.config.servers, &state.config.network, &email).await?;
             let sent = move |mail| {
                 let _ = on_mail_sent.send(mail);
             };

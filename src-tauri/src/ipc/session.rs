@@ -37,7 +37,7 @@ pub async fn restore_session(app: AppHandle, state: State<'_, AppState>) -> AppR
             None => match &state.demo_login {
                 Some(demo) => {
                     let typed = (!state.config.email_sign_in).then_some(state.config.default_homeserver.as_str());
-                    let homeserver = session::resolve_homeserver(&state.config.servers, typed, &demo.username).await?;
+                    let homeserver = session::resolve_homeserver(&state.config.servers, &state.config.network, typed, &demo.username).await?;
                     session::login(&state.paths.data_dir, &homeserver, &demo.username, &demo.password).await?
                 }
                 None => return Ok(None),
@@ -62,7 +62,7 @@ pub async fn login(
 ) -> AppResult<SessionInfo> {
     logged("login", async {
         let data_dir = &state.paths.data_dir;
-        let homeserver = session::resolve_homeserver(&state.config.servers, homeserver.as_deref(), &username).await?;
+        let homeserver = session::resolve_homeserver(&state.config.servers, &state.config.network, homeserver.as_deref(), &username).await?;
         let session = if remember {
             session::login(data_dir, &homeserver, &username, &password).await?
         } else {

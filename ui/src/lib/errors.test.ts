@@ -92,6 +92,17 @@ describe("errorMessage", () => {
     expect(errorMessage("en", { code: "insecure_homeserver" })).toContain("https://");
   });
 
+  it("names the server whose certificate this computer does not trust", () => {
+    const named = errorMessage("fr", { code: "untrusted_certificate", server: "matrix.example.gouv.fr" });
+    expect(named).toBe(
+      "Le certificat de matrix.example.gouv.fr n'est pas reconnu par ce poste : la connexion a été bloquée. Votre service informatique doit installer l'autorité de certification du ministère.",
+    );
+    expect(errorMessage("en", { code: "untrusted_certificate", server: "matrix.example.gouv.fr" })).toContain("matrix.example.gouv.fr");
+    // Without a server, the general sentence; other codes ignore the server.
+    expect(errorMessage("fr", { code: "untrusted_certificate" })).toContain("support informatique");
+    expect(errorMessage("fr", { code: "proxy_error", server: "matrix.example.gouv.fr" })).toBe(errorMessage("fr", { code: "proxy_error" }));
+  });
+
   it("tells a non-Matrix server apart from an unreachable one", () => {
     const notMatrix = errorMessage("fr", { code: "not_a_matrix_server" });
     expect(notMatrix).not.toBe(errorMessage("fr", { code: "homeserver_unreachable" }));

@@ -9,11 +9,15 @@ const _everyCodeHasASentence: Missing extends never ? true : Missing = true;
 void _everyCodeHasASentence;
 
 /**
- * A sentence for a non-technical user. Unknown codes (a newer backend)
- * fall back to the generic "unexpected error" sentence. The backend's
- * technical `message` is never shown; it is logged for support.
+ * A sentence for a non-technical user, naming the server when the backend
+ * says which one and the code has a `.named` sentence (an untrusted
+ * certificate). Unknown codes (a newer backend) fall back to the generic
+ * "unexpected error" sentence. The backend's technical `message` is never
+ * shown; it is logged for support.
  */
-export function errorMessage(locale: Locale, error: Pick<AppError, "code"> & { message?: string }): string {
+export function errorMessage(locale: Locale, error: Pick<AppError, "code" | "server"> & { message?: string }): string {
+  const named = `error.${error.code}.named`;
+  if (error.server && hasKey(named)) return translate(locale, named, { server: error.server });
   const key = `error.${error.code}`;
   return translate(locale, hasKey(key) ? key : "error.internal");
 }

@@ -10,7 +10,10 @@ use std::sync::Arc;
 
 use matrix_sdk::{Client, ruma::RoomId};
 
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    network::NetworkSettings,
+};
 use matrix_sdk_ui::sync_service::SyncService;
 
 pub use room_subscriptions::{RoomSubscription, RoomSubscriptions};
@@ -21,11 +24,24 @@ pub struct SessionContext {
     sync_service: Arc<SyncService>,
     tasks: TaskGroup,
     room_subscriptions: RoomSubscriptions,
+    /// How this account's requests cross the network (see `network`).
+    network: NetworkSettings,
 }
 
 impl SessionContext {
-    pub fn new(client: Client, sync_service: SyncService) -> Self {
-        Self { client, sync_service: Arc::new(sync_service), tasks: TaskGroup::default(), room_subscriptions: RoomSubscriptions::default() }
+    pub fn new(client: Client, sync_service: SyncService, network: NetworkSettings) -> Self {
+        Self {
+            client,
+            sync_service: Arc::new(sync_service),
+            tasks: TaskGroup::default(),
+            room_subscriptions: RoomSubscriptions::default(),
+            network,
+        }
+    }
+
+    /// What any request of this account outside the Matrix client goes through (`http::client`).
+    pub fn network(&self) -> &NetworkSettings {
+        &self.network
     }
 
     pub fn client(&self) -> &Client {

@@ -57,7 +57,7 @@ pub async fn invite_by_email(session: &SessionContext, servers: &ServerList, roo
     .into();
     let sent = room.invite_user_by_3pid(invite).await;
     // The token served this invite only (Synapse uses it during the request).
-    logout_from_identity_server(&identity_url, &id_access_token).await;
+    logout_from_identity_server(session, &identity_url, &id_access_token).await;
     sent.map_err(|error| invite_error(&error))?;
     info!(room_id = %room_id, "email invite sent");
     Ok(())
@@ -128,7 +128,7 @@ async fn register_at_identity_server(session: &SessionContext, identity_url: &st
         "matrix_server_name": openid.matrix_server_name.as_str(),
         "expires_in": openid.expires_in.as_secs(),
     });
-    let request = crate::http::client(IDENTITY_TIMEOUT)?
+    let request = crate::http::client(session.network(), IDENTITY_TIMEOUT)?
         .post(format!("{identity_url}/_matrix/identity/v2/account/register"))
         .header("content-type", "application/json")
         .body(body.to_string());
@@ -137,8 +137,8 @@ async fn register_at_identity_server(session: &SessionContext, identity_url: &st
     Ok(token.token)
 }
 
-async fn logout_from_identity_server(identity_url: &str, token: &str) {
-    let Ok(http) = crate::http::client(IDENTITY_TIMEOUT) else { return };
+async fn logout_from_identity_server(session: &SessionContext, identity_url: &str, token: &str) {
+    let Ok(http) = crate::http::client(session.network(), IDENTITY_TIMEOUT) else { return };
     let sent = http.post(format!("{identity_url}/_matrix/identity/v2/account/logout")).bearer_auth(token).send().await;
     if let Err(error) = sent {
         warn!(%error, "identity server logout failed");

@@ -13,7 +13,10 @@ use serde::Deserialize;
 use tracing::{info, warn};
 
 use super::servers::{ServerEntry, ServerList};
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    network::NetworkSettings,
+};
 
 /// One server's answer may not hold up the next one for long.
 const PER_SERVER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -35,12 +38,12 @@ struct InfoAnswer {
 }
 
 /// The homeserver of `email`, asked of the servers of `list`.
-pub async fn find_homeserver(list: &ServerList, email: &str) -> AppResult<Discovered> {
+pub async fn find_homeserver(list: &ServerList, network: &NetworkSettings, email: &str) -> AppResult<Discovered> {
     let email = checked_email(email)?;
     if list.entries.is_empty() {
         return Err(AppError::new(ErrorCode::NoServerAnswered, "no homeserver configured"));
     }
-    let http = crate::http::client(PER_SERVER_TIMEOUT)?;
+    let http = crate::http::client(network, PER_SERVER_TIMEOUT)?;
     let mut order: Vec<&ServerEntry> = list.entries.iter().collect();
     order.shuffle(&mut rand::rng());
     let mut last_error = None;

@@ -10,7 +10,7 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::error::AppResult;
+use crate::{error::AppResult, network::NetworkSettings};
 
 const POLICY_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -29,9 +29,9 @@ pub enum PasswordRule {
 }
 
 /// The rules of the server at `client_url`; none when it publishes no policy.
-pub async fn password_policy(client_url: &str) -> AppResult<Vec<PasswordRule>> {
+pub async fn password_policy(network: &NetworkSettings, client_url: &str) -> AppResult<Vec<PasswordRule>> {
     let url = format!("{}/_matrix/client/r0/password_policy", client_url.trim_end_matches('/'));
-    let answer = crate::http::send(crate::http::client(POLICY_TIMEOUT)?.get(url), "password policy").await?;
+    let answer = crate::http::send(crate::http::client(network, POLICY_TIMEOUT)?.get(url), "password policy").await?;
     if answer.status == matrix_sdk::reqwest::StatusCode::NOT_FOUND {
         // A server without the endpoint has no published policy.
         return Ok(Vec::new());

@@ -35,7 +35,10 @@ use super::{
     password_policy::{PasswordRule, is_password_refusal, password_policy},
     servers::{ServerEntry, ServerList},
 };
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::{
+    error::{AppError, AppResult, ErrorCode},
+    network::NetworkSettings,
+};
 
 /// Between two validation mails: the first one may simply take a while.
 pub const RESEND_AFTER: Duration = Duration::from_secs(60);
@@ -55,8 +58,8 @@ pub struct RegistrationTarget {
 /// The server of `email`, asked of Tchap's servers. An external partner may
 /// only register once an agent invited them: refused here, before anything
 /// is sent to the server.
-pub async fn registration_target(servers: &ServerList, email: &str) -> AppResult<RegistrationTarget> {
-    let found = find_homeserver(servers, email).await?;
+pub async fn registration_target(servers: &ServerList, network: &NetworkSettings, email: &str) -> AppResult<RegistrationTarget> {
+    let found = find_homeserver(servers, network, email).await?;
     if is_external(&found.server.server_name) && !found.invited {
         return Err(AppError::new(ErrorCode::ExternalNotInvited, "an external email nobody invited"));
     }
@@ -85,9 +88,9 @@ pub struct TermsDocument {
 }
 
 /// The server, its password rules and its terms, for `email`.
-pub async fn registration_form(servers: &ServerList, email: &str) -> AppResult<RegistrationForm> {
-    let target = registration_target(servers, email).await?;
-    let (rules, info) = tokio::try_join!(password_policy(&target.client_url), registration_flows(&target.client_url))?;
+pub async fn registration_form(servers: &ServerList, network: &NetworkSettings, email: &str) -> AppResult<RegistrationForm> {
+    let target = registration_target(servers, network, email).await?;
+    let (rules, info) = tokio::try_join!(password_policy(network, &target.client_url), registration_flows(network, &target.client_url))?;
     chosen_flow(&info.flows)?;
     Ok(RegistrationForm {
         server_name: target.server.server_name.clone(),
@@ -100,9 +103,9 @@ pub async fn registration_form(servers: &ServerList, email: &str) -> AppResult<R
 
 /// The server's registration stages, from an empty `/register` (which only
 /// opens an auth session on the server).
-async fn registration_flows(client_url: &str) -> AppResult<UiaaInfo> {
+async fn registration_flows(network: &NetworkSettings, client_url: &str) -> AppResult<UiaaInfo> {
     let url = format!("{}/_matrix/client/v3/register", client_url.trim_end_matches('/'));
-    let request = crate::http::client(FLOWS_TIMEOUT)?.post(url).header("content-type", "application/json").body("{}");
+    let request = crate::http::client(network, FLOWS_TIMEOUT)?.post(url).header("content-type", "application/json").body("{}");
     let answer = crate::http::send(request, "registration flows").await?;
     let status = answer.status.as_u16();
     match status {

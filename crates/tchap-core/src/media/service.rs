@@ -228,7 +228,7 @@ impl MediaService {
         {
             return Ok(scanner.clone());
         }
-        let scanner = Arc::new(ContentScanner::new(url.clone(), token.clone())?);
+        let scanner = Arc::new(ContentScanner::new(url.clone(), token.clone(), self.context.network())?);
         *current = Some((url, token, scanner.clone()));
         Ok(scanner)
     }

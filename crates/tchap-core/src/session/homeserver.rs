@@ -12,6 +12,7 @@ use url::Url;
 use crate::{
     error::{AppError, AppResult, ErrorCode},
     http::check_transport,
+    network::NetworkSettings,
 };
 
 /// What the user typed: a full URL, or a bare server name to discover through
@@ -46,8 +47,8 @@ pub fn parse_homeserver(input: &str) -> AppResult<HomeserverInput> {
     }
 }
 
-/// Builds a client on encrypted SQLite stores in `account_dir`.
-pub async fn build_client(input: &HomeserverInput, account_dir: &Path, store_key: &[u8; 32]) -> AppResult<Client> {
+/// Builds a client on encrypted SQLite stores in `account_dir`, crossing `network`.
+pub async fn build_client(input: &HomeserverInput, account_dir: &Path, store_key: &[u8; 32], network: &NetworkSettings) -> AppResult<Client> {
     let store = SqliteStoreConfig::new(account_dir.join("store")).key(Some(store_key));
     let builder = Client::builder()
         .sqlite_store_with_config_and_cache_path(store, Some(account_dir.join("cache")))
@@ -61,6 +62,7 @@ pub async fn build_client(input: &HomeserverInput, account_dir: &Path, store_key
             // verification), fetch all the history's keys at once.
             backup_download_strategy: BackupDownloadStrategy::OneShot,
         });
+    let builder = network.apply_to_sdk(builder);
     let builder = match input {
         HomeserverInput::Url(url) => builder.homeserver_url(url.as_str()),
         HomeserverInput::ServerName(name) => builder.server_name_or_homeserver_url(name),

@@ -23,8 +23,10 @@ use super::{
 };
 use crate::{
     error::{AppError, AppResult, ErrorCode},
+    config::AppConfig,
     files,
     identity::{ServerList, discovery::looks_like_email, find_homeserver},
+    network::NetworkSettings,
 };
 
 /// The matrix-sdk-sqlite file holding the session's encryption keys.
@@ -32,10 +34,10 @@ const CRYPTO_STORE_FILE: &str = "matrix-sdk-crypto.sqlite3";
 
 /// Where to sign in: the server typed in the advanced form, else the one
 /// that Tchap's servers say holds the email.
-pub async fn resolve_homeserver(servers: &ServerList, typed: Option<&str>, identifier: &str) -> AppResult<String> {
+pub async fn resolve_homeserver(servers: &ServerList, network: &NetworkSettings, typed: Option<&str>, identifier: &str) -> AppResult<String> {
     match typed.map(str::trim).filter(|typed| !typed.is_empty()) {
         Some(typed) => Ok(typed.to_owned()),
-        None => Ok(find_homeserver(servers, identifier).await?.client_url),
+        None => Ok(find_homeserver(servers, network, identifier).await?.client_url),
     }
 }
 
@@ -89,9 +91,9 @@ pub(super) async fn discard_attempt_dir(dir: &Path) {
 
 /// A client for a new session on fresh encrypted stores in `dir`, once the
 /// server has answered as a Matrix server; with the stores' new key.
-pub(super) async fn new_checked_client(input: &HomeserverInput, dir: &Path) -> AppResult<(matrix_sdk::Client, [u8; 32])> {
+pub(super) async fn new_checked_client(input: &HomeserverInput, dir: &Path, network: &NetworkSettings) -> AppResult<(matrix_sdk::Client, [u8; 32])> {
     let store_key: [u8; 32] = rand::random();
-    let client = build_client(input, dir, &store_key).await?;
+    let client = build_client(input, dir, &store_key, network).await?;
     check_homeserver(&client).await?;
     Ok((client, store_key))
 }
@@ -104,7 +106,7 @@ async fn login_in(
     password: &str,
     persistence: Persistence,
 ) -> AppResult<Arc<Session>> {
-    let (client, store_key) = new_checked_client(input, dir).await?;
+    let (client, store_key) = new_checked_client(input, dir, &AppConfig::load(data_dir).network).await?;
     client
         .matrix_auth()
         .login_identifier(login_identifier(username), password)
@@ -200,7 +202,7 @@ pub async fn restore(data_dir: &Path) -> AppResult<Option<Arc<Session>>> {
     }
     let url = url::Url::parse(stored.homeserver()).map_err(|e| AppError::storage("session file", e))?;
     let store_key = stored.store_key()?;
-    let client = build_client(&HomeserverInput::Url(url), &dir, &store_key).await?;
+    let client = build_client(&HomeserverInput::Url(url), &dir, &store_key, &AppConfig::load(data_dir).network).await?;
     client.restore_session(stored.matrix_session()).await.map_err(|e| AppError::from_sdk("restoring the session", &e))?;
     info!(user_id = %stored.user_id(), "session restored");
     Session::start(client, data_dir, dir, store_key, Persistence::Remembered).await.map(Some)
@@ -230,7 +232,8 @@ pub(super) async fn resume(previous: &Session, password: &str) -> AppResult<Arc<
     previous.stop().await;
     // The SDK cannot log in twice on one client: a new one on the same
     // stores (and so the same keys) takes over.
-    let client = build_client(&HomeserverInput::Url(url), &previous.session_dir, &previous.store_key).await?;
+    let network = previous.context().network();
+    let client = build_client(&HomeserverInput::Url(url), &previous.session_dir, &previous.store_key, network).await?;
     client
         .matrix_auth()
         .login_username(user_id.as_str(), password)

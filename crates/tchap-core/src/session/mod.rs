@@ -118,14 +118,15 @@ impl Session {
     async fn start(client: Client, data_dir: &Path, session_dir: PathBuf, store_key: [u8; 32], persistence: Persistence) -> AppResult<Arc<Self>> {
         let sync_service =
             SyncService::builder(client.clone()).build().await.map_err(|e| AppError::internal("sync service", e))?;
-        let context = Arc::new(SessionContext::new(client.clone(), sync_service));
+        let config = crate::config::AppConfig::load(data_dir);
+        let context = Arc::new(SessionContext::new(client.clone(), sync_service, config.network));
         let handlers = vec![new_members::watch(&context)];
         let session = Arc::new(Self {
             timelines: TimelineService::new(context.clone()),
             security: SecurityService::start(&context),
             verification: VerificationService::start(&context),
             attachments: PendingAttachments::new(&context),
-            media: MediaService::start(&context, &session_dir, &store_key, &crate::config::AppConfig::load(data_dir).media).await,
+            media: MediaService::start(&context, &session_dir, &store_key, &config.media).await,
             context,
             data_dir: data_dir.to_owned(),
             session_dir,
@@ -145,7 +146,7 @@ impl Session {
 
     /// An expired account: the renewal link by mail, at most once a minute.
     pub async fn send_renewal_mail(&self) -> AppResult<RenewalMailSent> {
-        self.renewal_mails.send(self.client()).await
+        self.renewal_mails.send(self.client(), self.context.network()).await
     }
 
     pub fn context(&self) -> &Arc<SessionContext> {

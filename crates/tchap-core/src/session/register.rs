@@ -104,7 +104,8 @@ async fn register_in(
     control: &RegistrationControl,
     on_mail_sent: impl Fn(ValidationMailSent),
 ) -> AppResult<Option<Arc<Session>>> {
-    let (client, store_key) = new_checked_client(&parse_homeserver(&target.client_url)?, dir).await?;
+    let network = crate::config::AppConfig::load(data_dir).network;
+    let (client, store_key) = new_checked_client(&parse_homeserver(&target.client_url)?, dir, &network).await?;
     let registration = Arc::new(Registration::new(target, password, DEVICE_DISPLAY_NAME, accepted_terms)?);
     let mut cancelled = control.cancelled.subscribe();
     tokio::select! {

@@ -12,6 +12,7 @@ pub mod own_scanner;
 pub mod own_synapse;
 pub mod federation;
 pub mod held_key_queries;
+pub mod network;
 pub mod proxy;
 
 use hmac::{Hmac, Mac};

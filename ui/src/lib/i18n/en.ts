@@ -487,6 +487,8 @@ export const en: Messages = {
   "error.server_error": "The Tchap server is having trouble. Try again in a few minutes.",
   "error.untrusted_certificate":
     "This computer does not trust the server's security certificate, so the connection was blocked. This is often caused by a proxy that inspects your network traffic. Contact your IT support.",
+  "error.untrusted_certificate.named":
+    "This computer does not recognise the certificate of {server}, so the connection was blocked. Your IT department needs to install the ministry's certificate authority.",
   "error.proxy_error":
     "Your network's proxy refused the connection to the server. Check your computer's proxy settings or contact your IT support.",
   "error.invalid_recovery_key":

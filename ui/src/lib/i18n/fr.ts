@@ -502,6 +502,8 @@ export const fr = {
   "error.server_error": "Le serveur Tchap rencontre des difficultés. Réessayez dans quelques minutes.",
   "error.untrusted_certificate":
     "Le certificat de sécurité du serveur n'est pas reconnu par cet ordinateur : la connexion a été bloquée. C'est souvent dû à un proxy qui inspecte le trafic de votre réseau. Contactez votre support informatique.",
+  "error.untrusted_certificate.named":
+    "Le certificat de {server} n'est pas reconnu par ce poste : la connexion a été bloquée. Votre service informatique doit installer l'autorité de certification du ministère.",
   "error.proxy_error":
     "Le proxy de votre réseau a refusé la connexion au serveur. Vérifiez les paramètres de proxy de votre poste ou contactez votre support informatique.",
   "error.invalid_recovery_key":

@@ -60,6 +60,6 @@ export function tn(base: PluralBase, count: number, params?: Params): string {
 }
 
 /** The user-facing sentence for a command error, in the current language. */
-export function errorText(error: { code: string; message?: string }): string {
+export function errorText(error: { code: string; message?: string; server?: string | null }): string {
   return errorMessage(state.locale, error as AppError);
 }

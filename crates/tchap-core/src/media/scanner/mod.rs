@@ -23,7 +23,7 @@ pub use failure::{BlockReason, ScanFailure};
 use failure::{Refusal, refusal, retry_with_fresh_key, sealed_body_failure};
 use request::{endpoint, media_parts, parse_public_key, sealed_body};
 
-use crate::{error::AppResult, http};
+use crate::{error::AppResult, http, network::NetworkSettings};
 
 /// The scanner downloads and scans the whole file before the first byte of
 /// its answer: a large attachment takes a while, a silent scanner does not.
@@ -49,9 +49,9 @@ impl ContentScanner {
     /// `base_url` is where the scanner's API lives (Tchap's default: the
     /// homeserver's own address); the token is only sent encrypted, or to
     /// this machine.
-    pub fn new(base_url: Url, access_token: Option<String>) -> AppResult<Self> {
+    pub fn new(base_url: Url, access_token: Option<String>, network: &NetworkSettings) -> AppResult<Self> {
         http::check_transport(&base_url)?;
-        Ok(Self { base_url, http: http::client(REQUEST_TIMEOUT)?, access_token, public_key: Mutex::new(None) })
+        Ok(Self { base_url, http: http::client(network, REQUEST_TIMEOUT)?, access_token, public_key: Mutex::new(None) })
     }
 
     /// An attachment of an encrypted room, downloaded through the scanner and
