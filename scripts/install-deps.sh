@@ -9,6 +9,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libxdo-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
   python3-venv xvfb xauth dbus dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools openssl
+  python3-dbusmock
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

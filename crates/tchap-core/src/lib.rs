@@ -17,6 +17,7 @@ pub mod logging;
 pub mod media;
 pub mod members;
 mod new_members;
+pub mod notifications;
 pub mod profile_lock;
 pub mod room_keys;
 pub mod room_kind;
