@@ -1,7 +1,7 @@
 //! Desktop notifications against the real Synapse: what another person's
 //! new message gives, what never gives one (one's own messages, a muted
-//! room, history brought by a join, the room being read), mentions in a
-//! "mentions only" room, and the room's mode following the account.
+//! room, messages caught up after a restart, the room being read), mentions in a "mentions only" room, and the room's mode
+//! following the account.
 
 // The SDK's futures nest deeply in one test's async block.
 #![recursion_limit = "256"]
@@ -17,6 +17,7 @@ use tchap_core::{
     room_list::{self, RoomKind, RoomSummary},
     rooms,
     session::{self, Session},
+    timeline::MessageContent,
 };
 
 /// Every notice the session gives from now on.
@@ -45,8 +46,6 @@ async fn new_messages_from_others_are_notified_as_the_user_chose() {
     let dossiers = raw.create_room("Suivi des dossiers", &[&dana.user_id]).await;
     let cantine = raw.create_room("Cantine", &[&dana.user_id]).await;
     let annonces = raw.create_room("Annonces", &[&dana.user_id]).await;
-    // Before Dana's app starts: her join brings it as history, never as news.
-    let before = raw.send_text(&dossiers, "Message d'avant").await;
 
     let data = data_dir();
     let session = session::login(data.path(), &homeserver(), &dana.localpart, PASSWORD).await.unwrap();
@@ -69,7 +68,6 @@ async fn new_messages_from_others_are_notified_as_the_user_chose() {
     assert_eq!(notice.preview, "Le dossier 12 est prêt. À relire avant jeudi.");
     assert!(!notice.is_mention && !notice.is_direct);
     let seen_ids = |all: &[Notice]| all.iter().map(|n| n.event_id.clone()).collect::<Vec<_>>();
-    assert_eq!(seen_ids(&notices.0.lock().unwrap()), vec![live.clone()], "nothing for the history the join brought ({before})");
 
     // Her own message (from another of her clients) and a muted room: nothing.
     RawClient::new(&dana).send_text(&dossiers, "Je m'en occupe.").await;
@@ -115,5 +113,45 @@ async fn new_messages_from_others_are_notified_as_the_user_chose() {
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
     other_session.stop().await;
+    session.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn messages_caught_up_after_a_restart_are_not_notified() {
+    let odile = register("notifodile", "Odile Autre").await;
+    let dana = register("notifdana", "Dana Lectrice").await;
+    let raw = RawClient::new(&odile);
+    let room_id = raw.create_room("Suivi des dossiers", &[&dana.user_id]).await;
+    let relay = common::proxy::Relay::start(&homeserver()).await;
+
+    // A first run: Dana joins, then quits.
+    let data = data_dir();
+    let first_run = session::login(data.path(), relay.url(), &dana.localpart, PASSWORD).await.unwrap();
+    let list = Mirror::<RoomSummary>::new();
+    room_list::subscribe(first_run.context(), list.sink()).await.unwrap();
+    join_room(&first_run, &list, &room_id).await;
+    first_run.stop().await;
+    drop(first_run);
+
+    // A message while the app is closed; it starts again offline, so the
+    // catch-up can only come once its notices are listened to.
+    let missed = raw.send_text(&room_id, "Pendant votre absence").await;
+    relay.cut();
+    let session = session::restore(data.path()).await.unwrap().expect("the session reopens");
+    let notices = record_notices(&session);
+    let list = Mirror::<RoomSummary>::new();
+    room_list::subscribe(session.context(), list.sink()).await.unwrap();
+    relay.restore();
+    let caught_up = |r: &[RoomSummary]| {
+        r.iter().any(|s| {
+            s.id == room_id && matches!(&s.last_message, Some(m) if matches!(&m.content, MessageContent::Text { body } if body == "Pendant votre absence"))
+        })
+    };
+    list.wait_until("the missed message caught up", caught_up).await;
+
+    let live = raw.send_text(&room_id, "Vous êtes revenue ?").await;
+    notices.wait_last("the live message", |n| n.event_id == live).await;
+    let seen: Vec<_> = notices.0.lock().unwrap().iter().map(|n| n.event_id.clone()).collect();
+    assert_eq!(seen, vec![live], "nothing for what was caught up ({missed})");
     session.stop().await;
 }
