@@ -40,7 +40,7 @@ export class RoomListStore {
 
   /** Tells the shell which room the user reads (none: no room open): no desktop notification for it while the window has the focus. */
   setOpenRoom(roomId: string | null): void {
-    void call(commands.setOpenRoom(roomId));
+    commands.setOpenRoom(roomId).catch((e) => console.warn("cannot tell the open room", e));
   }
 
   /** Stops applying updates (the screen is going away). */
