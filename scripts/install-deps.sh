@@ -16,6 +16,8 @@ APT_PACKAGES=(
   gstreamer1.0-libav gstreamer1.0-gl
   # The forward proxy the network tests send everything through.
   tinyproxy
+  # A notification daemon on a private bus for the notification tests.
+  python3-dbusmock
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -134,10 +134,19 @@ export const commands = {
 	saveMedia: (roomId: string, itemId: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("save_media", { roomId, itemId })),
 	/**  Opens a clean attachment with the system's viewer. */
 	openMedia: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_media", { roomId, itemId })),
+	/**  The room the UI shows (none: no room open). */
+	setOpenRoom: (roomId: string | null) => __TAURI_INVOKE<void>("set_open_room", { roomId }),
+	roomNotificationMode: (roomId: string) => typedError<RoomNotificationMode, AppError_Serialize>(__TAURI_INVOKE("room_notification_mode", { roomId })),
+	/**  Saved in the account's push rules: Tchap's other clients follow it. */
+	setRoomNotificationMode: (roomId: string, mode: RoomNotificationMode) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_room_notification_mode", { roomId, mode })),
+	/**  Privacy mode: notifications say "Nouveau message" and nothing else. */
+	notificationPrivacy: () => __TAURI_INVOKE<boolean>("notification_privacy"),
+	setNotificationPrivacy: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_notification_privacy", { enabled })),
 };
 
 /** Events */
 export const events = {
+	openRoomRequested: makeEvent<OpenRoomRequested, OpenRoomRequested>("open-room-requested"),
 	securityStatusChanged: makeEvent<SecurityStatusChanged, SecurityStatusChanged>("security-status-changed"),
 	sessionEnded: makeEvent<SessionEnded, SessionEnded>("session-ended"),
 	syncStateChanged: makeEvent<SyncStateChanged, SyncStateChanged>("sync-state-changed"),
@@ -291,7 +300,9 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
 /**  The attachment cannot be read (damaged, wrongly encrypted, not a media address). */
 "media_unreadable" | 
 /**  The attachment is larger than the app accepts there. */
-"media_too_large" | "internal";
+"media_too_large" | 
+/**  A room's notification mode could not be saved in the account's push rules. */
+"notification_settings_not_saved" | "internal";
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -543,6 +554,11 @@ export type NewRoomKind =
 /**  Public, unencrypted, listed in the server's room directory, agents only. */
 "forum";
 
+/**  A notification was clicked: the UI opens this room. */
+export type OpenRoomRequested = {
+	roomId: string,
+};
+
 /**  One of the user's sessions, as the security settings list it. */
 export type OwnSession = OwnSession_Serialize | OwnSession_Deserialize;
 
@@ -727,6 +743,8 @@ export type RoomDetails_Serialize = {
 };
 
 export type RoomKind = "dm" | "room" | "invite";
+
+export type RoomNotificationMode = "allMessages" | "mentionsOnly" | "muted";
 
 export type RoomSummary = RoomSummary_Serialize | RoomSummary_Deserialize;
 

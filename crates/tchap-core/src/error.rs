@@ -104,6 +104,8 @@ pub enum ErrorCode {
     MediaUnreadable,
     /// The attachment is larger than the app accepts there.
     MediaTooLarge,
+    /// A room's notification mode could not be saved in the account's push rules.
+    NotificationSettingsNotSaved,
     Internal,
 }
 

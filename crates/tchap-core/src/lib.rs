@@ -18,6 +18,7 @@ pub mod media;
 pub mod members;
 pub mod network;
 mod new_members;
+pub mod notifications;
 pub mod profile_lock;
 pub mod room_keys;
 pub mod room_kind;

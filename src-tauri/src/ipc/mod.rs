@@ -6,6 +6,7 @@ mod attachments;
 mod directory;
 mod events;
 mod media;
+mod notifications;
 mod registration;
 mod rooms;
 mod security;
@@ -92,8 +93,15 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             media::check_media,
             media::save_media,
             media::open_media,
+            notifications::set_open_room,
+            notifications::room_notification_mode,
+            notifications::set_room_notification_mode,
+            notifications::notification_privacy,
+            notifications::set_notification_privacy,
         ])
-        .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn])
+        .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn,
+            notifications::OpenRoomRequested
+        ])
 }
 
 /// Gives a command handler its type (the macro's closure alone cannot be inferred).
@@ -147,6 +155,12 @@ pub fn run() {
             attachments::PREPARE_BYTES_COMMAND => raw_body_commands(invoke),
             _ => typed_commands(invoke),
         })
+        // The room read in the focused window is not notified.
+        .on_window_event(|window, event| {
+            if let tauri::WindowEvent::Focused(focused) = event {
+                notifications::window_focused(window.app_handle(), *focused);
+            }
+        })
         // Files dropped on the window may be read (see `attachments`).
         .on_webview_event(|webview, event| {
             if let tauri::WebviewEvent::DragDrop(tauri::DragDropEvent::Drop { paths, .. }) = event {
@@ -172,6 +186,7 @@ pub fn run() {
             app.manage(HeldProfile(lock));
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tchap desktop starting");
             let config = AppConfig::load(&paths.data_dir);
+            app.manage(notifications::Notifier::new(tchap_core::notifications::privacy::load(&paths.data_dir)));
             app.manage(AppState::new(paths, config, DemoLogin::from_env()));
             app.manage(registration::RunningRegistration::default());
             quit_on_signals(app.handle().clone());

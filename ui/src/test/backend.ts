@@ -101,6 +101,11 @@ export class FakeBackend {
       reset_recovery_key: () => "EsTc 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000 0000",
       export_room_keys_to_file: () => "/home/marie/Téléchargements/Tchap - clés de chiffrement (2026-11-24).txt",
       import_room_keys_text: () => ({ imported: 0, total: 0 }),
+      set_open_room: () => null,
+      room_notification_mode: () => "allMessages",
+      set_room_notification_mode: () => null,
+      notification_privacy: () => false,
+      set_notification_privacy: () => null,
       ...overrides,
     };
     mockIPC(

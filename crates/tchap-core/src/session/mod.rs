@@ -33,6 +33,7 @@ use crate::{
     files,
     media::{service::MediaService, upload::PendingAttachments},
     new_members,
+    notifications::NotificationService,
     security::SecurityService,
     timeline::TimelineService,
     verification::VerificationService,
@@ -103,6 +104,7 @@ pub struct Session {
     verification: VerificationService,
     attachments: PendingAttachments,
     media: MediaService,
+    notifications: NotificationService,
     data_dir: PathBuf,
     session_dir: PathBuf,
     store_key: [u8; 32],
@@ -127,6 +129,8 @@ impl Session {
             verification: VerificationService::start(&context),
             attachments: PendingAttachments::new(&context),
             media: MediaService::start(&context, &session_dir, &store_key, &config.media).await,
+            // Before the sync starts: what it first brings is never notified.
+            notifications: NotificationService::start(&context).await?,
             context,
             data_dir: data_dir.to_owned(),
             session_dir,
@@ -172,6 +176,11 @@ impl Session {
     /// Files prepared for sending, waiting for the user's confirmation.
     pub fn media(&self) -> &MediaService {
         &self.media
+    }
+
+    /// New messages to notify, and each room's notification mode.
+    pub fn notifications(&self) -> &NotificationService {
+        &self.notifications
     }
 
     pub fn attachments(&self) -> &PendingAttachments {

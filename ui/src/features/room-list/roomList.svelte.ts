@@ -1,6 +1,6 @@
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type AppError, type ListDiff, type RoomSummary } from "../../bindings";
-import { call } from "../../lib/ipc";
+import { commands, events, type AppError, type ListDiff, type RoomSummary } from "../../bindings";
+import { call, listenEvent } from "../../lib/ipc";
 import { applyDiffs } from "../../lib/listDiff";
 
 /** The room list, kept in the backend's order (most recent activity first). */
@@ -31,6 +31,16 @@ export class RoomListStore {
 
   find(roomId: string | null): RoomSummary | undefined {
     return roomId === null ? undefined : this.rooms.find((r) => r.id === roomId);
+  }
+
+  /** A clicked desktop notification asks for its room through `onopen`. Returns a cleanup function. */
+  listenOpenRequests(onopen: (roomId: string) => void): () => void {
+    return listenEvent(events.openRoomRequested, ({ roomId }) => onopen(roomId));
+  }
+
+  /** Tells the shell which room the user reads (none: no room open): no desktop notification for it while the window has the focus. */
+  setOpenRoom(roomId: string | null): void {
+    commands.setOpenRoom(roomId).catch((e) => console.warn("cannot tell the open room", e));
   }
 
   /** Stops applying updates (the screen is going away). */

@@ -283,3 +283,36 @@ describe("membership", () => {
     expect(backend.callsOf("set_room_topic")).toEqual([{ roomId: "!a:x", topic: "Suivi hebdomadaire" }]);
   });
 });
+
+describe("notifications", () => {
+  it("shows the room's mode and saves the one chosen, back to the account's on a refusal", async () => {
+    const backend = new FakeBackend();
+    backend.on("room_notification_mode", () => "mentionsOnly");
+    const { user, dialog } = await openSettings(backend);
+    const group = await within(dialog).findByRole("group", { name: "Notifications" });
+    await waitFor(() => expect(within(group).getByRole("radio", { name: "Mentions uniquement" })).toBeChecked());
+
+    await user.click(within(group).getByRole("radio", { name: "Muet" }));
+    await waitFor(() => expect(backend.callsOf("set_room_notification_mode")).toEqual([{ roomId: "!a:x", mode: "muted" }]));
+    expect(within(group).getByRole("radio", { name: "Muet" })).toBeChecked();
+
+    backend.on("set_room_notification_mode", () => {
+      throw appError("notification_settings_not_saved");
+    });
+    await user.click(within(group).getByRole("radio", { name: "Tous les messages" }));
+    expect(await within(dialog).findByText(/Le réglage des notifications n'a pas pu être enregistré/)).toBeInTheDocument();
+    expect(within(group).getByRole("radio", { name: "Muet" })).toBeChecked();
+  });
+
+  it("tells the shell which room is open, and opens the room of a clicked notification", async () => {
+    const backend = new FakeBackend();
+    render(MainScreen, { session: new SessionStore(), user: SESSION });
+    await waitFor(() => expect(backend.callsOf("subscribe_room_list")).toHaveLength(1));
+    backend.pushRooms([{ op: "reset", values: [room("!a:x", "Équipe projet"), room("!b:x", "Cantine")] }]);
+    await waitFor(() => expect(backend.callsOf("set_open_room")).toContainEqual({ roomId: null }));
+
+    await backend.emit("open-room-requested", { roomId: "!b:x" });
+    expect(await within(screen.getByRole("main")).findByRole("heading", { level: 2, name: "Cantine" })).toBeInTheDocument();
+    await waitFor(() => expect(backend.callsOf("set_open_room").at(-1)).toEqual({ roomId: "!b:x" }));
+  });
+});

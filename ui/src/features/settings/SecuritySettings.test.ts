@@ -325,3 +325,18 @@ describe("Paramètres → Sécurité: encryption keys", () => {
     expect(await within(form).findByRole("status")).toHaveTextContent("1 key imported out of 1.");
   });
 });
+
+describe("notification privacy", () => {
+  it("shows the saved choice and saves the new one", async () => {
+    const backend = new FakeBackend();
+    backend.on("notification_privacy", () => true);
+    const { user, dialog } = await openSettings(backend);
+    const toggle = within(dialog).getByRole("checkbox", { name: "Notifications discrètes" });
+    await waitFor(() => expect(toggle).toBeChecked());
+    expect(toggle).toHaveAccessibleDescription(/seulement « Nouveau message », sans nom ni contenu/);
+
+    await user.click(toggle);
+    await waitFor(() => expect(backend.callsOf("set_notification_privacy")).toEqual([{ enabled: false }]));
+    expect(toggle).not.toBeChecked();
+  });
+});

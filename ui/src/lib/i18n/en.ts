@@ -443,6 +443,14 @@ export const en: Messages = {
   "directory.openForum": "Open the forum {name}",
   "directory.joining": "Joining the forum…",
   "directory.moreForums": "Show more forums",
+  "notifications.title": "Notifications",
+  "notifications.privacy": "Discreet notifications",
+  "notifications.privacyHint": "Notifications only say “New message”, with no name or content.",
+  "notifications.saveFailed": "Your choice was not saved.",
+  "notifications.roomTitle": "Notifications",
+  "notifications.mode.allMessages": "All messages",
+  "notifications.mode.mentionsOnly": "Mentions only",
+  "notifications.mode.muted": "Muted",
   "directory.hideProfile": "Hide my profile from the directory",
   "directory.hideProfileHint":
     "Other users will no longer find you by searching your name. People who know your ID can still write to you.",
@@ -583,4 +591,5 @@ export const en: Messages = {
   "error.media_blocked": "Content blocked by the antivirus.",
   "error.media_unreadable": "This file cannot be read: it may be damaged.",
   "error.media_too_large": "This file is too large to be opened here.",
+  "error.notification_settings_not_saved": "The notification setting could not be saved. Try again.",
 };

@@ -455,6 +455,14 @@ export const fr = {
   "directory.openForum": "Ouvrir le forum {name}",
   "directory.joining": "Connexion au forum…",
   "directory.moreForums": "Afficher plus de forums",
+  "notifications.title": "Notifications",
+  "notifications.privacy": "Notifications discrètes",
+  "notifications.privacyHint": "Les notifications indiquent seulement « Nouveau message », sans nom ni contenu.",
+  "notifications.saveFailed": "Votre choix n'a pas été enregistré.",
+  "notifications.roomTitle": "Notifications",
+  "notifications.mode.allMessages": "Tous les messages",
+  "notifications.mode.mentionsOnly": "Mentions uniquement",
+  "notifications.mode.muted": "Muet",
   "directory.hideProfile": "Masquer mon profil dans l'annuaire",
   "directory.hideProfileHint":
     "Les autres utilisateurs ne vous trouveront plus en cherchant votre nom. Les personnes qui connaissent votre identifiant pourront toujours vous écrire.",
@@ -606,6 +614,7 @@ export const fr = {
   "error.media_blocked": "Contenu bloqué par l'antivirus.",
   "error.media_unreadable": "Ce fichier est illisible : il est peut-être endommagé.",
   "error.media_too_large": "Ce fichier est trop volumineux pour être ouvert ici.",
+  "error.notification_settings_not_saved": "Le réglage des notifications n'a pas pu être enregistré. Réessayez.",
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -1,0 +1,251 @@
+//! One notice on the desktop (notify-rust: the freedesktop notification
+//! daemon on Linux, toasts on Windows) and its click.
+
+use std::future::Future;
+
+use notify_rust::{Notification, NotificationResponse};
+use tchap_core::notifications::Notice;
+
+/// Windows shows this AppUserModelID's name and icon on the toast (the
+/// bundle identifier, which the installer registers).
+#[cfg_attr(not(windows), allow(dead_code))]
+const APP_ID: &str = "fr.gouv.tchap.desktop";
+const APP_NAME: &str = "Tchap";
+/// The action a click on the notification's body sends (freedesktop spec).
+const CLICK: &str = "default";
+
+/// What a notification says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Content {
+    pub summary: String,
+    pub body: String,
+}
+
+/// The room (or, for a direct chat, the person) as the title; the sender and
+/// the preview below. In privacy mode, nothing but "Nouveau message".
+pub fn content(notice: &Notice, privacy: bool) -> Content {
+    if privacy {
+        return Content { summary: "Nouveau message".to_owned(), body: String::new() };
+    }
+    let title = if notice.is_direct { &notice.sender_name } else { &notice.room_name };
+    let summary = if notice.is_mention { format!("{title} · mention") } else { title.clone() };
+    let body = if notice.is_direct { notice.preview.clone() } else { format!("{} : {}", notice.sender_name, notice.preview) };
+    Content { summary, body }
+}
+
+/// Most Linux daemons read the body as markup: a message's `<`, `&` are text.
+#[cfg(all(unix, not(target_os = "macos")))]
+fn body_text(body: &str) -> String {
+    body.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+fn body_text(body: &str) -> String {
+    body.to_owned()
+}
+
+fn notification(content: &Content, replaces: Option<u32>) -> Notification {
+    let mut notification = Notification::new();
+    notification.appname(APP_NAME).summary(&content.summary).body(&body_text(&content.body)).action(CLICK, "Ouvrir");
+    #[cfg(all(unix, not(target_os = "macos")))]
+    notification.icon(APP_ID).hint(notify_rust::Hint::Category("im.received".to_owned()));
+    #[cfg(windows)]
+    notification.app_id(APP_ID);
+    if let Some(id) = replaces {
+        // The daemon updates that notification in place instead of adding one.
+        notification.id(id);
+    }
+    notification
+}
+
+/// Shows `content` for `room_id`, in place of the notification `replaces`
+/// where the platform allows. Returns the notification's id and what
+/// resolves to the room to open once it is clicked (`None` when it is
+/// closed or dismissed instead).
+#[cfg(all(unix, not(target_os = "macos")))]
+pub async fn show(content: &Content, room_id: String, replaces: Option<u32>) -> Result<(u32, impl Future<Output = Option<String>> + use<>), String> {
+    let handle = notification(content, replaces).show_async().await.map_err(|e| e.to_string())?;
+    let id = handle.id();
+    let clicked = async move {
+        let mut clicked = false;
+        handle.wait_for_action_async(|response| clicked = matches!(response, NotificationResponse::Default)).await;
+        clicked.then_some(room_id)
+    };
+    Ok((id, clicked))
+}
+
+/// Windows and macOS: the toast's own blocking calls, off the async workers;
+/// a toast is not updated in place (no id to reuse).
+#[cfg(not(all(unix, not(target_os = "macos"))))]
+pub async fn show(content: &Content, room_id: String, _replaces: Option<u32>) -> Result<(u32, impl Future<Output = Option<String>> + use<>), String> {
+    let notification = notification(content, None);
+    let handle = tokio::task::spawn_blocking(move || notification.show().map_err(|e| e.to_string())).await.map_err(|e| e.to_string())??;
+    let clicked = async move {
+        let clicked = tokio::task::spawn_blocking(move || {
+            let mut clicked = false;
+            let _ = handle.wait_for_response(|response: &NotificationResponse| clicked = matches!(response, NotificationResponse::Default));
+            clicked
+        });
+        clicked.await.unwrap_or(false).then_some(room_id)
+    };
+    Ok((0, clicked))
+}
+
+/// Against a real notification daemon on a private D-Bus session bus:
+/// python3-dbusmock's `notification_daemon`, which records the `Notify`
+/// calls and sends the signals a click or a close sends.
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::{process::Command, time::Duration};
+
+    use zbus::zvariant::{OwnedValue, Value};
+
+    use super::*;
+
+    const BUS_MARKER: &str = "TCHAP_TEST_PRIVATE_NOTIFICATION_BUS";
+    const DAEMON: &str = "org.freedesktop.Notifications";
+    const DAEMON_PATH: &str = "/org/freedesktop/Notifications";
+
+    /// True on the private bus; otherwise runs the test `name` again there,
+    /// in a child process, and returns false: never the user's own daemon.
+    fn on_private_bus(name: &str) -> bool {
+        if std::env::var(BUS_MARKER).as_deref() == Ok("1") {
+            return true;
+        }
+        let test = format!("{}::{name}", module_path!().split_once("::").map_or("", |(_, path)| path));
+        let status = Command::new("dbus-run-session")
+            .args(["--", "env", &format!("{BUS_MARKER}=1")])
+            .arg(std::env::current_exe().unwrap())
+            .args(["--exact", &test, "--nocapture", "--test-threads=1"])
+            .status()
+            .expect("dbus-run-session (apt-get install dbus)");
+        assert!(status.success(), "{test} failed on its private bus");
+        false
+    }
+
+    /// The mock daemon, stopped when dropped.
+    struct MockDaemon {
+        process: std::process::Child,
+        bus: zbus::Connection,
+    }
+
+    impl MockDaemon {
+        async fn start() -> Self {
+            let process = Command::new("/usr/bin/python3")
+                .args(["-m", "dbusmock", "--session", "--template", "notification_daemon"])
+                .args(["--parameters", r#"{"capabilities": "body body-markup actions"}"#])
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .expect("python3-dbusmock (apt-get install python3-dbusmock)");
+            let bus = zbus::Connection::session().await.unwrap();
+            let dbus = zbus::fdo::DBusProxy::new(&bus).await.unwrap();
+            for _ in 0..100 {
+                if dbus.name_has_owner(DAEMON.try_into().unwrap()).await.unwrap() {
+                    return Self { process, bus };
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("the mock notification daemon did not start");
+        }
+
+        /// Each `Notify` call: (replaces_id, summary, body, actions).
+        async fn notify_calls(&self) -> Vec<(u32, String, String, Vec<String>)> {
+            let reply = self
+                .bus
+                .call_method(Some(DAEMON), DAEMON_PATH, Some("org.freedesktop.DBus.Mock"), "GetMethodCalls", &("Notify",))
+                .await
+                .unwrap();
+            let calls: Vec<(u64, Vec<OwnedValue>)> = reply.body().deserialize().unwrap();
+            calls
+                .into_iter()
+                .map(|(_, args)| {
+                    let text = |n: usize| String::try_from(args[n].try_clone().unwrap()).unwrap();
+                    let actions = Vec::<String>::try_from(args[5].try_clone().unwrap()).unwrap();
+                    (u32::try_from(&args[1]).unwrap(), text(3), text(4), actions)
+                })
+                .collect()
+        }
+
+        async fn emit(&self, signal: &str, signature: &str, args: Vec<Value<'_>>) {
+            self.bus
+                .call_method(Some(DAEMON), DAEMON_PATH, Some("org.freedesktop.DBus.Mock"), "EmitSignal", &(DAEMON, signal, signature, args))
+                .await
+                .unwrap();
+        }
+    }
+
+    impl Drop for MockDaemon {
+        fn drop(&mut self) {
+            let _ = self.process.kill();
+            let _ = self.process.wait();
+        }
+    }
+
+    fn notice(is_direct: bool) -> Notice {
+        Notice {
+            room_id: "!dossiers:tchap.test".to_owned(),
+            event_id: "$live".to_owned(),
+            sender_name: "Odile Autre".to_owned(),
+            room_name: "Suivi des dossiers".to_owned(),
+            preview: "Le <b>dossier</b> 12 & le 13".to_owned(),
+            is_mention: false,
+            is_direct,
+        }
+    }
+
+    /// Sends the signal until `waiting` resolves: the waiter subscribes to
+    /// the daemon's signals only once the notification is shown.
+    async fn signal_until<T>(daemon: &MockDaemon, signal: &str, signature: &str, args: impl Fn() -> Vec<Value<'static>>, waiting: impl Future<Output = T>) -> T {
+        let mut waiting = std::pin::pin!(waiting);
+        for _ in 0..50 {
+            daemon.emit(signal, signature, args()).await;
+            if let Ok(value) = tokio::time::timeout(Duration::from_millis(200), &mut waiting).await {
+                return value;
+            }
+        }
+        panic!("{signal} never reached the notification's waiter");
+    }
+
+    #[test]
+    fn a_notice_reaches_the_daemon_and_a_click_opens_its_room() {
+        if !on_private_bus("a_notice_reaches_the_daemon_and_a_click_opens_its_room") {
+            return;
+        }
+        tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let daemon = MockDaemon::start().await;
+
+            // Room, sender and preview; the message's markup is text.
+            let (id, clicked) = show(&content(&notice(false), false), "!dossiers:tchap.test".to_owned(), None).await.unwrap();
+            let (replaces, summary, body, actions) = daemon.notify_calls().await.pop().unwrap();
+            assert_eq!((replaces, summary.as_str()), (0, "Suivi des dossiers"));
+            assert_eq!(body, "Odile Autre : Le &lt;b&gt;dossier&lt;/b&gt; 12 &amp; le 13");
+            assert_eq!(actions.first().map(String::as_str), Some("default"), "clickable");
+
+            // A click on it resolves to its room.
+            let click = || vec![Value::U32(id), Value::from("default")];
+            let opened = signal_until(&daemon, "ActionInvoked", "us", click, clicked).await;
+            assert_eq!(opened.as_deref(), Some("!dossiers:tchap.test"));
+
+            // The room's next message updates that notification in place.
+            let (same_id, closed) = show(&content(&notice(false), false), "!dossiers:tchap.test".to_owned(), Some(id)).await.unwrap();
+            assert_eq!(same_id, id);
+            assert_eq!(daemon.notify_calls().await.pop().unwrap().0, id, "replaces the room's notification");
+            // Closed without a click: nothing to open.
+            let close = || vec![Value::U32(id), Value::U32(2)];
+            assert_eq!(signal_until(&daemon, "NotificationClosed", "uu", close, closed).await, None);
+
+            // Privacy mode: "Nouveau message", no name, no content.
+            let _shown = show(&content(&notice(true), true), "!dm:tchap.test".to_owned(), None).await.unwrap();
+            let (_, summary, body, _) = daemon.notify_calls().await.pop().unwrap();
+            assert_eq!((summary.as_str(), body.as_str()), ("Nouveau message", ""));
+        });
+    }
+
+    #[test]
+    fn a_direct_chat_is_titled_by_its_person_and_a_mention_is_marked() {
+        let direct = content(&notice(true), false);
+        assert_eq!(direct, Content { summary: "Odile Autre".to_owned(), body: "Le <b>dossier</b> 12 & le 13".to_owned() });
+        let mention = content(&Notice { is_mention: true, ..notice(false) }, false);
+        assert_eq!(mention.summary, "Suivi des dossiers · mention");
+    }
+}
