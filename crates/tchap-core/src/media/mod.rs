@@ -3,9 +3,11 @@
 //! on disk (`cache`).
 
 pub mod cache;
+mod decode_budget;
 pub mod display;
 pub mod save;
 pub mod scanner;
 pub mod service;
 pub mod thumbnail;
 pub mod upload;
+mod whole_jpeg;

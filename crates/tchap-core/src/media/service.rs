@@ -246,6 +246,7 @@ impl MediaService {
             // decodes what we made from it, with bounded memory.
             MediaVariant::Thumbnail => display::thumbnail(bytes).await.map_err(|_| MediaCheck::Unreadable)?,
             MediaVariant::Original => {
+                let bytes = if attachment.is_image { display::checked_image(bytes).await.map_err(|_| MediaCheck::Unreadable)? } else { bytes };
                 let mime = display::sniff(&bytes);
                 (bytes, mime)
             }
