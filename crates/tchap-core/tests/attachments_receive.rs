@@ -4,9 +4,12 @@
 //! at all when the scanner cannot be asked, the encrypted cache serving a
 //! restart when the scanner is unreachable.
 
+// The SDK's futures nest deeply in one test's async block.
+#![recursion_limit = "256"]
+
 mod common;
 
-use std::{path::Path, sync::Arc};
+use std::sync::Arc;
 
 use common::{received_media::*, *};
 use tchap_core::{
