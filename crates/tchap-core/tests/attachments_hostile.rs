@@ -217,8 +217,12 @@ async fn hostile_attachments_each_get_a_verdict_and_hand_nothing_out() {
     let peak_before = peak_memory_kib();
     let (lag, probe) = lag_probe();
     let started = Instant::now();
-    let asked = items.iter().map(|(item, _)| everything_asked(&session, &room_id, item, &folder));
-    let outcomes: Vec<Outcome> = futures_util::future::join_all(asked).await;
+    // Each tile's questions in a task of its own, as the app's commands run.
+    let asked = items.iter().map(|(item, _)| {
+        let (session, room_id, item, folder) = (session.clone(), room_id.clone(), item.clone(), folder.clone());
+        tokio::spawn(async move { everything_asked(&session, &room_id, &item, &folder).await })
+    });
+    let outcomes: Vec<Outcome> = futures_util::future::join_all(asked).await.into_iter().map(Result::unwrap).collect();
     let took = started.elapsed();
     probe.abort();
     let growth = peak_memory_kib().saturating_sub(peak_before);
