@@ -4,35 +4,23 @@
 //! at all when the scanner cannot be asked, the encrypted cache serving a
 //! restart when the scanner is unreachable.
 
+// The SDK's futures nest deeply in one test's async block.
+#![recursion_limit = "256"]
+
 mod common;
 
 use std::{path::Path, sync::Arc};
 
-use common::*;
+use common::{received_media::*, *};
 use tchap_core::{
     media::service::{BlockedBecause, MediaCheck, MediaVariant},
     rooms::{self, NewRoomKind},
     session::{self, Session},
-    timeline::{MediaKind, MessageContent, TimelineItem},
+    timeline::MediaKind,
 };
 
-/// The EICAR test string, built here so that no file of the repository is
-/// flagged by a developer's antivirus.
-fn eicar() -> Vec<u8> {
-    let halves = ["X5O!P%@AP[4\\PZX54(P^)7CC)7}$EICAR-STA", "NDARD-ANTIVIRUS-TEST-FILE!$H+H*"];
-    halves.concat().into_bytes()
-}
-
-fn scanner_url() -> String {
-    std::env::var("TCHAP_TEST_CONTENT_SCANNER").expect("TCHAP_TEST_CONTENT_SCANNER is not set: run through scripts/with-scanner.sh")
-}
-
-/// The app's configuration file in `data_dir`, naming the content scanner.
-fn configure_scanner(data_dir: &Path, url: &str) {
-    std::fs::write(data_dir.join("config.json"), serde_json::json!({ "content_scanner_url": url }).to_string()).unwrap();
-}
-
-/// The same, with verdicts that are past their time as soon as given.
+/// The app's configuration naming the scanner, with verdicts that are past
+/// their time as soon as given.
 fn configure_scanner_and_no_verdict_lifetime(data_dir: &Path, url: &str) {
     let config = serde_json::json!({ "content_scanner_url": url, "media_verdict_ttl_hours": 0 });
     std::fs::write(data_dir.join("config.json"), config.to_string()).unwrap();
@@ -56,31 +44,6 @@ fn png(width: u32, height: u32) -> Vec<u8> {
 async fn send_file(sender: &Session, room_id: &str, name: &str, bytes: Vec<u8>) {
     let prepared = sender.attachments().prepare_bytes(sender.context(), Some(name.to_owned()), bytes).await.unwrap();
     sender.attachments().send(sender.context(), room_id, &prepared.id).await.unwrap();
-}
-
-/// Opens Bob's timeline of `room_id` and loads its history, as the UI does
-/// when the screen is not full.
-async fn open_timeline(session: &Session, room_id: &str) -> Mirror<TimelineItem> {
-    let timeline = Mirror::new();
-    session.timelines().open(room_id, timeline.sink()).await.unwrap();
-    while !session.timelines().paginate_backwards(room_id).await.unwrap() {}
-    timeline
-}
-
-/// The id of the received attachment named `name`, once it is in the timeline.
-async fn media_item(timeline: &Mirror<TimelineItem>, name: &str) -> String {
-    let items = timeline
-        .wait_until(&format!("{name} in the timeline"), |items| {
-            items.iter().any(|i| matches!(i, TimelineItem::Event { content: MessageContent::Media(m), is_own: false, .. } if m.name == name))
-        })
-        .await;
-    items
-        .iter()
-        .find_map(|i| match i {
-            TimelineItem::Event { id, content: MessageContent::Media(m), is_own: false, .. } if m.name == name => Some(id.clone()),
-            _ => None,
-        })
-        .unwrap()
 }
 
 struct Pair {
@@ -118,12 +81,7 @@ async fn an_encrypted_image_is_shown_and_saved_once_clean_and_a_restart_finds_it
     send_file(&alice, &room_id, "plan.png", original.clone()).await;
 
     let timeline = open_timeline(&bob, &room_id).await;
-    let item = media_item(&timeline, "plan.png").await;
-    let info = timeline.snapshot().into_iter().find_map(|i| match i {
-        TimelineItem::Event { id, content: MessageContent::Media(m), .. } if id == item => Some(m),
-        _ => None,
-    });
-    let info = info.unwrap();
+    let (item, info) = received_media(&timeline, "plan.png").await;
     assert_eq!((info.kind, info.width, info.height, info.has_placeholder), (MediaKind::Image, Some(1200), Some(900), true));
 
     assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Thumbnail).await, MediaCheck::Clean);
@@ -145,7 +103,7 @@ async fn an_encrypted_image_is_shown_and_saved_once_clean_and_a_restart_finds_it
     configure_scanner(bob_data.path(), &closed_port_url());
     let bob = session::restore(bob_data.path()).await.unwrap().unwrap();
     let timeline = open_timeline(&bob, &room_id).await;
-    let item = media_item(&timeline, "plan.png").await;
+    let (item, _) = received_media(&timeline, "plan.png").await;
     let again = bob.media().clean(bob.timelines(), &room_id, &item, MediaVariant::Original).await.ok().unwrap();
     assert_eq!(again.bytes, original);
 
@@ -161,7 +119,7 @@ async fn a_file_the_antivirus_blocks_can_never_be_saved() {
     let Pair { alice, bob, room_id, bob_data: _bob_data, _alice_data } = pair(&scanner_url()).await;
     send_file(&alice, &room_id, "facture.pdf.exe", eicar()).await;
     let timeline = open_timeline(&bob, &room_id).await;
-    let item = media_item(&timeline, "facture.pdf.exe").await;
+    let (item, _) = received_media(&timeline, "facture.pdf.exe").await;
 
     let blocked = MediaCheck::Blocked { because: BlockedBecause::Infected };
     assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, blocked);
@@ -181,7 +139,7 @@ async fn without_a_scanner_to_ask_nothing_is_shown_or_saved() {
     let Pair { alice, bob, room_id, bob_data: _bob_data, _alice_data } = pair(&closed_port_url()).await;
     send_file(&alice, &room_id, "note.txt", b"Compte rendu de la reunion".to_vec()).await;
     let timeline = open_timeline(&bob, &room_id).await;
-    let item = media_item(&timeline, "note.txt").await;
+    let (item, _) = received_media(&timeline, "note.txt").await;
 
     assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, MediaCheck::Unavailable);
     let downloads = tempfile::tempdir().unwrap();

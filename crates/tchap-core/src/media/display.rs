@@ -58,6 +58,17 @@ pub async fn servable_original(bytes: Vec<u8>, mime: &str) -> AppResult<Vec<u8>>
     .await
 }
 
+/// An image attachment's own bytes, once they proved to be a whole image
+/// that decodes within the limits, as its thumbnail must: a cut file or
+/// another kind of file sent as a picture is neither shown nor saved.
+pub async fn checked_image(bytes: Vec<u8>) -> AppResult<Vec<u8>> {
+    crate::files::blocking(move || {
+        thumbnail::check_decodes(&bytes).map_err(|e| AppError::new(ErrorCode::MediaUnreadable, e.to_string()))?;
+        Ok(bytes)
+    })
+    .await
+}
+
 /// A small image made here from any image the sender sent (their own
 /// thumbnail or the full picture), re-encoded: the webview never decodes a
 /// stranger's image file for the timeline.

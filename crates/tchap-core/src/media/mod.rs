@@ -4,6 +4,7 @@
 //! for (`range`).
 
 pub mod cache;
+mod decode_budget;
 pub mod display;
 pub mod range;
 pub mod save;
@@ -11,3 +12,4 @@ pub mod scanner;
 pub mod service;
 pub mod thumbnail;
 pub mod upload;
+mod whole_jpeg;

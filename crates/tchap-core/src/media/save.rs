@@ -33,7 +33,8 @@ pub fn clean_file_name(name: &str) -> String {
     shorten(&cleaned)
 }
 
-fn is_bidi_control(c: char) -> bool {
+/// Characters that reorder the text around them (U+202E makes what follows read backwards).
+pub(crate) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 

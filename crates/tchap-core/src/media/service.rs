@@ -259,6 +259,7 @@ impl MediaService {
             MediaVariant::Thumbnail => self.made_thumbnail(&attachment).await?,
             MediaVariant::Original => {
                 let bytes = self.original_or_thumbnail_bytes(&attachment, variant).await?;
+                let bytes = if attachment.is_image { display::checked_image(bytes).await.map_err(|_| MediaCheck::Unreadable)? } else { bytes };
                 let mime = display::sniff(&bytes);
                 (bytes, mime)
             }

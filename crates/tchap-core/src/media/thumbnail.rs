@@ -8,12 +8,19 @@
 
 use std::io::Cursor;
 
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, metadata::Orientation};
+
+use super::{
+    decode_budget::{DecodeBudget, Reservation},
+    whole_jpeg::jpeg_is_whole,
+};
 
 /// Larger images are not thumbnailed (they are still sent, without thumbnail).
 pub const MAX_SIDE: u32 = 16_384;
 /// What decoding may allocate at once: a 48-megapixel photo fits, a bomb does not.
 pub const MAX_DECODE_BYTES: u64 = 256 * 1024 * 1024;
+/// What all decodes at once may allocate: one image at the limit, or several smaller ones.
+static DECODE_BUDGET: DecodeBudget = DecodeBudget::new(MAX_DECODE_BYTES);
 /// The thumbnail's box, as Element makes them.
 pub const THUMBNAIL_WIDTH: u32 = 800;
 pub const THUMBNAIL_HEIGHT: u32 = 600;
@@ -69,7 +76,7 @@ impl From<image::ImageError> for ImageFactsError {
 
 /// Decodes `bytes` within the limits and describes the image.
 pub fn image_facts(bytes: &[u8]) -> Result<ImageFacts, ImageFactsError> {
-    let image = decode_bounded(bytes)?;
+    let (image, _budget) = decode_bounded(bytes)?;
     let small = shrunk(&image);
     // The blurhash only keeps low frequencies: drawn from the thumbnail, not
     // from the full photo again.
@@ -79,7 +86,14 @@ pub fn image_facts(bytes: &[u8]) -> Result<ImageFacts, ImageFactsError> {
 /// A thumbnail of any image received, re-encoded here within the limits:
 /// the webview never decodes a stranger's image file for the timeline.
 pub fn thumbnail(bytes: &[u8]) -> Result<Thumbnail, ImageFactsError> {
-    encode_thumbnail(&shrunk(&decode_bounded(bytes)?))
+    let (image, _budget) = decode_bounded(bytes)?;
+    encode_thumbnail(&shrunk(&image))
+}
+
+/// Whether `bytes` are a whole image that decodes within the limits (not a
+/// cut file, nor another kind of file sent as a picture).
+pub fn check_decodes(bytes: &[u8]) -> Result<(), ImageFactsError> {
+    decode_bounded(bytes).map(drop)
 }
 
 /// Whether the image's declared size is within the limits, reading only its
@@ -95,9 +109,13 @@ pub fn check_dimensions(bytes: &[u8]) -> Result<(), ImageFactsError> {
 }
 
 /// Decodes with limits, EXIF orientation applied (a phone's portrait photo
-/// is stored landscape): dimensions are those the user sees.
-fn decode_bounded(bytes: &[u8]) -> Result<DynamicImage, ImageFactsError> {
+/// is stored landscape): dimensions are those the user sees. The image's
+/// share of the decode budget is held until the reservation is dropped.
+fn decode_bounded(bytes: &[u8]) -> Result<(DynamicImage, Reservation), ImageFactsError> {
     let mut reader = ImageReader::new(Cursor::new(bytes)).with_guessed_format().map_err(|e| ImageFactsError::Undecodable(e.to_string()))?;
+    if reader.format() == Some(ImageFormat::Jpeg) && !jpeg_is_whole(bytes) {
+        return Err(ImageFactsError::Undecodable("JPEG cut short".to_owned()));
+    }
     reader.limits(limits());
     let mut decoder = reader.into_decoder()?;
     // Checked here too: not every decoder enforces `max_alloc` itself.
@@ -106,10 +124,13 @@ fn decode_bounded(bytes: &[u8]) -> Result<DynamicImage, ImageFactsError> {
     if width > MAX_SIDE || height > MAX_SIDE || needed > MAX_DECODE_BYTES {
         return Err(ImageFactsError::OverLimits(format!("{width}×{height}")));
     }
-    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    // Turning the picture makes a second copy of it.
+    let copies = if orientation == Orientation::NoTransforms { 1 } else { 2 };
+    let reservation = DECODE_BUDGET.reserve(needed * copies);
     let mut image = DynamicImage::from_decoder(decoder)?;
     image.apply_orientation(orientation);
-    Ok(image)
+    Ok((image, reservation))
 }
 
 /// At most 800×600, never enlarged.
@@ -243,6 +264,16 @@ mod tests {
         // 16 000 × 16 000 RGBA would need 1 GiB once inflated.
         let error = image_facts(&png_declaring(16_000, 16_000)).unwrap_err();
         assert!(matches!(error, ImageFactsError::OverLimits(_)), "{error}");
+    }
+
+    #[test]
+    fn a_truncated_image_is_undecodable() {
+        for format in [ImageFormat::Jpeg, ImageFormat::Png] {
+            let whole = encoded(gradient(640, 480), format);
+            let cut = &whole[..whole.len() / 2];
+            let error = thumbnail(cut).err().unwrap_or_else(|| panic!("{format:?} cut in half was decoded"));
+            assert!(matches!(error, ImageFactsError::Undecodable(_)), "{format:?}: {error}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@ use matrix_sdk_ui::timeline::{
     AnyOtherStateEventContentChange, EncryptedMessage, EventSendState, EventTimelineItem, MembershipChange as SdkMembershipChange,
     MsgLikeKind, TimelineDetails, TimelineItem as SdkItem, TimelineItemContent, TimelineItemKind, VirtualTimelineItem,
 };
-use matrix_sdk::ruma::events::{StateEventContentChange, room::message::MessageType};
+use matrix_sdk::ruma::events::{MessageLikeEventType, StateEventContentChange, room::message::MessageType};
 use serde::Serialize;
 
 use crate::{
@@ -154,7 +154,7 @@ pub enum TimelineItem {
 pub type TimelineBatch = Vec<ListDiff<TimelineItem>>;
 
 pub fn content_of(item: &EventTimelineItem) -> MessageContent {
-    access_rule_change(item).unwrap_or_else(|| message_content(item.content()))
+    access_rule_change(item).or_else(|| unparsed_attachment(item)).unwrap_or_else(|| message_content(item.content()))
 }
 
 pub fn message_content(content: &TimelineItemContent) -> MessageContent {
@@ -226,7 +226,7 @@ pub fn media_info(msgtype: &MessageType) -> Option<MediaInfo> {
     let small = |v: Option<matrix_sdk::ruma::UInt>| v.and_then(|v| u32::try_from(u64::from(v)).ok());
     Some(MediaInfo {
         kind,
-        name: name.to_owned(),
+        name: shown_name(name),
         caption,
         size: size.map(u64::from),
         mime,
@@ -234,6 +234,43 @@ pub fn media_info(msgtype: &MessageType) -> Option<MediaInfo> {
         height: small(height),
         has_placeholder: placeholder,
     })
+}
+
+/// The sender's file name as it may be shown: without control characters
+/// (a line break, a terminal escape) nor bidirectional overrides, which make
+/// "facture" + U+202E + "fdp.exe" read "facture" + "exe.pdf".
+fn shown_name(name: &str) -> String {
+    name.chars().filter(|c| !c.is_control() && !crate::media::save::is_bidi_control(*c)).collect::<String>().trim().to_owned()
+}
+
+/// An attachment event the SDK could not read (no address, a malformed
+/// one, a wrong type in its `info`): still a tile, from what can be read of
+/// it, whose check then says it is unreadable.
+fn unparsed_attachment(item: &EventTimelineItem) -> Option<MessageContent> {
+    let TimelineItemContent::FailedToParseMessageLike { event_type, .. } = item.content() else { return None };
+    if *event_type != MessageLikeEventType::RoomMessage {
+        return None;
+    }
+    let content: serde_json::Value = item.original_json()?.get_field("content").ok()??;
+    let kind = match content.get("msgtype")?.as_str()? {
+        "m.image" => MediaKind::Image,
+        "m.video" => MediaKind::Video,
+        "m.audio" => MediaKind::Audio,
+        "m.file" => MediaKind::File,
+        _ => return None,
+    };
+    let text = |value: Option<&serde_json::Value>| value.and_then(|v| v.as_str()).map(shown_name).filter(|t| !t.is_empty());
+    let info = content.get("info");
+    Some(MessageContent::Media(MediaInfo {
+        kind,
+        name: text(content.get("filename")).or_else(|| text(content.get("body"))).unwrap_or_default(),
+        caption: None,
+        size: info.and_then(|i| i.get("size")).and_then(|s| s.as_u64()),
+        mime: text(info.and_then(|i| i.get("mimetype"))),
+        width: None,
+        height: None,
+        has_placeholder: false,
+    }))
 }
 
 fn other_state(change: &AnyOtherStateEventContentChange) -> MessageContent {

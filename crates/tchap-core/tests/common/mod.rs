@@ -14,6 +14,7 @@ pub mod federation;
 pub mod held_key_queries;
 pub mod network;
 pub mod proxy;
+pub mod received_media;
 
 use hmac::{Hmac, Mac};
 use serde_json::{Value, json};
@@ -158,6 +159,17 @@ impl RawClient {
             body["chunk"].as_array().into_iter().flatten().filter(|e| e["type"] == "m.room.message").map(|e| e["content"].clone()).collect();
         contents.reverse();
         contents
+    }
+
+    /// Uploads `bytes` as plain media declared `content_type` (whatever they
+    /// are: a client sends what it likes); returns its `mxc://` URI.
+    pub async fn upload(&self, content_type: &str, bytes: Vec<u8>) -> String {
+        let url = format!("{}/_matrix/media/v3/upload", homeserver());
+        let response = self.http.post(url).bearer_auth(&self.token).header("content-type", content_type).body(bytes).send().await.unwrap();
+        let status = response.status().as_u16();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, 200, "upload: {answer}");
+        answer["content_uri"].as_str().unwrap().to_owned()
     }
 
     /// The bytes of an `mxc://` URI, as the server stores them.

@@ -1,7 +1,7 @@
 import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import type { MediaCheck, MediaInfo } from "../../bindings";
+import type { BlockedBecause, MediaCheck, MediaInfo } from "../../bindings";
 import { appError, deferred, FakeBackend } from "../../test/backend";
 import MediaTile from "./MediaTile.svelte";
 
@@ -9,6 +9,21 @@ const ROOM = "!salle:agent.tchap.gouv.fr";
 const PHOTO: MediaInfo = { kind: "image", name: "photo.jpg", caption: null, size: 2_516_582, mime: "image/jpeg", width: 4000, height: 3000, hasPlaceholder: true };
 const VOICE: MediaInfo = { kind: "audio", name: "message vocal.ogg", caption: null, size: 48_213, mime: "audio/ogg", width: null, height: null, hasPlaceholder: false };
 const REPORT: MediaInfo = { kind: "file", name: "rapport.pdf", caption: "Le rapport final", size: 839_680, mime: "application/pdf", width: null, height: null, hasPlaceholder: false };
+
+/** Every verdict but "clean" and what the tile says of it (a new verdict fails the type check until it is added here). */
+const REFUSALS: Record<Exclude<MediaCheck["state"], "clean" | "blocked"> | `blocked.${BlockedBecause}`, string> = {
+  "blocked.infected": "Contenu bloqué : l'antivirus a détecté une menace dans ce fichier.",
+  "blocked.typeForbidden": "Contenu bloqué : ce type de fichier n'est pas autorisé.",
+  "blocked.other": "Contenu bloqué par l'antivirus.",
+  unavailable: "Analyse indisponible : le fichier n'est ni affiché ni enregistré pour le moment.",
+  unreadable: "Fichier illisible ou endommagé.",
+  tooLarge: "Fichier trop volumineux pour être analysé.",
+};
+
+function refusal(key: keyof typeof REFUSALS): MediaCheck {
+  const [state, because] = key.split(".");
+  return (state === "blocked" ? { state, because } : { state }) as MediaCheck;
+}
 
 function tile(media: MediaInfo, check: () => MediaCheck | Promise<MediaCheck>, more: ConstructorParameters<typeof FakeBackend>[0] = {}) {
   const backend = new FakeBackend({ check_media: check, ...more });
@@ -39,6 +54,15 @@ describe("an attachment in the timeline", () => {
     expect(screen.queryByRole("button", { name: "Enregistrer" })).toBeNull();
     expect(screen.queryByRole("button", { name: "Ouvrir" })).toBeNull();
     expect(screen.getByText("rapport.pdf")).toBeInTheDocument();
+  });
+
+  it.each(Object.entries(REFUSALS) as [keyof typeof REFUSALS, string][])("says in French why %s media are neither shown nor offered", async (key, reason) => {
+    tile(PHOTO, () => refusal(key));
+    expect(await screen.findByText(reason)).toBeInTheDocument();
+    expect(screen.getByText("photo.jpg")).toBeInTheDocument();
+    expect(screen.queryByRole("img", { name: "photo.jpg" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Enregistrer" })).toBeNull();
+    expect(screen.queryByRole("button", { name: "Ouvrir" })).toBeNull();
   });
 
   it("fails closed when the scanner cannot be asked, and tries again on demand", async () => {
