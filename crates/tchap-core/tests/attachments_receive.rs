@@ -157,7 +157,7 @@ async fn a_verdict_past_its_time_is_asked_again_without_fetching_the_file_twice(
     let original: Vec<u8> = (0..1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
     send_file(&alice, &room_id, "mesures.bin", original.clone()).await;
     let timeline = open_timeline(&bob, &room_id).await;
-    let item = media_item(&timeline, "mesures.bin").await;
+    let (item, _) = received_media(&timeline, "mesures.bin").await;
     assert_eq!(bob.media().check(bob.timelines(), &room_id, &item, MediaVariant::Original).await, MediaCheck::Clean);
     assert!(scanner.bytes_received() > 1024 * 1024, "the first view downloads the file through the scanner");
 
@@ -166,7 +166,7 @@ async fn a_verdict_past_its_time_is_asked_again_without_fetching_the_file_twice(
     configure_scanner_and_no_verdict_lifetime(bob_data.path(), scanner.url());
     let bob = session::restore(bob_data.path()).await.unwrap().unwrap();
     let timeline = open_timeline(&bob, &room_id).await;
-    let item = media_item(&timeline, "mesures.bin").await;
+    let (item, _) = received_media(&timeline, "mesures.bin").await;
     let before = scanner.bytes_received();
     let again = bob.media().clean(bob.timelines(), &room_id, &item, MediaVariant::Original).await.ok().unwrap();
     assert_eq!(again.bytes, original, "the cached file, still clean");
