@@ -69,7 +69,7 @@ function signalGroup(pid, signal) {
 }
 
 /** Resolves once something listens on the port (tauri-driver takes a moment). */
-async function portOpen(port) {
+export async function portOpen(port) {
   for (let attempt = 0; attempt < 100; attempt++) {
     const open = await new Promise((resolve) => {
       const socket = createConnection({ host: "127.0.0.1", port }, () => (socket.end(), resolve(true)));

@@ -2,11 +2,11 @@
 // a binary through tauri-driver, finding its processes, their PSS, polling the
 // page, statistics, the machine's description and writing a block of BENCHMARKS.md.
 import { execFileSync, spawn } from "node:child_process";
-import { createConnection } from "node:net";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, readlinkSync, realpathSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { remote } from "webdriverio";
+import { portOpen } from "./app.mjs";
 
 export const root = resolve(import.meta.dirname, "../..");
 export const POLL_MS = 25;
@@ -186,18 +186,6 @@ async function stopGroup(pid) {
   signal("SIGTERM");
   for (let waited = 0; waited < 15000 && signal(0); waited += 100) await sleep(100);
   signal("SIGKILL");
-}
-
-async function portOpen(port) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const open = await new Promise((done) => {
-      const socket = createConnection({ host: "127.0.0.1", port }, () => (socket.end(), done(true)));
-      socket.on("error", () => done(false));
-    });
-    if (open) return;
-    await sleep(100);
-  }
-  throw new Error(`tauri-driver did not listen on port ${port}`);
 }
 
 /**

@@ -42,7 +42,7 @@ const RUNS = Number(options.runs);
 const WIDTH = 1600;
 const HEIGHT = 1200;
 const SETTLE_MS = 3000;
-const MARKS = { start: "<!-- media-bench:start -->", end: "<!-- media-bench:end -->", heading: "## Attachments (release build, real window under Xvfb)" };
+const MARKS = { start: "<!-- media-bench:start -->", end: "<!-- media-bench:end -->", heading: "## Attachments (real window under Xvfb)" };
 
 const scanner = process.env.TCHAP_TEST_CONTENT_SCANNER;
 if (!scanner) throw new Error("TCHAP_TEST_CONTENT_SCANNER is not set: run through `make bench-media`");
@@ -280,7 +280,7 @@ const block = [
   `Written by \`make bench-media\` (\`tests/e2e/bench-media.mjs\`), ${runs.length} of ${RUNS} runs, ${((Date.now() - benchStarted) / 60000).toFixed(0)} min in all.`,
   "",
   `- Machine: ${machine()}. Date: ${new Date(benchStarted).toISOString().slice(0, 16).replace("T", " ")} UTC. Load average (1 min) at the start of the runs ${loadAtStart.toFixed(2)}, at the end ${loadAtEnd.toFixed(2)}.`,
-  `- Build: release \`tchap-desktop\` (tauri ${lockedVersion("tauri")}, image ${lockedVersion("image")}, sqlx ${lockedVersion("sqlx")}); WebKitGTK ${installedVersion("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])}. Xvfb 1280×800.`,
+  `- Build: ${options.binary ? `\`${options.binary}\` (given with --binary; the dev profile unless said otherwise: dependencies at opt-level 2, our crates at 0)` : "release `tchap-desktop`"} (tauri ${lockedVersion("tauri")}, image ${lockedVersion("image")}, sqlx ${lockedVersion("sqlx")}); WebKitGTK ${installedVersion("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])}. Xvfb 1280×800.`,
   `- Server: Synapse ${await synapseVersion(homeserver)} and matrix-content-scanner 1.0.8 on the same machine (\`scripts/with-synapse.sh\`, \`scripts/with-scanner.sh\`, its scan script the EICAR check of tests/scanner).`,
   `- Room: ${PHOTOS} photos of ${WIDTH}×${HEIGHT} (JPEG, ${totalPhotoMiB.toFixed(1)} MiB in all), plain media sent by another user as a client without thumbnails would; seeded in ${room.seedSeconds.toFixed(0)} s, not measured. Each run signs in afresh (an empty media cache).`,
   "",
