@@ -8,9 +8,9 @@ import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { deflateSync } from "node:zlib";
-import { artifacts, openRoom, postponeSecureBackup, signIn, withApp } from "./app.mjs";
+import { openRoom, postponeSecureBackup, signIn, withApp } from "./app.mjs";
 import { chooseFile } from "./chooser.mjs";
 import { PASSWORD, eventually, homeserver, peer, register } from "./matrix.mjs";
 
@@ -155,7 +155,6 @@ test("an image and the EICAR file attached with the file chooser reach the colle
     assert.ok(progress.length > 0, "a progress bar was shown during the upload");
     assert.ok(progress.some((value) => value < 1), `the bar showed the upload under way (values: ${progress.join(", ")})`);
     t.diagnostic(`upload progress seen: ${progress.map((v) => v.toFixed(2)).join(" ")}`);
-    await browser.saveScreenshot(resolve(artifacts, "attachments-sent.png"));
 
     await attach(browser, eicarPath, new RegExp(`${EICAR}.*Fichier.*text/plain`));
     await waitSent(log, EICAR);
@@ -194,6 +193,5 @@ test("an image and the EICAR file attached with the file chooser reach the colle
     assert.equal((await blocked.$$("button")).length, 0, "nothing on a blocked file can be clicked");
     assert.equal(await blocked.$("img").isExisting(), false);
     await blocked.scrollIntoView();
-    await browser.saveScreenshot(resolve(artifacts, "attachments-received.png"));
   });
 });
