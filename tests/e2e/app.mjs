@@ -106,6 +106,7 @@ async function connect(port) {
 
 /** Screenshots land here (kept by CI as the tests' artifacts). */
 export const artifacts = resolve(import.meta.dirname, "artifacts");
+mkdirSync(artifacts, { recursive: true });
 
 /**
  * Launches the app, runs `steps(app)`, and closes it whatever happens; on a
