@@ -155,3 +155,44 @@ async fn messages_caught_up_after_a_restart_are_not_notified() {
     assert_eq!(seen, vec![live], "nothing for what was caught up ({missed})");
     session.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_invite_is_notified_once_and_old_ones_never() {
+    let odile = register("notifodile", "Odile Autre [Dinum]").await;
+    let dana = register("notifdana", "Dana Lectrice").await;
+    let raw = RawClient::new(&odile);
+    let old = raw.create_room("Ancien dossier", &[&dana.user_id]).await;
+
+    // Signed in on a new computer: the pending invite is caught up, not new.
+    let data = data_dir();
+    let session = session::login(data.path(), &homeserver(), &dana.localpart, PASSWORD).await.unwrap();
+    let notices = record_notices(&session);
+    let list = Mirror::<RoomSummary>::new();
+    room_list::subscribe(session.context(), list.sink()).await.unwrap();
+    list.wait_until("the pending invite", |r| r.iter().any(|s| s.id == old)).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+
+    // A new invite: who invites, to which room; marked as an invite.
+    let new = raw.create_room("Nouveau projet", &[&dana.user_id]).await;
+    let notice = notices.wait_last("the new invite", |n| n.room_id == new).await;
+    assert!(notice.is_invite && !notice.is_mention);
+    assert_eq!(notice.sender_name, "Odile Autre");
+    assert_eq!(notice.room_name, "Nouveau projet");
+    assert_eq!(notice.preview, "vous invite dans « Nouveau projet »");
+    let rooms = |notices: &Recorder<Notice>| notices.0.lock().unwrap().iter().map(|n| n.room_id.clone()).collect::<Vec<_>>();
+    assert_eq!(rooms(&notices), vec![new.clone()], "nothing for the invite pending at sign-in");
+    session.stop().await;
+    drop(session);
+
+    // The next start: both invites are old; a third one is new.
+    let session = session::restore(data.path()).await.unwrap().expect("the session reopens");
+    let notices = record_notices(&session);
+    let list = Mirror::<RoomSummary>::new();
+    room_list::subscribe(session.context(), list.sink()).await.unwrap();
+    list.wait_until("both invites", |r| [&old, &new].iter().all(|id| r.iter().any(|s| &&s.id == id))).await;
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let third = raw.create_room("Troisième salon", &[&dana.user_id]).await;
+    notices.wait_last("the third invite", |n| n.room_id == third).await;
+    assert_eq!(rooms(&notices), vec![third], "nothing again for the invites of the last run");
+    session.stop().await;
+}

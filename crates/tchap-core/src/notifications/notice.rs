@@ -32,6 +32,8 @@ pub struct Notice {
     /// The push rules ask for a highlight: the user is mentioned.
     pub is_mention: bool,
     pub is_direct: bool,
+    /// An invitation to the room (the sender invites the user), not a message.
+    pub is_invite: bool,
 }
 
 /// What the message carries, as far as a notification says it.
@@ -44,8 +46,8 @@ pub(super) enum Content {
     Kind(&'static str),
 }
 
-/// The event behind an SDK notification, if it is a message (invites and
-/// other events are left to the room list).
+/// The event behind an SDK notification, if it is a message (invites are
+/// read by `invites`, other events are left to the room list).
 pub(super) fn read(room: &Room, notification: &Notification) -> Option<(Incoming, Content)> {
     let RawAnySyncOrStrippedTimelineEvent::Sync(raw) = &notification.event else {
         return None;
@@ -92,11 +94,12 @@ pub(super) async fn describe(room: &Room, incoming: &Incoming, content: &Content
         preview: preview(content),
         is_mention: incoming.is_mention,
         is_direct: room.is_direct().await.unwrap_or(false),
+        is_invite: false,
     }
 }
 
 /// The room's own name, else the one computed from its members.
-async fn room_name(room: &Room) -> String {
+pub(super) async fn room_name(room: &Room) -> String {
     if let Some(name) = room.name().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty()) {
         return name;
     }

@@ -25,9 +25,13 @@ pub struct Content {
 /// the preview below. In privacy mode, nothing but "Nouveau message".
 pub fn content(notice: &Notice, privacy: bool) -> Content {
     if privacy {
-        return Content { summary: "Nouveau message".to_owned(), body: String::new() };
+        let summary = if notice.is_invite { "Nouvelle invitation" } else { "Nouveau message" };
+        return Content { summary: summary.to_owned(), body: String::new() };
     }
     let title = if notice.is_direct { &notice.sender_name } else { &notice.room_name };
+    if notice.is_invite {
+        return Content { summary: format!("Invitation · {title}"), body: format!("{} {}", notice.sender_name, notice.preview) };
+    }
     let summary = if notice.is_mention { format!("{title} · mention") } else { title.clone() };
     let body = if notice.is_direct { notice.preview.clone() } else { format!("{} : {}", notice.sender_name, notice.preview) };
     Content { summary, body }
@@ -58,26 +62,43 @@ fn notification(content: &Content, replaces: Option<u32>) -> Notification {
     notification
 }
 
+/// A notification on screen, which the app can take back.
+#[derive(Clone)]
+pub struct Shown {
+    pub id: u32,
+    #[cfg(all(unix, not(target_os = "macos")))]
+    handle: std::sync::Arc<notify_rust::NotificationHandle>,
+}
+
+impl Shown {
+    /// Takes the notification off the screen (its room is being read).
+    /// Windows keeps a toast in the action centre: not taken back there.
+    pub async fn close(&self) {
+        #[cfg(all(unix, not(target_os = "macos")))]
+        self.handle.close_async().await;
+    }
+}
+
 /// Shows `content` for `room_id`, in place of the notification `replaces`
-/// where the platform allows. Returns the notification's id and what
-/// resolves to the room to open once it is clicked (`None` when it is
-/// closed or dismissed instead).
+/// where the platform allows. Returns the notification and what resolves to
+/// the room to open once it is clicked (`None` when it is closed or
+/// dismissed instead).
 #[cfg(all(unix, not(target_os = "macos")))]
-pub async fn show(content: &Content, room_id: String, replaces: Option<u32>) -> Result<(u32, impl Future<Output = Option<String>> + use<>), String> {
-    let handle = notification(content, replaces).show_async().await.map_err(|e| e.to_string())?;
-    let id = handle.id();
+pub async fn show(content: &Content, room_id: String, replaces: Option<u32>) -> Result<(Shown, impl Future<Output = Option<String>> + use<>), String> {
+    let handle = std::sync::Arc::new(notification(content, replaces).show_async().await.map_err(|e| e.to_string())?);
+    let shown = Shown { id: handle.id(), handle: handle.clone() };
     let clicked = async move {
         let mut clicked = false;
         handle.wait_for_action_async(|response| clicked = matches!(response, NotificationResponse::Default)).await;
         clicked.then_some(room_id)
     };
-    Ok((id, clicked))
+    Ok((shown, clicked))
 }
 
 /// Windows and macOS: the toast's own blocking calls, off the async workers;
 /// a toast is not updated in place (no id to reuse).
 #[cfg(not(all(unix, not(target_os = "macos"))))]
-pub async fn show(content: &Content, room_id: String, _replaces: Option<u32>) -> Result<(u32, impl Future<Output = Option<String>> + use<>), String> {
+pub async fn show(content: &Content, room_id: String, _replaces: Option<u32>) -> Result<(Shown, impl Future<Output = Option<String>> + use<>), String> {
     let notification = notification(content, None);
     let handle = tokio::task::spawn_blocking(move || notification.show().map_err(|e| e.to_string())).await.map_err(|e| e.to_string())??;
     let clicked = async move {
@@ -88,7 +109,7 @@ pub async fn show(content: &Content, room_id: String, _replaces: Option<u32>) ->
         });
         clicked.await.unwrap_or(false).then_some(room_id)
     };
-    Ok((0, clicked))
+    Ok((Shown { id: 0 }, clicked))
 }
 
 /// Against a real notification daemon on a private D-Bus session bus:
@@ -166,6 +187,18 @@ mod tests {
                 .collect()
         }
 
+        /// The ids of the notifications the app took back.
+        async fn close_calls(&self) -> Vec<u32> {
+            let reply = self
+                .bus
+                .call_method(Some(DAEMON), DAEMON_PATH, Some("org.freedesktop.DBus.Mock"), "GetMethodCalls", &("CloseNotification",))
+                .await
+                .unwrap();
+            let calls: Vec<(u64, Vec<OwnedValue>)> = reply.body().deserialize().unwrap();
+            // The template declares the id signed (`i`), unlike the spec's `u`.
+            calls.into_iter().map(|(_, args)| i32::try_from(&args[0]).unwrap().unsigned_abs()).collect()
+        }
+
         async fn emit(&self, signal: &str, signature: &str, args: Vec<Value<'_>>) {
             self.bus
                 .call_method(Some(DAEMON), DAEMON_PATH, Some("org.freedesktop.DBus.Mock"), "EmitSignal", &(DAEMON, signal, signature, args))
@@ -190,6 +223,7 @@ mod tests {
             preview: "Le <b>dossier</b> 12 & le 13".to_owned(),
             is_mention: false,
             is_direct,
+            is_invite: false,
         }
     }
 
@@ -215,7 +249,8 @@ mod tests {
             let daemon = MockDaemon::start().await;
 
             // Room, sender and preview; the message's markup is text.
-            let (id, clicked) = show(&content(&notice(false), false), "!dossiers:tchap.test".to_owned(), None).await.unwrap();
+            let (shown, clicked) = show(&content(&notice(false), false), "!dossiers:tchap.test".to_owned(), None).await.unwrap();
+            let id = shown.id;
             let (replaces, summary, body, actions) = daemon.notify_calls().await.pop().unwrap();
             assert_eq!((replaces, summary.as_str()), (0, "Suivi des dossiers"));
             assert_eq!(body, "Odile Autre : Le &lt;b&gt;dossier&lt;/b&gt; 12 &amp; le 13");
@@ -227,8 +262,8 @@ mod tests {
             assert_eq!(opened.as_deref(), Some("!dossiers:tchap.test"));
 
             // The room's next message updates that notification in place.
-            let (same_id, closed) = show(&content(&notice(false), false), "!dossiers:tchap.test".to_owned(), Some(id)).await.unwrap();
-            assert_eq!(same_id, id);
+            let (same, closed) = show(&content(&notice(false), false), "!dossiers:tchap.test".to_owned(), Some(id)).await.unwrap();
+            assert_eq!(same.id, id);
             assert_eq!(daemon.notify_calls().await.pop().unwrap().0, id, "replaces the room's notification");
             // Closed without a click: nothing to open.
             let close = || vec![Value::U32(id), Value::U32(2)];
@@ -238,7 +273,22 @@ mod tests {
             let _shown = show(&content(&notice(true), true), "!dm:tchap.test".to_owned(), None).await.unwrap();
             let (_, summary, body, _) = daemon.notify_calls().await.pop().unwrap();
             assert_eq!((summary.as_str(), body.as_str()), ("Nouveau message", ""));
+
+            // Its room opened in the app: the notification is taken back.
+            let (shown, _) = show(&content(&notice(false), false), "!dossiers:tchap.test".to_owned(), None).await.unwrap();
+            assert!(daemon.close_calls().await.is_empty());
+            shown.close().await;
+            assert_eq!(daemon.close_calls().await, vec![shown.id]);
         });
+    }
+
+    #[test]
+    fn an_invite_names_who_invites_and_where() {
+        let invite = Notice { is_invite: true, preview: "vous invite dans « Suivi des dossiers »".to_owned(), ..notice(false) };
+        let shown = content(&invite, false);
+        assert_eq!(shown.summary, "Invitation · Suivi des dossiers");
+        assert_eq!(shown.body, "Odile Autre vous invite dans « Suivi des dossiers »");
+        assert_eq!(content(&invite, true), Content { summary: "Nouvelle invitation".to_owned(), body: String::new() });
     }
 
     #[test]

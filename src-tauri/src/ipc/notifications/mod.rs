@@ -42,9 +42,9 @@ struct Reading {
 pub struct Notifier {
     privacy: AtomicBool,
     reading: Mutex<Reading>,
-    /// Per room: the notification shown (its id, reused to update it in
+    /// Per room: the notification shown (its id is reused to update it in
     /// place) and the task waiting for its click.
-    shown: Mutex<HashMap<String, (u32, JoinHandle<()>)>>,
+    shown: Mutex<HashMap<String, (desktop::Shown, JoinHandle<()>)>>,
 }
 
 impl Notifier {
@@ -60,8 +60,8 @@ impl Notifier {
     }
 
     /// Keeps the new notification of `room_id`; the click of the one it replaced no longer matters.
-    fn remember(&self, room_id: String, id: u32, waiter: JoinHandle<()>) {
-        if let Some((_, previous)) = self.shown.lock().unwrap().insert(room_id, (id, waiter)) {
+    fn remember(&self, room_id: String, shown: desktop::Shown, waiter: JoinHandle<()>) {
+        if let Some((_, previous)) = self.shown.lock().unwrap().insert(room_id, (shown, waiter)) {
             previous.abort();
         }
     }
@@ -69,16 +69,28 @@ impl Notifier {
     /// The notification is gone (clicked or closed): the next one is new.
     fn forget(&self, room_id: &str, id: u32) {
         let mut shown = self.shown.lock().unwrap();
-        if shown.get(room_id).is_some_and(|(shown_id, _)| *shown_id == id) {
+        if shown.get(room_id).is_some_and(|(shown, _)| shown.id == id) {
             shown.remove(room_id);
+        }
+    }
+
+    /// The room is being read: its notification has said what it had to.
+    fn take_back(&self, room_id: &str) {
+        if let Some((shown, waiter)) = self.shown.lock().unwrap().remove(room_id) {
+            waiter.abort();
+            tauri::async_runtime::spawn(async move { shown.close().await });
         }
     }
 }
 
-/// Tells the session which room the user is reading, if any.
+/// Tells the session which room the user is reading, if any, and takes
+/// that room's notification back.
 fn share_focus(app: &AppHandle) {
+    let focused = app.state::<Notifier>().focused_room();
+    if let Some(room_id) = &focused {
+        app.state::<Notifier>().take_back(room_id);
+    }
     if let Some(session) = app.state::<AppState>().current() {
-        let focused = app.state::<Notifier>().focused_room();
         if let Err(error) = session.notifications().set_focused_room(focused.as_deref()) {
             warn!(code = ?error.code, "focused room not shared");
         }
@@ -109,9 +121,10 @@ pub fn attach(app: &AppHandle, session: &Arc<Session>) {
 async fn present(app: &AppHandle, notice: Notice) {
     let notifier = app.state::<Notifier>();
     let content = desktop::content(&notice, notifier.privacy.load(Ordering::Relaxed));
-    let replaces = notifier.shown.lock().unwrap().get(&notice.room_id).map(|(id, _)| *id);
+    let replaces = notifier.shown.lock().unwrap().get(&notice.room_id).map(|(shown, _)| shown.id);
     match desktop::show(&content, notice.room_id.clone(), replaces).await {
-        Ok((id, clicked)) => {
+        Ok((shown, clicked)) => {
+            let id = shown.id;
             let handle = app.clone();
             let room_id = notice.room_id.clone();
             let waiter = tauri::async_runtime::spawn(async move {
@@ -121,7 +134,7 @@ async fn present(app: &AppHandle, notice: Notice) {
                     open_room(&handle, room_id);
                 }
             });
-            notifier.remember(notice.room_id, id, waiter);
+            notifier.remember(notice.room_id, shown, waiter);
         }
         // No daemon (a bare window manager), or it refused: the unread counts still tell.
         Err(error) => warn!(%error, "notification not shown"),
@@ -138,10 +151,14 @@ fn open_room(app: &AppHandle, room_id: String) {
     let _ = OpenRoomRequested { room_id }.emit(app);
 }
 
-/// The room the UI shows (none: no room open).
+/// The room the UI shows (none: no room open). Its notification, if any,
+/// is taken back: the user is looking at the room.
 #[tauri::command]
 #[specta::specta]
 pub fn set_open_room(app: AppHandle, room_id: Option<String>) {
+    if let Some(room_id) = &room_id {
+        app.state::<Notifier>().take_back(room_id);
+    }
     app.state::<Notifier>().reading.lock().unwrap().open_room = room_id;
     share_focus(&app);
 }
