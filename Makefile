@@ -35,7 +35,7 @@ test-rust:
 # The real app under Xvfb, driven through tauri-driver + WebKitWebDriver, with
 # its own D-Bus session and keyring.
 test-e2e:
-	TCHAP_APP_BINARY=$(APP) timeout 1500 xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh npm --prefix tests/e2e test
+	TCHAP_APP_BINARY=$(APP) timeout 2400 xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh npm --prefix tests/e2e test
 
 demo: app
 	scripts/demo.sh $(APP)
