@@ -8,7 +8,9 @@
 //! file: `<productName>.desktop`, the one the .deb installs.
 //! Windows: a red dot over the taskbar button (`set_overlay_icon`).
 
-use tauri::{AppHandle, Manager};
+use tauri::AppHandle;
+#[cfg(windows)]
+use tauri::Manager;
 
 /// The desktop file the launcher knows the app by (as Tauri names it in the .deb).
 pub fn desktop_id(app: &AppHandle) -> String {
@@ -29,7 +31,7 @@ pub async fn show(app: &AppHandle, unread: u32) {
         }
     }
     #[cfg(not(any(target_os = "linux", windows)))]
-    let _ = (app.get_webview_window("main"), unread);
+    let _ = (app, unread);
 }
 
 #[cfg(target_os = "linux")]
