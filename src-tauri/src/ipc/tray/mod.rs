@@ -201,7 +201,13 @@ async fn explain_once(app: &AppHandle) {
 async fn tray_host_present() -> bool {
     async fn ask() -> zbus::Result<bool> {
         let bus = zbus::Connection::session().await?;
-        let watcher = zbus::Proxy::new(&bus, "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher").await?;
+        let watcher: zbus::Proxy<'_> = zbus::proxy::Builder::new(&bus)
+            .destination("org.kde.StatusNotifierWatcher")?
+            .path("/StatusNotifierWatcher")?
+            .interface("org.kde.StatusNotifierWatcher")?
+            .cache_properties(zbus::proxy::CacheProperties::No)
+            .build()
+            .await?;
         watcher.get_property::<bool>("IsStatusNotifierHostRegistered").await.map_err(Into::into)
     }
     match tokio::time::timeout(Duration::from_secs(2), ask()).await {
