@@ -5,12 +5,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFile, spawn } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
-import { withApp } from "./app.mjs";
-import { homeserver } from "./matrix.mjs";
+import { postponeSecureBackup, signIn, waitForLog, withApp } from "./app.mjs";
+import { homeserver, PASSWORD, peer, register } from "./matrix.mjs";
 
 const run = promisify(execFile);
 const probe = resolve(import.meta.dirname, "tray_probe.py");
@@ -70,24 +69,27 @@ async function until(what, check, timeout = 30000) {
   }
 }
 
+/** Every LauncherEntry signal on the bus, as text (what a dock hears). */
+function listenToLauncher() {
+  const monitor = spawn("dbus-monitor", ["--session", "type='signal',interface='com.canonical.Unity.LauncherEntry'"], { stdio: ["ignore", "pipe", "ignore"] });
+  let heard = "";
+  monitor.stdout.on("data", (chunk) => (heard += chunk));
+  return { heard: () => heard, stop: () => monitor.kill() };
+}
+
 /** The app's main window, if shown (xdotool sees mapped windows only). */
 async function shownWindow() {
   const { stdout } = await run("xdotool", ["search", "--onlyvisible", "--name", "^Tchap$"]).catch(() => ({ stdout: "" }));
   return stdout.trim().split("\n").filter(Boolean)[0] ?? null;
 }
 
-function appLog(dataDir) {
-  try {
-    const dir = join(dataDir, "logs");
-    return readdirSync(dir).map((name) => readFileSync(join(dir, name), "utf8")).join("\n");
-  } catch {
-    return "";
-  }
-}
-
-test("the tray's menu opens Tchap, pauses notifications and quits; closing the window keeps Tchap there", async () => {
+test("the tray's menu counts unread messages, opens Tchap, pauses notifications and quits; closing the window keeps Tchap there", async () => {
+  const agent = await register("tray", "Agnès Agent");
+  const other = await register("trayautre", "Olivier Autre");
+  await peer(other).createRoom("Salle en attente", [agent.userId]);
   const watcher = startJsonLines(PYTHON, [probe, "watch"]);
   const notifications = await startNotificationDaemon();
+  const launcher = listenToLauncher();
   try {
     await watcher.next((line) => line.ready, "the watcher");
     await withApp({ homeserver }, "failure-tray.png", async (app) => {
@@ -102,6 +104,12 @@ test("the tray's menu opens Tchap, pauses notifications and quits; closing the w
       );
       assert.equal(entries[0].enabled, false, "the count is not an action");
       const id = (label) => entries.find((entry) => entry.label === label).id;
+
+      // Signed in with an invitation waiting: one unread, in the menu and on the launcher.
+      await signIn(app.browser, agent.username, PASSWORD);
+      await postponeSecureBackup(app.browser);
+      await until("the invitation counted", async () => (await menu())[0].label === "1 message non lu");
+      await until("the launcher's badge", async () => /"application:\/\/Tchap\.desktop"[\s\S]*"count"\s+variant\s+int64 1\b/.test(launcher.heard()));
 
       await probeRun("click", icon.sender, icon.path, String(id("Suspendre les notifications pendant 1 heure")));
       await until("the pause entry turned into resume", async () => (await menu())[2].label === "Reprendre les notifications");
@@ -124,11 +132,12 @@ test("the tray's menu opens Tchap, pauses notifications and quits; closing the w
       assert.equal(told, 1, "the explanation is given the first time only");
 
       await probeRun("click", icon.sender, icon.path, String(id("Quitter")));
-      await until("the app quit", async () => appLog(app.dataDir).includes("Tchap desktop stopped"));
+      await waitForLog(app.dataDir, "Tchap desktop stopped", 30000);
     });
   } finally {
     watcher.stop();
     notifications.stop();
+    launcher.stop();
   }
 });
 
@@ -138,6 +147,6 @@ test("without a notification area, closing the window quits: never an app with n
     const window = await shownWindow();
     assert.ok(window, "the window is shown");
     await probeRun("close", window);
-    await until("the app quit", async () => appLog(app.dataDir).includes("Tchap desktop stopped"));
+    await waitForLog(app.dataDir, "Tchap desktop stopped", 30000);
   });
 });
