@@ -98,7 +98,11 @@ fn toggle_pause(app: &AppHandle) {
     if let Some(until) = until {
         let handle = app.clone();
         tauri::async_runtime::spawn(async move {
-            tokio::time::sleep(Duration::from_millis(model::PAUSE_MS)).await;
+            // Against the wall clock, as the core's policy: a laptop asleep
+            // through the hour wakes up with notifications back.
+            while now_ms() < until {
+                tokio::time::sleep(Duration::from_millis(until.saturating_sub(now_ms()).min(60_000))).await;
+            }
             let ended = {
                 let tray = handle.state::<Tray>();
                 let mut paused = tray.paused_until.lock().unwrap();
