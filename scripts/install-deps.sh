@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 APT_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libxdo-dev
-  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libsoup-3.0-dev
+  # libayatana-appindicator3: the tray icon (the -dev to build, the -1 at run time).
+  libwebkit2gtk-4.1-dev libayatana-appindicator3-dev libayatana-appindicator3-1 librsvg2-dev libsoup-3.0-dev
   python3-venv xvfb xauth xdotool dbus dbus-x11 webkit2gtk-driver gnome-keyring libsecret-tools openssl
   # WebKitGTK plays <video>/<audio> through GStreamer: base and good (Ogg,
   # Vorbis, Opus, WAV, FLAC, MP3, WebM, MP4's container) come with it; libav
@@ -18,6 +19,8 @@ APT_PACKAGES=(
   tinyproxy
   # A notification daemon on a private bus for the notification tests.
   python3-dbusmock
+  # The tray test's StatusNotifierWatcher and X client (GLib's and X's Python bindings).
+  python3-gi libx11-6
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -2,7 +2,7 @@
 // returns a WebdriverIO session on its window.
 import { spawn } from "node:child_process";
 import { createConnection } from "node:net";
-import { mkdirSync, mkdtempSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { remote } from "webdriverio";
@@ -157,4 +157,22 @@ export async function openRoom(browser, name) {
   const log = await browser.$('[role="log"]');
   await log.waitForDisplayed({ timeout: 30000 });
   return log;
+}
+
+/** The app's log, all files of its logs folder together. */
+export function appLog(dataDir) {
+  try {
+    const dir = join(dataDir, "logs");
+    return readdirSync(dir).map((name) => readFileSync(join(dir, name), "utf8")).join("\n");
+  } catch {
+    return "";
+  }
+}
+
+export async function waitForLog(dataDir, text, timeout = 60000) {
+  const deadline = Date.now() + timeout;
+  while (!appLog(dataDir).includes(text)) {
+    if (Date.now() > deadline) throw new Error(`the log never said "${text}":\n${appLog(dataDir)}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

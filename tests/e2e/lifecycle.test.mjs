@@ -2,31 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { withApp } from "./app.mjs";
+import { appLog, waitForLog, withApp } from "./app.mjs";
 import { homeserver, PASSWORD, register } from "./matrix.mjs";
 
 const application = process.env.TCHAP_APP_BINARY ?? resolve(import.meta.dirname, "../../target/debug/tchap-desktop");
-
-/** The app's log, all files of its logs folder together. */
-function appLog(dataDir) {
-  try {
-    const dir = join(dataDir, "logs");
-    return readdirSync(dir).map((name) => readFileSync(join(dir, name), "utf8")).join("\n");
-  } catch {
-    return "";
-  }
-}
-
-async function waitForLog(dataDir, text, timeout = 60000) {
-  const deadline = Date.now() + timeout;
-  while (!appLog(dataDir).includes(text)) {
-    if (Date.now() > deadline) throw new Error(`the log never said "${text}":\n${appLog(dataDir)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 /** Starts the app binary itself; resolves its exit code (null: still running after `timeout`). */
 function runApp(command, args, env) {

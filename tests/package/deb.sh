@@ -14,6 +14,7 @@ conf() { python3 -c "import json,sys; c=json.load(open('$ROOT/tauri.conf.json'))
 grep -q "^ Section: $(conf 'c["bundle"]["linux"]["deb"]["section"]')$" <<<"$info" || fail "section not taken from tauri.conf.json"
 grep -q "^ Description: $(conf 'c["bundle"]["shortDescription"]')$" <<<"$info" || fail "description not taken from tauri.conf.json"
 grep -q "^ Depends: .*libwebkit2gtk-4.1-0" <<<"$info" || fail "missing the webview dependency"
+grep -q "^ Depends: .*libayatana-appindicator3-1" <<<"$info" || fail "missing the tray icon's dependency"
 
 files=$(dpkg-deb -c "$DEB" | awk '{print $6}' | sed 's|^\./||')
 grep -q "^usr/bin/$(conf 'c["mainBinaryName"]')$" <<<"$files" || fail "binary missing"

@@ -142,6 +142,12 @@ export const commands = {
 	/**  Privacy mode: notifications say "Nouveau message" and nothing else. */
 	notificationPrivacy: () => __TAURI_INVOKE<boolean>("notification_privacy"),
 	setNotificationPrivacy: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_notification_privacy", { enabled })),
+	/**  Closing the window keeps Tchap in the notification area (on by default). */
+	keepInTray: () => __TAURI_INVOKE<boolean>("keep_in_tray"),
+	setKeepInTray: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_keep_in_tray", { enabled })),
+	/**  Tchap starts with the desktop session (off by default). */
+	autostartEnabled: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("autostart_enabled")),
+	setAutostart: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_autostart", { enabled })),
 };
 
 /** Events */

@@ -19,6 +19,7 @@ pub mod members;
 pub mod network;
 mod new_members;
 pub mod notifications;
+pub mod preferences;
 pub mod profile_lock;
 pub mod room_keys;
 pub mod room_kind;

@@ -47,6 +47,7 @@ pub fn attach(app: &AppHandle, session: &Arc<Session>) {
     forward_watch(session, "ipc-security", session.security().status(), app, SecurityStatusChanged);
     forward_broadcast(session, "ipc-verification-requests", session.verification().requests(), app, VerificationRequested);
     super::notifications::attach(app, session);
+    super::tray::attach(app, session);
     forward_broadcast(session, "ipc-verification-withdrawn", session.verification().withdrawn(), app, |flow_id| VerificationWithdrawn { flow_id });
 
     let mut ended = session.ended();

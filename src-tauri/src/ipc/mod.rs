@@ -3,16 +3,20 @@
 //! TypeScript bindings.
 
 mod attachments;
+mod desktop_prefs;
 mod directory;
 mod events;
 mod media;
 mod notifications;
+#[cfg(test)]
+mod private_bus;
 mod registration;
 mod rooms;
 mod security;
 mod session;
 mod settings;
 mod timeline;
+mod tray;
 mod verification;
 
 use tauri::Manager;
@@ -98,6 +102,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             notifications::set_room_notification_mode,
             notifications::notification_privacy,
             notifications::set_notification_privacy,
+            desktop_prefs::keep_in_tray,
+            desktop_prefs::set_keep_in_tray,
+            desktop_prefs::autostart_enabled,
+            desktop_prefs::set_autostart,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn,
             notifications::OpenRoomRequested
@@ -150,16 +158,17 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .plugin(tauri_plugin_dialog::init())
+        .plugin(tauri_plugin_autostart::Builder::new().build())
         .manage(attachments::OfferedFiles::default())
         .invoke_handler(move |invoke| match invoke.message.command() {
             attachments::PREPARE_BYTES_COMMAND => raw_body_commands(invoke),
             _ => typed_commands(invoke),
         })
         // The room read in the focused window is not notified.
-        .on_window_event(|window, event| {
-            if let tauri::WindowEvent::Focused(focused) = event {
-                notifications::window_focused(window.app_handle(), *focused);
-            }
+        .on_window_event(|window, event| match event {
+            tauri::WindowEvent::Focused(focused) => notifications::window_focused(window.app_handle(), *focused),
+            tauri::WindowEvent::CloseRequested { api, .. } => tray::close_requested(window, api),
+            _ => {}
         })
         // Files dropped on the window may be read (see `attachments`).
         .on_webview_event(|webview, event| {
@@ -187,7 +196,9 @@ pub fn run() {
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tchap desktop starting");
             let config = AppConfig::load(&paths.data_dir);
             app.manage(notifications::Notifier::new(tchap_core::notifications::privacy::load(&paths.data_dir)));
+            app.manage(desktop_prefs::DesktopPrefs::load(&paths.data_dir));
             app.manage(AppState::new(paths, config, DemoLogin::from_env()));
+            tray::create(app.handle());
             app.manage(registration::RunningRegistration::default());
             quit_on_signals(app.handle().clone());
             Ok(())

@@ -106,6 +106,10 @@ export class FakeBackend {
       set_room_notification_mode: () => null,
       notification_privacy: () => false,
       set_notification_privacy: () => null,
+      keep_in_tray: () => true,
+      set_keep_in_tray: () => null,
+      autostart_enabled: () => false,
+      set_autostart: () => null,
       ...overrides,
     };
     mockIPC(

@@ -99,6 +99,12 @@ impl NotificationService {
         Ok(())
     }
 
+    /// No notice until `until_ms` (milliseconds since the Unix epoch); none:
+    /// notices again from now on.
+    pub fn pause_until(&self, until_ms: Option<u64>) {
+        self.policy.lock().unwrap().pause_until(until_ms);
+    }
+
     /// The room's mode: the user's choice, else the account's default for
     /// this kind of room.
     pub async fn room_mode(&self, room_id: &str) -> AppResult<RoomNotificationMode> {
@@ -181,6 +187,7 @@ fn parse_room_id(room_id: &str) -> AppResult<OwnedRoomId> {
     RoomId::parse(room_id).map_err(|_| AppError::new(ErrorCode::RoomNotFound, "malformed room id"))
 }
 
-fn now_ms() -> u64 {
+/// Now, as the policy counts time (milliseconds since the Unix epoch).
+pub fn now_ms() -> u64 {
     MilliSecondsSinceUnixEpoch::now().0.into()
 }

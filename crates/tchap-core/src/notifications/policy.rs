@@ -45,6 +45,8 @@ pub enum Silenced {
     Edit,
     /// The user's choice for this room (muted, or mentions only).
     RoomMode,
+    /// The user paused notifications for a while (the tray's menu).
+    Paused,
 }
 
 /// What the rules know of this run.
@@ -54,16 +56,24 @@ pub struct Policy {
     started_at_ms: u64,
     focused_room: Option<OwnedRoomId>,
     recent: VecDeque<OwnedEventId>,
+    /// Nothing is notified before this time (milliseconds since the epoch).
+    paused_until_ms: Option<u64>,
 }
 
 impl Policy {
     pub fn new(own_user: OwnedUserId, started_at_ms: u64) -> Self {
-        Self { own_user, started_at_ms, focused_room: None, recent: VecDeque::with_capacity(REMEMBERED) }
+        Self { own_user, started_at_ms, focused_room: None, recent: VecDeque::with_capacity(REMEMBERED), paused_until_ms: None }
     }
 
     /// The room the user reads in the focused window, if any.
     pub fn set_focused_room(&mut self, room_id: Option<OwnedRoomId>) {
         self.focused_room = room_id;
+    }
+
+    /// Nothing is notified until `until_ms` (none: notified again at once).
+    /// What arrives meanwhile stays unread, and is not notified afterwards.
+    pub fn pause_until(&mut self, until_ms: Option<u64>) {
+        self.paused_until_ms = until_ms;
     }
 
     /// Whether `event`, arrived at `now_ms`, is notified; `room_mode` is the
@@ -92,6 +102,9 @@ impl Policy {
         }
         if self.focused_room.as_ref() == Some(&event.room_id) {
             return Err(Silenced::Focused);
+        }
+        if self.paused_until_ms.is_some_and(|until| now_ms < until) {
+            return Err(Silenced::Paused);
         }
         if self.recent.contains(&event.event_id) {
             return Err(Silenced::AlreadyNotified);
@@ -192,6 +205,26 @@ mod tests {
         assert_eq!(policy().admit(&incoming(START + 10), START + 500, Some(RoomNotificationMode::MentionsAndKeywordsOnly)), Err(Silenced::RoomMode));
         assert_eq!(policy().admit(&mention, START + 500, Some(RoomNotificationMode::MentionsAndKeywordsOnly)), Ok(()));
         assert_eq!(policy().admit(&incoming(START + 10), START + 500, Some(RoomNotificationMode::AllMessages)), Ok(()));
+    }
+
+    #[test]
+    fn nothing_is_notified_while_paused_and_all_again_once_the_pause_ends() {
+        const HOUR: u64 = 3600 * 1000;
+        let mut policy = policy();
+        policy.pause_until(Some(START + HOUR));
+        assert_eq!(policy.admit(&incoming(START + 10), START + 500, None), Err(Silenced::Paused));
+        let mut mention = incoming(START + HOUR - 1000);
+        mention.is_mention = true;
+        mention.event_id = owned_event_id!("$mention");
+        assert_eq!(policy.admit(&mention, START + HOUR - 500, None), Err(Silenced::Paused), "mentions too");
+        let mut after = incoming(START + HOUR + 10);
+        after.event_id = owned_event_id!("$after");
+        assert_eq!(policy.admit(&after, START + HOUR + 500, None), Ok(()), "the hour is over");
+        // Resumed by hand before the end.
+        let mut policy = self::policy();
+        policy.pause_until(Some(START + HOUR));
+        policy.pause_until(None);
+        assert_eq!(policy.admit(&incoming(START + 10), START + 500, None), Ok(()));
     }
 
     #[test]

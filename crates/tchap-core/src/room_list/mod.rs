@@ -8,6 +8,7 @@
 
 mod previews;
 mod summary;
+pub mod unread;
 
 use std::collections::{HashMap, HashSet};
 

@@ -79,6 +79,17 @@ impl Shown {
     }
 }
 
+/// A plain notice from the app itself: no room, nothing to click.
+pub async fn inform(body: &str) -> Result<(), String> {
+    let mut notification = Notification::new();
+    notification.appname(APP_NAME).summary(APP_NAME).body(body);
+    #[cfg(all(unix, not(target_os = "macos")))]
+    notification.icon(APP_ID);
+    #[cfg(windows)]
+    notification.app_id(APP_ID);
+    tokio::task::spawn_blocking(move || notification.show().map(drop).map_err(|e| e.to_string())).await.map_err(|e| e.to_string())?
+}
+
 /// Shows `content` for `room_id`, in place of the notification `replaces`
 /// where the platform allows. Returns the notification and what resolves to
 /// the room to open once it is clicked (`None` when it is closed or
@@ -122,27 +133,10 @@ mod tests {
     use zbus::zvariant::{OwnedValue, Value};
 
     use super::*;
+    use crate::ipc::private_bus::on_private_bus;
 
-    const BUS_MARKER: &str = "TCHAP_TEST_PRIVATE_NOTIFICATION_BUS";
     const DAEMON: &str = "org.freedesktop.Notifications";
     const DAEMON_PATH: &str = "/org/freedesktop/Notifications";
-
-    /// True on the private bus; otherwise runs the test `name` again there,
-    /// in a child process, and returns false: never the user's own daemon.
-    fn on_private_bus(name: &str) -> bool {
-        if std::env::var(BUS_MARKER).as_deref() == Ok("1") {
-            return true;
-        }
-        let test = format!("{}::{name}", module_path!().split_once("::").map_or("", |(_, path)| path));
-        let status = Command::new("dbus-run-session")
-            .args(["--", "env", &format!("{BUS_MARKER}=1")])
-            .arg(std::env::current_exe().unwrap())
-            .args(["--exact", &test, "--nocapture", "--test-threads=1"])
-            .status()
-            .expect("dbus-run-session (apt-get install dbus)");
-        assert!(status.success(), "{test} failed on its private bus");
-        false
-    }
 
     /// The mock daemon, stopped when dropped.
     struct MockDaemon {
@@ -242,7 +236,7 @@ mod tests {
 
     #[test]
     fn a_notice_reaches_the_daemon_and_a_click_opens_its_room() {
-        if !on_private_bus("a_notice_reaches_the_daemon_and_a_click_opens_its_room") {
+        if !on_private_bus(module_path!(), "a_notice_reaches_the_daemon_and_a_click_opens_its_room") {
             return;
         }
         tokio::runtime::Runtime::new().unwrap().block_on(async {

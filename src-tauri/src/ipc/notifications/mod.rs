@@ -25,6 +25,7 @@ use tchap_core::{
 use tracing::warn;
 
 use super::{logged, logged_sync};
+pub use desktop::inform;
 
 /// A notification was clicked: the UI opens this room.
 #[derive(Debug, Clone, Serialize, Deserialize, specta::Type, Event)]
@@ -143,11 +144,7 @@ async fn present(app: &AppHandle, notice: Notice) {
 
 /// Raises the window and asks the UI to open the room.
 fn open_room(app: &AppHandle, room_id: String) {
-    if let Some(window) = app.get_webview_window("main") {
-        let _ = window.unminimize();
-        let _ = window.show();
-        let _ = window.set_focus();
-    }
+    super::tray::show_window(app);
     let _ = OpenRoomRequested { room_id }.emit(app);
 }
 

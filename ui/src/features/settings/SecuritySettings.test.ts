@@ -340,3 +340,40 @@ describe("notification privacy", () => {
     expect(toggle).not.toBeChecked();
   });
 });
+
+describe("desktop settings", () => {
+  it("keeps Tchap in the notification area by default and saves a change", async () => {
+    const backend = new FakeBackend();
+    const { user, dialog } = await openSettings(backend);
+    const section = within(dialog).getByRole("region", { name: "Bureau" });
+    const keep = within(section).getByRole("checkbox", {
+      name: "Garder Tchap ouvert dans la zone de notification quand je ferme la fenêtre",
+    });
+    await waitFor(() => expect(keep).toBeEnabled());
+    expect(keep).toBeChecked();
+    expect(keep).toHaveAccessibleDescription(/fermer la fenêtre quitte Tchap/);
+
+    await user.click(keep);
+    await waitFor(() => expect(backend.callsOf("set_keep_in_tray")).toEqual([{ enabled: false }]));
+    await waitFor(() => expect(keep).toBeEnabled());
+    expect(keep).not.toBeChecked();
+  });
+
+  it("starts Tchap with the session only when asked, and says when it could not", async () => {
+    const backend = new FakeBackend({
+      set_autostart: () => {
+        throw appError("storage");
+      },
+    });
+    const { user, dialog } = await openSettings(backend);
+    const section = within(dialog).getByRole("region", { name: "Bureau" });
+    const autostart = within(section).getByRole("checkbox", { name: "Lancer Tchap à l'ouverture de session" });
+    await waitFor(() => expect(autostart).toBeEnabled());
+    expect(autostart).not.toBeChecked();
+
+    await user.click(autostart);
+    await waitFor(() => expect(backend.callsOf("set_autostart")).toEqual([{ enabled: true }]));
+    expect(await within(section).findByRole("alert")).toHaveTextContent("Votre choix n'a pas été enregistré.");
+    expect(autostart).not.toBeChecked();
+  });
+});
