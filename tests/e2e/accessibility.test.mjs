@@ -59,8 +59,8 @@ async function sidebar(browser) {
   const names = [];
   let selected = null;
   for (const option of options) {
-    const text = await option.getProperty("textContent");
-    const name = ROOMS.find((room) => text.includes(room));
+    // Its accessible name: the room's, then its unread counts.
+    const name = (await option.getComputedLabel()).split(",")[0];
     names.push(name);
     if ((await option.getAttribute("aria-selected")) === "true") selected = name;
   }
