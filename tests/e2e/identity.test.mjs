@@ -149,7 +149,7 @@ test("an external signs in by email and sees who is external", async () => {
     await invitations.waitForDisplayed({ timeout: 60000 });
     const invitation = await invitations.$(`[role="option"]*=Projet avec des partenaires`);
     await invitation.waitForDisplayed({ timeout: 30000 });
-    assert.match(await invitation.getAttribute("aria-label"), /, Invitation de Alice Durand \w+, Dinum$/);
+    assert.match(await invitation.getComputedLabel(), /, Invitation de Alice Durand \w+, Dinum$/);
     await invitation.click();
     await $(`aria/Accepter l'invitation à Projet avec des partenaires ${tagOf(alice)}`).click();
 

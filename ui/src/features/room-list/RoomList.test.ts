@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import type { RoomSummary } from "../../bindings";
 import MainScreen from "../../shell/MainScreen.svelte";
 import { FakeBackend, room, SESSION } from "../../test/backend";
+import { expectOptionNames } from "../../test/options";
 import { SessionStore } from "../session";
 
 function renderMain() {
@@ -15,10 +16,6 @@ async function subscribed(backend: FakeBackend) {
   await waitFor(() => expect(backend.callsOf("subscribe_room_list")).toHaveLength(1));
 }
 
-const optionNames = (list: HTMLElement) =>
-  within(list)
-    .getAllByRole("option")
-    .map((o) => o.getAttribute("aria-label"));
 
 describe("room list", () => {
   it("renders the first reset, then applies an insert and a remove pushed through the channel", async () => {
@@ -29,13 +26,13 @@ describe("room list", () => {
 
     backend.pushRooms([{ op: "reset", values: [room("!a:x", "Équipe projet"), room("!b:x", "Bruno Petit", { kind: "dm" })] }]);
     const list = await screen.findByRole("listbox", { name: "Conversations" });
-    expect(optionNames(list)).toEqual(["Équipe projet", "Bruno Petit"]);
+    expectOptionNames(list, ["Équipe projet", "Bruno Petit"]);
 
     backend.pushRooms([{ op: "insert", index: 1, value: room("!c:x", "Direction") }]);
-    await waitFor(() => expect(optionNames(list)).toEqual(["Équipe projet", "Direction", "Bruno Petit"]));
+    await waitFor(() => expectOptionNames(list, ["Équipe projet", "Direction", "Bruno Petit"]));
 
     backend.pushRooms([{ op: "remove", index: 0 }]);
-    await waitFor(() => expect(optionNames(list)).toEqual(["Direction", "Bruno Petit"]));
+    await waitFor(() => expectOptionNames(list, ["Direction", "Bruno Petit"]));
   });
 
   it("shows the last message, unread and mention counts", async () => {
@@ -133,11 +130,11 @@ describe("room list", () => {
 
     const invites = await screen.findByRole("listbox", { name: "Invitations" });
     expect(screen.getByRole("heading", { name: "Invitations" })).toBeInTheDocument();
-    expect(optionNames(invites)).toEqual([
+    expectOptionNames(invites, [
       "Cellule de crise, Invitation de Alice Martin",
       "Club lecture, Invitation de Alice Martin",
     ]);
-    expect(optionNames(screen.getByRole("listbox", { name: "Conversations" }))).toEqual(["Équipe projet"]);
+    expectOptionNames(screen.getByRole("listbox", { name: "Conversations" }), ["Équipe projet"]);
     // Invitations come before the conversations in the page.
     const conversations = screen.getByRole("listbox", { name: "Conversations" });
     expect(invites.compareDocumentPosition(conversations) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();

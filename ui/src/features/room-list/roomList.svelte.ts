@@ -12,6 +12,8 @@ export class RoomListStore {
 
   invites = $derived(this.rooms.filter((r) => r.kind === "invite"));
   joined = $derived(this.rooms.filter((r) => r.kind !== "invite"));
+  /** As the sidebar shows them: invitations, then the rest (the order Alt+↑/↓ follows). */
+  ordered = $derived([...this.invites, ...this.joined]);
 
   #channel: Channel<ListDiff<RoomSummary>[]> | null = null;
 
