@@ -134,7 +134,10 @@ export const commands = {
 	saveMedia: (roomId: string, itemId: string) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("save_media", { roomId, itemId })),
 	/**  Opens a clean attachment with the system's viewer. */
 	openMedia: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_media", { roomId, itemId })),
-	/**  The room the UI shows (none: no room open). */
+	/**
+	 *  The room the UI shows (none: no room open). Its notification, if any,
+	 *  is taken back: the user is looking at the room.
+	 */
 	setOpenRoom: (roomId: string | null) => __TAURI_INVOKE<void>("set_open_room", { roomId }),
 	roomNotificationMode: (roomId: string) => typedError<RoomNotificationMode, AppError_Serialize>(__TAURI_INVOKE("room_notification_mode", { roomId })),
 	/**  Saved in the account's push rules: Tchap's other clients follow it. */
