@@ -106,6 +106,7 @@ export class FakeBackend {
       set_room_notification_mode: () => null,
       notification_privacy: () => false,
       set_notification_privacy: () => null,
+      take_pending_link: () => null,
       ...overrides,
     };
     mockIPC(
