@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { remote } from "webdriverio";
 
-const application = process.env.TCHAP_APP_BINARY ?? resolve(import.meta.dirname, "../../target/debug/tchap-desktop");
+export const application = process.env.TCHAP_APP_BINARY ?? resolve(import.meta.dirname, "../../target/debug/tchap-desktop");
 
 /**
  * `dataDir`: reuse the folder of an earlier launch (a relaunch of the app).

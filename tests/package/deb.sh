@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the .deb with the Tauri CLI (debug profile, to reuse the test build)
 # and checks that it was made from the top-level tauri.conf.json: product
-# name, section, description, desktop entry and binary.
+# name, section, description, desktop entry (with the link schemes) and binary.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -22,5 +22,11 @@ grep -q "^usr/share/applications/$(conf 'c["productName"]').desktop$" <<<"$files
 
 extract=$(mktemp -d); trap 'rm -rf "$extract"' EXIT
 dpkg-deb -x "$DEB" "$extract"
-grep -q "^Name=$(conf 'c["productName"]')$" "$extract/usr/share/applications/"*.desktop || fail "desktop entry name"
+desktop=$(cat "$extract/usr/share/applications/"*.desktop)
+grep -q "^Name=$(conf 'c["productName"]')$" <<<"$desktop" || fail "desktop entry name"
+# Links (tchap://, matrix:) open the app: the entry declares the schemes and passes the link on.
+for scheme in $(conf '" ".join(c["plugins"]["deep-link"]["desktop"]["schemes"])'); do
+  grep -q "^MimeType=.*x-scheme-handler/$scheme\b" <<<"$desktop" || fail "desktop entry does not declare the $scheme: scheme"
+done
+grep -q "^Exec=.* %u$" <<<"$desktop" || fail "desktop entry does not pass the link to the app (%u)"
 echo "deb check: $(basename "$DEB") built from tauri.conf.json"

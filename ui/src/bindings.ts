@@ -145,16 +145,26 @@ export const commands = {
 	/**  Privacy mode: notifications say "Nouveau message" and nothing else. */
 	notificationPrivacy: () => __TAURI_INVOKE<boolean>("notification_privacy"),
 	setNotificationPrivacy: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_notification_privacy", { enabled })),
+<<<<<<< HEAD
 	/**  Closing the window keeps Tchap in the notification area (on by default). */
 	keepInTray: () => __TAURI_INVOKE<boolean>("keep_in_tray"),
 	setKeepInTray: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_keep_in_tray", { enabled })),
 	/**  Tchap starts with the desktop session (off by default). */
 	autostartEnabled: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("autostart_enabled")),
 	setAutostart: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_autostart", { enabled })),
+=======
+	/**  The link waiting to be opened, once: the UI calls it when signed in and on `OpenLinkRequested`. */
+	takePendingLink: () => __TAURI_INVOKE<string | null>("take_pending_link"),
+	/**  Where a link leads for the signed-in user (`invalid_link` for anything but our three forms). */
+	resolveLink: (link: string) => typedError<LinkTarget_Serialize, AppError_Serialize>(__TAURI_INVOKE("resolve_link", { link })),
+	/**  Joins the public room a link offered (through the link's servers); returns its id. */
+	joinLinkedRoom: (roomId: string, via: string[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_linked_room", { roomId, via })),
+>>>>>>> deeplinks
 };
 
 /** Events */
 export const events = {
+	openLinkRequested: makeEvent<OpenLinkRequested, OpenLinkRequested>("open-link-requested"),
 	openRoomRequested: makeEvent<OpenRoomRequested, OpenRoomRequested>("open-room-requested"),
 	securityStatusChanged: makeEvent<SecurityStatusChanged, SecurityStatusChanged>("security-status-changed"),
 	sessionEnded: makeEvent<SessionEnded, SessionEnded>("session-ended"),
@@ -311,7 +321,12 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
 /**  The attachment is larger than the app accepts there. */
 "media_too_large" | 
 /**  A room's notification mode could not be saved in the account's push rules. */
-"notification_settings_not_saved" | "internal";
+"notification_settings_not_saved" | 
+/**
+ *  A link (tchap://, matrix:, matrix.to) the app does not read: another
+ *  scheme, a malformed id, junk after it.
+ */
+"invalid_link" | "internal";
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -412,6 +427,34 @@ export type LastMessage_Serialize = {
 	/**  Milliseconds since the Unix epoch. */
 	timestamp: number,
 };
+
+export type LinkTarget = LinkTarget_Serialize | LinkTarget_Deserialize;
+
+export type LinkTarget_Deserialize = { kind: "room"; roomId: string; 
+/**  The message the link names, if any. */
+eventId?: string | null; membership: LinkedRoomMembership; 
+/**  Known only for rooms the user is in or may join. */
+name?: string | null; 
+/**  Servers to join through (`join_linked_room`). */
+via: string[] } | { kind: "user"; userId: string; 
+/**  Their direct chat with the user, if there is one already. */
+dmRoomId?: string | null };
+
+export type LinkTarget_Serialize = { kind: "room"; roomId: string; 
+/**  The message the link names, if any. */
+eventId: string | null; membership: LinkedRoomMembership; 
+/**  Known only for rooms the user is in or may join. */
+name: string | null; 
+/**  Servers to join through (`join_linked_room`). */
+via: string[] } | { kind: "user"; userId: string; 
+/**  Their direct chat with the user, if there is one already. */
+dmRoomId: string | null };
+
+export type LinkedRoomMembership = "joined" | "invited" | 
+/**  Not in it, and anyone may join (a public room, a forum). */
+"joinable" | 
+/**  Not in it and not open, or unknown to the user's server: "Vous n'êtes pas membre de ce salon". */
+"notMember";
 
 export type ListDiff<T> = { op: "append"; values: T[] } | { op: "clear" } | { op: "pushFront"; value: T } | { op: "pushBack"; value: T } | { op: "popFront" } | { op: "popBack" } | { op: "insert"; index: number; value: T } | { op: "set"; index: number; value: T } | { op: "remove"; index: number } | { op: "truncate"; length: number } | { op: "reset"; values: T[] };
 
@@ -562,6 +605,9 @@ export type NewRoomKind =
 "privateOpenToExternals" | 
 /**  Public, unencrypted, listed in the server's room directory, agents only. */
 "forum";
+
+/**  A link arrived: the UI takes it (`take_pending_link`) and goes there. */
+export type OpenLinkRequested = null;
 
 /**  A notification was clicked: the UI opens this room. */
 export type OpenRoomRequested = {

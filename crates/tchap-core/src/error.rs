@@ -106,6 +106,9 @@ pub enum ErrorCode {
     MediaTooLarge,
     /// A room's notification mode could not be saved in the account's push rules.
     NotificationSettingsNotSaved,
+    /// A link (tchap://, matrix:, matrix.to) the app does not read: another
+    /// scheme, a malformed id, junk after it.
+    InvalidLink,
     Internal,
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod files;
 pub mod http;
 pub mod identity;
+pub mod links;
 pub mod list_diff;
 pub mod logging;
 pub mod media;

@@ -6,6 +6,7 @@ mod attachments;
 mod desktop_prefs;
 mod directory;
 mod events;
+mod links;
 mod media;
 mod notifications;
 #[cfg(test)]
@@ -106,9 +107,13 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             desktop_prefs::set_keep_in_tray,
             desktop_prefs::autostart_enabled,
             desktop_prefs::set_autostart,
+            links::take_pending_link,
+            links::resolve_link,
+            links::join_linked_room,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn,
-            notifications::OpenRoomRequested
+            notifications::OpenRoomRequested,
+            links::OpenLinkRequested
         ])
 }
 
@@ -147,14 +152,17 @@ pub fn run() {
     let app = tauri::Builder::default()
         // First, so that a second launch hands over to the running window
         // before it opens any store.
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+        .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             tracing::info!("second launch: showing the running window");
             if let Some(window) = app.get_webview_window("main") {
                 let _ = window.unminimize();
                 let _ = window.show();
                 let _ = window.set_focus();
             }
+            links::receive(app, args);
         }))
+        .plugin(tauri_plugin_deep_link::init())
+        .manage(links::PendingLink::default())
         .plugin(tauri_plugin_opener::init())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .plugin(tauri_plugin_dialog::init())
@@ -201,6 +209,7 @@ pub fn run() {
             tray::create(app.handle());
             app.manage(registration::RunningRegistration::default());
             quit_on_signals(app.handle().clone());
+            links::listen(app.handle(), std::env::args());
             Ok(())
         })
         .build(tauri::generate_context!())

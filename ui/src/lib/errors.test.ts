@@ -57,6 +57,7 @@ const CODES: Record<ErrorCode, true> = {
   media_unreadable: true,
   media_too_large: true,
   notification_settings_not_saved: true,
+  invalid_link: true,
   internal: true,
 };
 const ALL_CODES = Object.keys(CODES) as ErrorCode[];

@@ -110,6 +110,7 @@ export class FakeBackend {
       set_keep_in_tray: () => null,
       autostart_enabled: () => false,
       set_autostart: () => null,
+      take_pending_link: () => null,
       ...overrides,
     };
     mockIPC(

@@ -77,7 +77,7 @@ pub async fn create_dm(session: &SessionContext, user_id: &str) -> AppResult<Str
 }
 
 /// Refuses unknown users rather than inviting nobody.
-async fn ensure_user_exists(session: &SessionContext, user_id: &UserId) -> AppResult<()> {
+pub(crate) async fn ensure_user_exists(session: &SessionContext, user_id: &UserId) -> AppResult<()> {
     match session.client().account().fetch_user_profile_of(user_id).await {
         Ok(_) => Ok(()),
         // Synapse answers 404 for an unknown user, with M_NOT_FOUND or M_UNKNOWN.

@@ -317,6 +317,15 @@ export const en: Messages = {
   "invite.viewDecline": "Decline the invitation",
 
   "newDm.open": "New chat",
+  "link.title": "Tchap link",
+  "link.joinTitle": "Join this room?",
+  "link.join": "You are not a member of this room. It is public: you can join it.",
+  "link.joinNamed": "You are not a member of “{name}”. This room is public: you can join it.",
+  "link.joinAction": "Join",
+  "link.dmTitle": "New chat",
+  "link.dm": "Start a chat with {userId}?",
+  "link.dmAction": "Start the chat",
+  "link.notMember": "You are not a member of this room.",
   "newDm.title": "New chat",
   "newRoom.open": "New room",
   "newRoom.title": "New room",
@@ -633,4 +642,5 @@ export const en: Messages = {
   "error.media_unreadable": "This file cannot be read: it may be damaged.",
   "error.media_too_large": "This file is too large to be opened here.",
   "error.notification_settings_not_saved": "The notification setting could not be saved. Try again.",
+  "error.invalid_link": "This is not a valid Tchap link.",
 };

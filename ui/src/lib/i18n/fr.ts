@@ -324,6 +324,15 @@ export const fr = {
   "invite.viewDecline": "Refuser l'invitation",
 
   "newDm.open": "Nouvelle discussion",
+  "link.title": "Lien Tchap",
+  "link.joinTitle": "Rejoindre ce salon ?",
+  "link.join": "Vous n'êtes pas membre de ce salon. Il est public : vous pouvez le rejoindre.",
+  "link.joinNamed": "Vous n'êtes pas membre de « {name} ». Ce salon est public : vous pouvez le rejoindre.",
+  "link.joinAction": "Rejoindre",
+  "link.dmTitle": "Nouvelle discussion",
+  "link.dm": "Démarrer une discussion avec {userId} ?",
+  "link.dmAction": "Démarrer la discussion",
+  "link.notMember": "Vous n'êtes pas membre de ce salon.",
   "newDm.title": "Nouvelle discussion",
   "newRoom.open": "Nouveau salon",
   "newRoom.title": "Nouveau salon",
@@ -656,6 +665,7 @@ export const fr = {
   "error.media_unreadable": "Ce fichier est illisible : il est peut-être endommagé.",
   "error.media_too_large": "Ce fichier est trop volumineux pour être ouvert ici.",
   "error.notification_settings_not_saved": "Le réglage des notifications n'a pas pu être enregistré. Réessayez.",
+  "error.invalid_link": "Ce lien n'est pas un lien Tchap valide.",
 } as const;
 
 export type MessageKey = keyof typeof fr;
