@@ -13,6 +13,7 @@ use tauri::AppHandle;
 use tauri::Manager;
 
 /// The desktop file the launcher knows the app by (as Tauri names it in the .deb).
+#[cfg(target_os = "linux")]
 pub fn desktop_id(app: &AppHandle) -> String {
     format!("{}.desktop", app.package_info().name)
 }
