@@ -145,21 +145,18 @@ export const commands = {
 	/**  Privacy mode: notifications say "Nouveau message" and nothing else. */
 	notificationPrivacy: () => __TAURI_INVOKE<boolean>("notification_privacy"),
 	setNotificationPrivacy: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_notification_privacy", { enabled })),
-<<<<<<< HEAD
 	/**  Closing the window keeps Tchap in the notification area (on by default). */
 	keepInTray: () => __TAURI_INVOKE<boolean>("keep_in_tray"),
 	setKeepInTray: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_keep_in_tray", { enabled })),
 	/**  Tchap starts with the desktop session (off by default). */
 	autostartEnabled: () => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("autostart_enabled")),
 	setAutostart: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_autostart", { enabled })),
-=======
 	/**  The link waiting to be opened, once: the UI calls it when signed in and on `OpenLinkRequested`. */
 	takePendingLink: () => __TAURI_INVOKE<string | null>("take_pending_link"),
 	/**  Where a link leads for the signed-in user (`invalid_link` for anything but our three forms). */
 	resolveLink: (link: string) => typedError<LinkTarget_Serialize, AppError_Serialize>(__TAURI_INVOKE("resolve_link", { link })),
 	/**  Joins the public room a link offered (through the link's servers); returns its id. */
 	joinLinkedRoom: (roomId: string, via: string[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_linked_room", { roomId, via })),
->>>>>>> deeplinks
 };
 
 /** Events */
