@@ -5,11 +5,7 @@
 mod common;
 
 use common::{proxy::Relay, *};
-use tchap_core::{
-    room_list::{self, RoomKind},
-    rooms,
-    session::{self, ConnectionState},
-};
+use tchap_core::session::{self, ConnectionState};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn messages_written_offline_are_counted_then_leave_when_the_server_answers() {
@@ -21,11 +17,7 @@ async fn messages_written_offline_are_counted_then_leave_when_the_server_answers
     let relay = Relay::start(&homeserver()).await;
     let data = data_dir();
     let session = session::login(data.path(), relay.url(), &user.localpart, PASSWORD).await.unwrap();
-    let list = Mirror::new();
-    room_list::subscribe(session.context(), list.sink()).await.unwrap();
-    list.wait_until("the invite", |r| r.iter().any(|s| s.id == room_id)).await;
-    rooms::accept_invite(session.context(), &room_id).await.unwrap();
-    list.wait_until("joined", |r| r.iter().any(|s| s.id == room_id && s.kind == RoomKind::Room)).await;
+    join_invited_room(&session, &room_id).await;
     let mut connection = session.connection();
     wait_watch(&mut connection, "online once signed in", |s| *s == ConnectionState::Online).await;
 
