@@ -5,7 +5,10 @@
 mod common;
 
 use common::{proxy::Relay, *};
-use tchap_core::session::{self, ConnectionState};
+use tchap_core::{
+    session::{self, ConnectionState},
+    timeline::{SendState, TimelineItem},
+};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn messages_written_offline_are_counted_then_leave_when_the_server_answers() {
@@ -18,12 +21,17 @@ async fn messages_written_offline_are_counted_then_leave_when_the_server_answers
     let data = data_dir();
     let session = session::login(data.path(), relay.url(), &user.localpart, PASSWORD).await.unwrap();
     join_invited_room(&session, &room_id).await;
+    let items = Mirror::new();
+    session.timelines().open(&room_id, items.sink()).await.unwrap();
     let mut connection = session.connection();
     wait_watch(&mut connection, "online once signed in", |s| *s == ConnectionState::Online).await;
 
     relay.cut();
     wait_watch(&mut connection, "offline, nothing waiting", |s| *s == ConnectionState::Offline { waiting: 0 }).await;
     session.timelines().send_text(&room_id, "Premier message du quai").await.unwrap();
+    // The failed send pauses the room's queue: the second message waits behind it.
+    let failed = |item: &TimelineItem| matches!(item, TimelineItem::Event { send_state: Some(SendState::Failed { recoverable: true }), .. });
+    items.wait_until("the first message shown as failed", |items| items.iter().any(failed)).await;
     session.timelines().send_text(&room_id, "Second message du quai").await.unwrap();
     wait_watch(&mut connection, "offline, two waiting", |s| *s == ConnectionState::Offline { waiting: 2 }).await;
 
