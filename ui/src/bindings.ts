@@ -22,6 +22,12 @@ export const commands = {
 	/**  The sync's current state; its changes then come as `SyncStateChanged` events. */
 	syncState: () => typedError<SyncState, AppError_Serialize>(__TAURI_INVOKE("sync_state")),
 	/**
+	 *  Sends the current connection state on `on_change`, then each change, for
+	 *  as long as the session lives; a new call replaces the previous channel.
+	 *  (async: the forwarding task needs the async runtime's thread.)
+	 */
+	watchConnection: (onChange: Channel<ConnectionState>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_connection", { onChange })),
+	/**
 	 *  The server an email's account would be created on, with its password
 	 *  rules and terms. `external_not_invited` for an external nobody invited.
 	 */
@@ -221,6 +227,15 @@ export type CancelReason =
 "this_side" | "timeout" | 
 /**  Anything else: a protocol error, an unsupported method. */
 "other";
+
+/**
+ *  What the banner says. `waiting` counts the messages and attachments in
+ *  the send queue of every room (not those the server refused for good:
+ *  they wait for the user, not for the network).
+ */
+export type ConnectionState = { state: "online" } | { state: "offline"; waiting: number } | 
+/**  The sync tries again after having lost the server, no answer yet. */
+{ state: "reconnecting"; waiting: number };
 
 /**  Stable codes: the UI keys its French sentences on them, never rename one. */
 export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | 

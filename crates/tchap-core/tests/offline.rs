@@ -5,8 +5,6 @@ mod common;
 
 use common::{proxy::Relay, *};
 use tchap_core::{
-    room_list::{self, RoomKind},
-    rooms,
     session::{self, Session, SyncState},
     timeline::{MessageContent, SendState, TimelineItem},
 };
@@ -44,11 +42,7 @@ async fn messages_written_offline_fail_visibly_then_are_sent_once() {
     let relay = Relay::start(&homeserver()).await;
     let data = data_dir();
     let session = session::login(data.path(), relay.url(), &user.localpart, PASSWORD).await.unwrap();
-    let list = Mirror::new();
-    room_list::subscribe(session.context(), list.sink()).await.unwrap();
-    list.wait_until("the invite", |r| r.iter().any(|s| s.id == room_id)).await;
-    rooms::accept_invite(session.context(), &room_id).await.unwrap();
-    list.wait_until("joined", |r| r.iter().any(|s| s.id == room_id && s.kind == RoomKind::Room)).await;
+    join_invited_room(&session, &room_id).await;
     let items = Mirror::new();
     session.timelines().open(&room_id, items.sink()).await.unwrap();
     wait_sync(&session, SyncState::Running).await;

@@ -3,6 +3,7 @@
 //! TypeScript bindings.
 
 mod attachments;
+mod connection;
 mod desktop_prefs;
 mod directory;
 mod events;
@@ -40,6 +41,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             session::send_renewal_mail,
             session::logout,
             session::sync_state,
+            connection::watch_connection,
             registration::registration_form,
             registration::register,
             registration::resend_registration_mail,

@@ -65,6 +65,7 @@ export class FakeBackend {
       resume_session: () => SESSION,
       logout: () => null,
       sync_state: () => ({ state: "starting" }),
+      watch_connection: () => null,
       subscribe_room_list: () => null,
       open_timeline: () => null,
       close_timeline: () => null,

@@ -2,6 +2,7 @@
 //! feature services, and the policies of its life (how it starts, what a
 //! revoked or expired token does, what quitting and logout delete).
 
+mod connection;
 mod folders;
 pub mod homeserver;
 mod login;
@@ -21,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::watch;
 use tracing::{info, warn};
 
+pub use connection::ConnectionState;
 pub use folders::current as current_session_dir;
 pub use login::{login, login_this_run_only, resolve_homeserver, restore};
 pub use register::{POLL_EVERY, RegistrationControl, register};
@@ -110,6 +112,7 @@ pub struct Session {
     store_key: [u8; 32],
     persistence: Persistence,
     sync_state: watch::Sender<SyncState>,
+    connection: watch::Sender<ConnectionState>,
     ended: watch::Sender<Option<SessionEndReason>>,
     /// Event handlers registered for this session, removed when it stops.
     handlers: Vec<EventHandlerHandle>,
@@ -137,6 +140,7 @@ impl Session {
             store_key,
             persistence,
             sync_state: watch::Sender::new(SyncState::Starting),
+            connection: watch::Sender::new(ConnectionState::Online),
             ended: watch::Sender::new(None),
             handlers,
             renewal_mails: RenewalMails::default(),
@@ -144,6 +148,7 @@ impl Session {
         session.context.sync_service().start().await;
         session.context.start_room_subscriptions();
         session.context.spawn("sync-state", watchers::follow_sync(Arc::downgrade(&session)));
+        session.context.spawn("connection", connection::follow_connection(Arc::downgrade(&session)));
         session.context.spawn("session-changes", watchers::follow_session_changes(Arc::downgrade(&session)));
         Ok(session)
     }
@@ -189,6 +194,11 @@ impl Session {
 
     pub fn sync_state(&self) -> watch::Receiver<SyncState> {
         self.sync_state.subscribe()
+    }
+
+    /// Online, offline with the messages waiting to leave, or reconnecting.
+    pub fn connection(&self) -> watch::Receiver<ConnectionState> {
+        self.connection.subscribe()
     }
 
     /// `Some(reason)` once the session stopped without the app quitting.

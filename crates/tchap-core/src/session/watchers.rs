@@ -74,9 +74,7 @@ fn is_network(error: &sync_service::Error) -> bool {
 /// it restarts the sync after *any* error as soon as the server answers
 /// `/versions`, so an expired account would be asked again and again, forever.
 pub(super) async fn follow_sync(session: Weak<Session>) {
-    let Some((service, client, out, ended)) = session.upgrade().map(|s| {
-        (s.context.sync_service().clone(), s.client().clone(), s.sync_state.clone(), s.ended.clone())
-    }) else {
+    let Some((service, out, ended)) = session.upgrade().map(|s| (s.context.sync_service().clone(), s.sync_state.clone(), s.ended.clone())) else {
         return;
     };
     let mut states = service.state();
@@ -91,14 +89,11 @@ pub(super) async fn follow_sync(session: Weak<Session>) {
             State::Error(error) if is_network(error) => SyncState::Offline,
             State::Terminated | State::Error(_) => SyncState::Error,
         };
-        let previous = out.send_replace(shown);
+        out.send_replace(shown);
+        // The send queue a network failure paused is resumed by the connection
+        // watcher, once the server answers again.
         if shown == SyncState::Running {
             failures = 0;
-            if matches!(previous, SyncState::Offline | SyncState::Error) {
-                // A network failure paused the send queue: the server is back, so
-                // messages written meanwhile go out without the user retrying.
-                client.send_queue().set_enabled(true).await;
-            }
         }
         if let State::Error(error) = &state {
             match classify_sync_error(error_kind(error)) {

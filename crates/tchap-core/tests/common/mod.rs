@@ -307,3 +307,14 @@ pub fn readable_texts(items: &[TimelineItem]) -> Vec<&str> {
 pub fn locked_count(items: &[TimelineItem]) -> usize {
     items.iter().filter(|item| matches!(item, TimelineItem::Event { content: MessageContent::Undecryptable { .. }, .. })).count()
 }
+
+/// Accepts the invite to `room_id` once the room list shows it, and waits
+/// until the list shows the room joined.
+pub async fn join_invited_room(session: &tchap_core::session::Session, room_id: &str) {
+    use tchap_core::room_list::{self, RoomKind};
+    let list = Mirror::new();
+    room_list::subscribe(session.context(), list.sink()).await.unwrap();
+    list.wait_until("the invite", |r| r.iter().any(|s| s.id == room_id)).await;
+    tchap_core::rooms::accept_invite(session.context(), room_id).await.unwrap();
+    list.wait_until("joined", |r| r.iter().any(|s| s.id == room_id && s.kind == RoomKind::Room)).await;
+}

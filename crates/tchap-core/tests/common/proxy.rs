@@ -22,6 +22,8 @@ pub struct Relay {
     received: Arc<AtomicU64>,
     /// Bumped on every cut: open connections watching it close at once.
     cuts: watch::Sender<u64>,
+    /// While true, connections are accepted but nothing reaches the server.
+    held: watch::Sender<bool>,
     accept_loop: tokio::task::JoinHandle<()>,
 }
 
@@ -32,8 +34,10 @@ impl Relay {
         let url = format!("http://{}", listener.local_addr().unwrap());
         let up = Arc::new(AtomicBool::new(true));
         let (cuts, _) = watch::channel(0u64);
+        let held = watch::Sender::new(false);
         let (sent, received) = (Arc::new(AtomicU64::new(0)), Arc::new(AtomicU64::new(0)));
         let (accept_up, accept_cuts, accept_sent, accept_received) = (up.clone(), cuts.clone(), sent.clone(), received.clone());
+        let accept_held = held.clone();
         let accept_loop = tokio::spawn(async move {
             while let Ok((mut client, _)) = listener.accept().await {
                 if !accept_up.load(Ordering::SeqCst) {
@@ -42,8 +46,12 @@ impl Relay {
                 }
                 let target = target.clone();
                 let mut cut = accept_cuts.subscribe();
+                let mut held = accept_held.subscribe();
                 let (sent, received) = (accept_sent.clone(), accept_received.clone());
                 tokio::spawn(async move {
+                    if held.wait_for(|held| !held).await.is_err() {
+                        return;
+                    }
                     let Ok(mut server) = TcpStream::connect(&target).await else { return };
                     let (mut from_client, mut to_client) = client.split();
                     let (mut from_server, mut to_server) = server.split();
@@ -56,7 +64,7 @@ impl Relay {
                 });
             }
         });
-        Self { url, up, sent, received, cuts, accept_loop }
+        Self { url, up, sent, received, cuts, held, accept_loop }
     }
 
     /// How many bytes the app has sent to the server through this relay.
@@ -80,6 +88,14 @@ impl Relay {
     }
 
     pub fn restore(&self) {
+        self.held.send_replace(false);
+        self.up.store(true, Ordering::SeqCst);
+    }
+
+    /// A network that connects but carries nothing yet (a link coming up, a
+    /// slow server): requests wait, unanswered, until `restore`.
+    pub fn hold(&self) {
+        self.held.send_replace(true);
         self.up.store(true, Ordering::SeqCst);
     }
 }

@@ -110,6 +110,10 @@ export const en: Messages = {
   "sync.running": "Online",
   "sync.offline": "Offline",
   "sync.error": "Sync error",
+  "connection.offline": "Offline — messages will be sent when the network is back",
+  "connection.reconnecting": "Reconnecting…",
+  "connection.waiting.one": "{count} message waiting",
+  "connection.waiting.other": "{count} messages waiting",
   "header.logout": "Sign out",
 
   "logout.title": "Sign out?",

@@ -115,6 +115,10 @@ export const fr = {
   "sync.running": "En ligne",
   "sync.offline": "Hors ligne",
   "sync.error": "Erreur de synchronisation",
+  "connection.offline": "Hors ligne — les messages partiront au retour du réseau",
+  "connection.reconnecting": "Reconnexion…",
+  "connection.waiting.one": "{count} message en attente",
+  "connection.waiting.other": "{count} messages en attente",
   "header.logout": "Se déconnecter",
 
   "logout.title": "Se déconnecter ?",
