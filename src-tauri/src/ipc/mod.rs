@@ -156,11 +156,7 @@ pub fn run() {
         // before it opens any store.
         .plugin(tauri_plugin_single_instance::init(|app, args, _cwd| {
             tracing::info!("second launch: showing the running window");
-            if let Some(window) = app.get_webview_window("main") {
-                let _ = window.unminimize();
-                let _ = window.show();
-                let _ = window.set_focus();
-            }
+            tray::show_window(app);
             links::receive(app, args);
         }))
         .plugin(tauri_plugin_deep_link::init())
