@@ -55,3 +55,43 @@ test("a tchap:// link opened while the app runs shows that room in the running w
     await eventually("the other room is shown", async () => (await title()) === "Salle du matin");
   });
 });
+
+test("a link to an old message opens its room at that message, then back to the latest", async () => {
+  const agent = await register("agent", "Agnès Agent");
+  const other = await register("autre", "Olivier Autre");
+  const otherClient = peer(other);
+  const room = await otherClient.createRoom("Archives du service", [agent.userId]);
+  await peer(agent).join(room);
+  const ids = [];
+  for (let n = 1; n <= 120; n++) ids.push((await otherClient.sendText(room, `note ${n}`)).event_id);
+
+  await withApp({ homeserver }, "links-event-failure.png", async (app) => {
+    const $ = app.browser.$.bind(app.browser);
+    await signIn(app.browser, agent.username, PASSWORD);
+    await postponeSecureBackup(app.browser);
+    const list = await $('[role="listbox"][aria-label="Conversations"]');
+    await list.$('[role="option"]*=Archives du service').waitForDisplayed({ timeout: 60000 });
+
+    assert.equal(await openLink(`tchap://room/${room}/${ids[11]}`, app.dataDir), 0);
+    const row = await $(`[data-event-id="${ids[11]}"]`);
+    await row.waitForExist({ timeout: 30000 });
+    assert.match(await row.getProperty("innerText"), /note 12/);
+    // Marked and in view: the log's visible area holds it, far from the latest message.
+    await eventually("the message is marked", async () => (await row.getAttribute("class")).includes("timeline__row--target"));
+    const inView = await app.browser.execute((id) => {
+      const el = document.querySelector(`[data-event-id="${id}"]`);
+      const log = document.querySelector('[role="log"]');
+      const a = el.getBoundingClientRect();
+      const b = log.getBoundingClientRect();
+      return a.top >= b.top && a.bottom <= b.bottom;
+    }, ids[11]);
+    assert.ok(inView, "the linked message is on screen");
+    const log = await $('[role="log"]');
+    assert.ok(!(await log.getProperty("innerText")).includes("note 120"), "the latest messages are not loaded around it");
+
+    await (await $("button=Aller aux messages récents")).click();
+    // The live timeline is a new log element.
+    await eventually("the latest messages", async () => (await (await $('[role="log"]')).getProperty("innerText")).includes("note 120"));
+    assert.ok(!(await $("button=Aller aux messages récents").isExisting()));
+  });
+});

@@ -43,10 +43,15 @@ export const commands = {
 	/**  "Annuler": the waiting `register` returns `null`. */
 	cancelRegistration: () => __TAURI_INVOKE<void>("cancel_registration"),
 	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
-	openTimeline: (roomId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, onUpdate })),
+	openTimeline: (roomId: string, atEvent: string | null, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, atEvent, onUpdate })),
 	closeTimeline: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_timeline", { roomId })),
 	/**  Loads older messages; `true` once the start of the room is reached. */
 	paginateBackwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_backwards", { roomId })),
+	/**
+	 *  Loads newer messages of a timeline opened at an event; `true` once the
+	 *  latest are reached.
+	 */
+	paginateForwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_forwards", { roomId })),
 	sendMessage: (roomId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_message", { roomId, body })),
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
@@ -338,7 +343,12 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  A link (tchap://, matrix:, matrix.to) the app does not read: another
  *  scheme, a malformed id, junk after it.
  */
-"invalid_link" | "internal";
+"invalid_link" | 
+/**
+ *  A message a link or a reply points at cannot be found: deleted,
+ *  never existed, or out of reach (before the user joined).
+ */
+"event_not_found" | "internal";
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 

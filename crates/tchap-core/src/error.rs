@@ -109,6 +109,9 @@ pub enum ErrorCode {
     /// A link (tchap://, matrix:, matrix.to) the app does not read: another
     /// scheme, a malformed id, junk after it.
     InvalidLink,
+    /// A message a link or a reply points at cannot be found: deleted,
+    /// never existed, or out of reach (before the user joined).
+    EventNotFound,
     Internal,
 }
 

@@ -50,6 +50,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             timeline::open_timeline,
             timeline::close_timeline,
             timeline::paginate_backwards,
+            timeline::paginate_forwards,
             timeline::send_message,
             timeline::retry_send,
             timeline::discard_send,

@@ -7,15 +7,22 @@ use super::{logged, logged_sync};
 
 #[tauri::command]
 #[specta::specta]
-pub async fn open_timeline(state: State<'_, AppState>, room_id: String, on_update: Channel<TimelineBatch>) -> AppResult<()> {
+pub async fn open_timeline(
+    state: State<'_, AppState>,
+    room_id: String,
+    at_event: Option<String>,
+    on_update: Channel<TimelineBatch>,
+) -> AppResult<()> {
     logged("open_timeline", async {
-        state
-            .session()?
-            .timelines()
-            .open(&room_id, move |batch| {
-                let _ = on_update.send(batch);
-            })
-            .await
+        let sink = move |batch| {
+            let _ = on_update.send(batch);
+        };
+        let session = state.session()?;
+        let timelines = session.timelines();
+        match at_event {
+            Some(event_id) => timelines.open_at(&room_id, &event_id, sink).await,
+            None => timelines.open(&room_id, sink).await,
+        }
     })
     .await
 }
@@ -31,6 +38,14 @@ pub fn close_timeline(state: State<'_, AppState>, room_id: String) -> AppResult<
 #[specta::specta]
 pub async fn paginate_backwards(state: State<'_, AppState>, room_id: String) -> AppResult<bool> {
     logged("paginate_backwards", async { state.session()?.timelines().paginate_backwards(&room_id).await }).await
+}
+
+/// Loads newer messages of a timeline opened at an event; `true` once the
+/// latest are reached.
+#[tauri::command]
+#[specta::specta]
+pub async fn paginate_forwards(state: State<'_, AppState>, room_id: String) -> AppResult<bool> {
+    logged("paginate_forwards", async { state.session()?.timelines().paginate_forwards(&room_id).await }).await
 }
 
 #[tauri::command]

@@ -58,6 +58,7 @@ const CODES: Record<ErrorCode, true> = {
   media_too_large: true,
   notification_settings_not_saved: true,
   invalid_link: true,
+  event_not_found: true,
   internal: true,
 };
 const ALL_CODES = Object.keys(CODES) as ErrorCode[];

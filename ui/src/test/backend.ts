@@ -68,6 +68,7 @@ export class FakeBackend {
       watch_connection: () => null,
       subscribe_room_list: () => null,
       open_timeline: () => null,
+      paginate_forwards: () => false,
       close_timeline: () => null,
       paginate_backwards: () => true,
       send_message: () => null,

@@ -2,6 +2,7 @@
 //! of diffs of UI-shaped items; sending goes through the send queue. The
 //! service owns the timelines the UI has open.
 
+mod focus;
 mod items;
 
 use std::{
@@ -14,7 +15,7 @@ use matrix_sdk::{
     room::Receipts,
     ruma::{EventId, OwnedRoomId, RoomId, events::room::message::RoomMessageEventContent},
 };
-use matrix_sdk_ui::timeline::{EventTimelineItem, RoomExt, Timeline};
+use matrix_sdk_ui::timeline::{EventTimelineItem, Timeline};
 
 pub use items::*;
 
@@ -65,10 +66,22 @@ impl TimelineService {
         open.get(room_id).map(|t| t.timeline.clone()).ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "timeline not open"))
     }
 
-    /// Opens `room_id`'s timeline and streams it to `sink`: a reset, then diffs.
+    /// Opens `room_id`'s timeline at its latest messages and streams it to
+    /// `sink`: a reset, then diffs.
     pub async fn open(&self, room_id: &str, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
+        self.open_focused(room_id, None, sink).await
+    }
+
+    /// Opens the history around `event_id` (a link to a message, a reply's
+    /// original) in place of the room's live timeline, until the UI opens
+    /// that again.
+    pub async fn open_at(&self, room_id: &str, event_id: &str, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
+        self.open_focused(room_id, Some(event_id), sink).await
+    }
+
+    async fn open_focused(&self, room_id: &str, focus: Option<&str>, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
         let room = self.room(room_id)?;
-        let timeline = Arc::new(room.timeline().await.map_err(|e| AppError::internal("timeline", e))?);
+        let timeline = Arc::new(focus::build(&room, focus).await?);
         let (items, stream) = timeline.subscribe().await;
         sink(vec![ListDiff::Reset { values: items.iter().map(to_ui_item).collect() }]);
         let forwarder = tokio::spawn(async move {
@@ -96,6 +109,13 @@ impl TimelineService {
     pub async fn paginate_backwards(&self, room_id: &str) -> AppResult<bool> {
         let timeline = self.timeline(room_id)?;
         timeline.paginate_backwards(PAGINATION_BATCH).await.map_err(|e| AppError::new(ErrorCode::Network, format!("pagination: {e}")))
+    }
+
+    /// Loads newer events of a timeline opened at an event; `true` once the
+    /// latest messages are reached (the UI then opens the live timeline).
+    pub async fn paginate_forwards(&self, room_id: &str) -> AppResult<bool> {
+        let timeline = self.timeline(room_id)?;
+        timeline.paginate_forwards(PAGINATION_BATCH).await.map_err(|e| AppError::new(ErrorCode::Network, format!("pagination: {e}")))
     }
 
     /// Queues a text message (Markdown allowed, as in Element); the timeline shows

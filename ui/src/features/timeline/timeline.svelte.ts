@@ -18,9 +18,14 @@ function inOrder<T>(roomId: string, task: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The live timeline of one room, fed by `open_timeline`'s channel. */
+/**
+ * One room's timeline, fed by `open_timeline`'s channel: the live one (the
+ * latest messages), or the history around one message (`focusedEventId`: a
+ * link to a message, a reply's original) until the latest are reached.
+ */
 export class TimelineStore {
   readonly roomId: string;
+  readonly focusedEventId: string | null;
   items = $state.raw<TimelineItem[]>([]);
   loaded = $state(false);
   error = $state<AppError | null>(null);
@@ -29,14 +34,19 @@ export class TimelineStore {
   /** paginate_backwards said the start of the room is reached. */
   reachedStart = $state(false);
   atStart = $derived(this.reachedStart || this.items.some((i) => i.kind === "timelineStart"));
+  /** The newest messages are loaded (always, for the live timeline). */
+  reachedLatest = $state(true);
+  paginatingForwards = $state(false);
 
   #channel: Channel<ListDiff<TimelineItem>[]> | null = null;
   #closed = false;
   /** The last event marked read from here. */
   #lastMarked: string | null = null;
 
-  constructor(roomId: string) {
+  constructor(roomId: string, focusedEventId: string | null = null) {
     this.roomId = roomId;
+    this.focusedEventId = focusedEventId;
+    this.reachedLatest = focusedEventId === null;
   }
 
   open(): Promise<void> {
@@ -52,7 +62,7 @@ export class TimelineStore {
     this.#channel = channel;
     return inOrder(this.roomId, async () => {
       if (this.#closed) return;
-      const res = await call(commands.openTimeline(this.roomId, channel));
+      const res = await call(commands.openTimeline(this.roomId, this.focusedEventId, channel));
       if (res.status === "error" && !this.#closed) this.error = res.error;
     });
   }
@@ -78,6 +88,17 @@ export class TimelineStore {
     return true;
   }
 
+  /** Loads newer messages of a timeline opened at a message, one request at a time. */
+  async paginateForwards(): Promise<void> {
+    if (this.paginatingForwards || this.reachedLatest || this.#closed) return;
+    this.paginatingForwards = true;
+    this.paginationError = null;
+    const res = await call(commands.paginateForwards(this.roomId));
+    this.paginatingForwards = false;
+    if (res.status === "ok") this.reachedLatest = res.data;
+    else this.paginationError = res.error;
+  }
+
   send(body: string): Promise<Result<null>> {
     return call(commands.sendMessage(this.roomId, body));
   }
@@ -95,7 +116,8 @@ export class TimelineStore {
    * the room read up to the latest of them, never backwards.
    */
   markSeen(seen: ReadonlySet<string>): void {
-    if (this.#closed) return;
+    // Reading old messages from a link says nothing of the newer ones.
+    if (this.#closed || this.focusedEventId !== null) return;
     const eventId = nextReadEvent(this.items, seen, this.#lastMarked);
     if (!eventId) return;
     this.#lastMarked = eventId;
