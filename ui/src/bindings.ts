@@ -56,6 +56,12 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	openThread: (roomId: string, rootEventId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_thread", { roomId, rootEventId, onUpdate })),
+	closeThread: (roomId: string, rootEventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_thread", { roomId, rootEventId })),
+	/**  Loads older replies; `true` once the thread's first message is reached. */
+	paginateThread: (roomId: string, rootEventId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_thread", { roomId, rootEventId })),
+	sendInThread: (roomId: string, rootEventId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_in_thread", { roomId, rootEventId, body })),
+	markThreadRead: (roomId: string, rootEventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_thread_read", { roomId, rootEventId })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -971,19 +977,51 @@ export type TermsDocument = {
 	url: string,
 };
 
+/**
+ *  Under a thread's first message: "N réponses", who answered last, and
+ *  whether there is something new in it for the user.
+ */
+export type ThreadInfo = ThreadInfo_Serialize | ThreadInfo_Deserialize;
+
+/**
+ *  Under a thread's first message: "N réponses", who answered last, and
+ *  whether there is something new in it for the user.
+ */
+export type ThreadInfo_Deserialize = {
+	replies: number,
+	latestSenderName?: string | null,
+	/**  The user's read receipt in the thread is not on its latest reply. */
+	unread: boolean,
+};
+
+/**
+ *  Under a thread's first message: "N réponses", who answered last, and
+ *  whether there is something new in it for the user.
+ */
+export type ThreadInfo_Serialize = {
+	replies: number,
+	latestSenderName: string | null,
+	/**  The user's read receipt in the thread is not on its latest reply. */
+	unread: boolean,
+};
+
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
 export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null; 
+/**  The thread this message starts, if it has replies. */
+thread?: ThreadInfo_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null; 
+/**  The thread this message starts, if it has replies. */
+thread: ThreadInfo_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

@@ -17,6 +17,7 @@ mod rooms;
 mod security;
 mod session;
 mod settings;
+mod threads;
 mod timeline;
 mod tray;
 mod verification;
@@ -55,6 +56,11 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             timeline::retry_send,
             timeline::discard_send,
             timeline::mark_read,
+            threads::open_thread,
+            threads::close_thread,
+            threads::paginate_thread,
+            threads::send_in_thread,
+            threads::mark_thread_read,
             attachments::attachment_size_limit,
             attachments::pick_attachment_files,
             attachments::prepare_attachment_path,

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use matrix_sdk::{
-    Client, ClientBuildError, HttpError, SqliteStoreConfig,
+    Client, ClientBuildError, HttpError, SqliteStoreConfig, ThreadingSupport,
     encryption::{BackupDownloadStrategy, EncryptionSettings},
 };
 use url::Url;
@@ -61,7 +61,11 @@ pub async fn build_client(input: &HomeserverInput, account_dir: &Path, store_key
             // Once this session holds the backup key (recovery key or
             // verification), fetch all the history's keys at once.
             backup_download_strategy: BackupDownloadStrategy::OneShot,
-        });
+        })
+        // Threads as Element shows them: replies stay in their thread, which
+        // has its own summary and read receipts (not the thread subscriptions
+        // of MSC4306, which Synapse does not serve by default).
+        .with_threading_support(ThreadingSupport::Enabled { with_subscriptions: false });
     let builder = network.apply_to_sdk(builder);
     let builder = match input {
         HomeserverInput::Url(url) => builder.homeserver_url(url.as_str()),

@@ -13,12 +13,43 @@ use crate::error::{AppError, AppResult, ErrorCode};
 /// Events loaded on each side of the event a timeline is opened at.
 const CONTEXT_EVENTS: u16 = 20;
 
-/// The room's live timeline, or the one around `focus`.
-pub(super) async fn build(room: &matrix_sdk::Room, focus: Option<&str>) -> AppResult<Timeline> {
-    let Some(focus) = focus else {
-        return room.timeline().await.map_err(|e| AppError::internal("timeline", e));
+/// What a timeline shows of its room.
+#[derive(Clone, Copy)]
+pub(super) enum Focus<'a> {
+    /// The latest messages, as they arrive; thread replies are in their threads.
+    Live,
+    /// The history around an event.
+    Event(&'a str),
+    /// One thread: its root and replies.
+    Thread(&'a str),
+}
+
+impl Focus<'_> {
+    /// How the service knows the open timeline: a room has one main timeline
+    /// (live or around an event) and any number of open threads.
+    pub(super) fn key(self, room_id: &str) -> String {
+        match self {
+            Focus::Live | Focus::Event(_) => room_id.to_owned(),
+            Focus::Thread(root) => thread_key(room_id, root),
+        }
+    }
+}
+
+pub(super) fn thread_key(room_id: &str, root: &str) -> String {
+    format!("{room_id} {root}")
+}
+
+pub(super) async fn build(room: &matrix_sdk::Room, focus: Focus<'_>) -> AppResult<Timeline> {
+    let event_id = |id: &str| EventId::parse(id).map_err(|_| AppError::new(ErrorCode::EventNotFound, "malformed event id"));
+    let focus = match focus {
+        Focus::Live => return room.timeline_builder().with_focus(TimelineFocus::Live { hide_threaded_events: true }).build().await.map_err(|e| AppError::internal("timeline", e)),
+        Focus::Thread(root) => {
+            let root_event_id = event_id(root)?;
+            return room.timeline_builder().with_focus(TimelineFocus::Thread { root_event_id }).build().await.map_err(focus_error);
+        }
+        Focus::Event(id) => id,
     };
-    let target = EventId::parse(focus).map_err(|_| AppError::new(ErrorCode::EventNotFound, "malformed event id"))?;
+    let target = event_id(focus)?;
     // Asked first on its own: the SDK's event-focused cache, started on an
     // event the server does not know, leaves the room's cache unable to load
     // older messages (matrix-sdk 0.18: "Query returned no rows").
@@ -27,8 +58,9 @@ pub(super) async fn build(room: &matrix_sdk::Room, focus: Option<&str>) -> AppRe
         .with_focus(TimelineFocus::Event {
             target,
             num_context_events: CONTEXT_EVENTS,
-            // Threads are shown inline for now, as in the live timeline.
-            thread_mode: TimelineEventFocusThreadMode::Automatic { hide_threaded_events: false },
+            // A reply in a thread opens its thread's history; elsewhere
+            // thread replies stay in their threads, as in the live timeline.
+            thread_mode: TimelineEventFocusThreadMode::Automatic { hide_threaded_events: true },
         })
         .build()
         .await

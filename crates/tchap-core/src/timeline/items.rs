@@ -6,7 +6,7 @@ use std::sync::Arc;
 use matrix_sdk_base::crypto::types::events::UtdCause;
 use matrix_sdk_ui::timeline::{
     AnyOtherStateEventContentChange, EncryptedMessage, EventSendState, EventTimelineItem, MembershipChange as SdkMembershipChange,
-    MsgLikeKind, TimelineDetails, TimelineItem as SdkItem, TimelineItemContent, TimelineItemKind, VirtualTimelineItem,
+    MsgLikeKind, TimelineDetails, TimelineEventItemId, TimelineItem as SdkItem, TimelineItemContent, TimelineItemKind, VirtualTimelineItem,
 };
 use matrix_sdk::ruma::events::{MessageLikeEventType, StateEventContentChange, room::message::MessageType};
 use serde::Serialize;
@@ -141,6 +141,8 @@ pub enum TimelineItem {
         timestamp: u64,
         content: MessageContent,
         send_state: Option<SendState>,
+        /// The thread this message starts, if it has replies.
+        thread: Option<ThreadInfo>,
     },
     DaySeparator {
         id: String,
@@ -152,6 +154,42 @@ pub enum TimelineItem {
 }
 
 pub type TimelineBatch = Vec<ListDiff<TimelineItem>>;
+
+/// Under a thread's first message: "N réponses", who answered last, and
+/// whether there is something new in it for the user.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ThreadInfo {
+    pub replies: u32,
+    pub latest_sender_name: Option<String>,
+    /// The user's read receipt in the thread is not on its latest reply.
+    pub unread: bool,
+}
+
+fn thread_info(event: &EventTimelineItem) -> Option<ThreadInfo> {
+    let summary = event.content().thread_summary()?;
+    let latest = match &summary.latest_event {
+        TimelineDetails::Ready(latest) => Some(latest),
+        _ => None,
+    };
+    // The latest reply's profile may still be on its way: shown once known,
+    // at once when the thread's first message has the same sender.
+    let latest_sender_name = latest.and_then(|latest| {
+        let profile = match (&latest.sender_profile, event.sender_profile()) {
+            (TimelineDetails::Ready(profile), _) => profile,
+            (_, TimelineDetails::Ready(profile)) if latest.sender == event.sender() => profile,
+            _ => return None,
+        };
+        Some(person_name(profile.display_name.as_deref(), latest.sender.as_str()).name)
+    });
+    let latest_id = latest.and_then(|latest| match &latest.identifier {
+        TimelineEventItemId::EventId(id) => Some(id.clone()),
+        TimelineEventItemId::TransactionId(_) => None,
+    });
+    let read = latest_id.is_some()
+        && (summary.public_read_receipt_event_id == latest_id || summary.private_read_receipt_event_id == latest_id);
+    Some(ThreadInfo { replies: summary.num_replies, latest_sender_name, unread: summary.num_replies > 0 && !read })
+}
 
 pub fn content_of(item: &EventTimelineItem) -> MessageContent {
     access_rule_change(item).or_else(|| unparsed_attachment(item)).unwrap_or_else(|| message_content(item.content()))
@@ -338,6 +376,7 @@ pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
                 timestamp: event.timestamp().0.into(),
                 content: content_of(event),
                 send_state: send_state(event),
+                thread: thread_info(event),
             }
         }
         TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(ts)) => TimelineItem::DaySeparator { id, timestamp: ts.0.into() },

@@ -4,6 +4,7 @@
 
 mod focus;
 mod items;
+mod threads;
 
 use std::{
     collections::HashMap,
@@ -19,6 +20,7 @@ use matrix_sdk_ui::timeline::{EventTimelineItem, Timeline};
 
 pub use items::*;
 
+use self::focus::Focus;
 use crate::{
     context::{RoomSubscription, SessionContext},
     error::{AppError, AppResult, ErrorCode},
@@ -69,18 +71,19 @@ impl TimelineService {
     /// Opens `room_id`'s timeline at its latest messages and streams it to
     /// `sink`: a reset, then diffs.
     pub async fn open(&self, room_id: &str, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
-        self.open_focused(room_id, None, sink).await
+        self.open_focused(room_id, Focus::Live, sink).await
     }
 
     /// Opens the history around `event_id` (a link to a message, a reply's
     /// original) in place of the room's live timeline, until the UI opens
     /// that again.
     pub async fn open_at(&self, room_id: &str, event_id: &str, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
-        self.open_focused(room_id, Some(event_id), sink).await
+        self.open_focused(room_id, Focus::Event(event_id), sink).await
     }
 
-    async fn open_focused(&self, room_id: &str, focus: Option<&str>, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
+    async fn open_focused(&self, room_id: &str, focus: Focus<'_>, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
         let room = self.room(room_id)?;
+        let key = focus.key(room_id);
         let timeline = Arc::new(focus::build(&room, focus).await?);
         let (items, stream) = timeline.subscribe().await;
         sink(vec![ListDiff::Reset { values: items.iter().map(to_ui_item).collect() }]);
@@ -92,7 +95,7 @@ impl TimelineService {
             }
         });
         let _subscription = self.context.subscribe_room(room.room_id());
-        self.open.lock().unwrap().insert(room_id.to_owned(), OpenTimeline { timeline, forwarder, _subscription });
+        self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, _subscription });
         Ok(())
     }
 

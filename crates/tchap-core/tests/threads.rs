@@ -1,0 +1,101 @@
+//! Threads as Element makes them: replies stay in their thread (not inline
+//! out of context), the first message says "N réponses", the thread opens
+//! beside the room, and an answer there is a thread reply for every client.
+
+mod common;
+
+use common::*;
+use serde_json::json;
+use tchap_core::{
+    session,
+    timeline::{MessageContent, ThreadInfo, TimelineItem},
+};
+
+fn bodies(items: &[TimelineItem]) -> Vec<&str> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn thread_of<'a>(items: &'a [TimelineItem], wanted: &str) -> Option<&'a ThreadInfo> {
+    items.iter().find_map(|item| match item {
+        TimelineItem::Event { content: MessageContent::Text { body }, thread, .. } if body == wanted => thread.as_ref(),
+        _ => None,
+    })
+}
+
+fn thread_reply(root: &str, body: &str) -> serde_json::Value {
+    json!({
+        "msgtype": "m.text",
+        "body": body,
+        "m.relates_to": { "rel_type": "m.thread", "event_id": root, "is_falling_back": true, "m.in_reply_to": { "event_id": root } },
+    })
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn threads_stay_in_their_panel_and_answers_go_there() {
+    let reader = register("agent", "Agnès Agent").await;
+    let other = register("other", "Olivier Autre").await;
+    let raw = RawClient::new(&other);
+    let room_id = raw.create_room("Budget 2027", &[&reader.user_id]).await;
+    let root = raw.send_text(&room_id, "Sujet : le budget").await;
+    raw.send_message(&room_id, thread_reply(&root, "Première réponse dans le fil")).await;
+    raw.send_message(&room_id, thread_reply(&root, "Deuxième réponse dans le fil")).await;
+    raw.send_text(&room_id, "Autre sujet, hors du fil").await;
+
+    let data = data_dir();
+    let session = session::login(data.path(), &homeserver(), &reader.localpart, PASSWORD).await.unwrap();
+    join_invited_room(&session, &room_id).await;
+
+    // The room's timeline: the root with "2 réponses", the replies not inline.
+    let live = Mirror::new();
+    session.timelines().open(&room_id, live.sink()).await.unwrap();
+    while !session.timelines().paginate_backwards(&room_id).await.unwrap() {}
+    let items = live
+        .wait_until("the thread's first message with its two replies", |items| {
+            thread_of(items, "Sujet : le budget").is_some_and(|t| t.replies == 2 && t.latest_sender_name.is_some())
+        })
+        .await;
+    let thread = thread_of(&items, "Sujet : le budget").unwrap();
+    assert_eq!(thread.latest_sender_name.as_deref(), Some("Olivier Autre"));
+    assert!(thread.unread, "nothing of the thread read yet");
+    let shown = bodies(&items);
+    assert!(shown.contains(&"Autre sujet, hors du fil"));
+    assert!(!shown.iter().any(|b| b.contains("réponse dans le fil")), "thread replies out of context: {shown:?}");
+
+    // The thread beside it: its replies, in order (the panel shows the first
+    // message above them, from the room's timeline).
+    let panel = Mirror::new();
+    session.timelines().open_thread(&room_id, &root, panel.sink()).await.unwrap();
+    while !session.timelines().paginate_thread(&room_id, &root).await.unwrap() {}
+    let items = panel
+        .wait_until("the thread's messages", |items| bodies(items).contains(&"Deuxième réponse dans le fil"))
+        .await;
+    let in_thread = bodies(&items);
+    assert_eq!(in_thread, ["Première réponse dans le fil", "Deuxième réponse dans le fil"]);
+
+    // Reading the thread marks it read in the room's timeline.
+    session.timelines().mark_thread_read(&room_id, &root).await.unwrap();
+    live.wait_until("the thread is read", |items| thread_of(items, "Sujet : le budget").is_some_and(|t| !t.unread)).await;
+
+    // An answer in the panel is a thread reply for the other client.
+    session.timelines().send_in_thread(&room_id, &root, "Ma réponse dans le fil").await.unwrap();
+    panel.wait_until("our answer in the thread", |items| bodies(items).contains(&"Ma réponse dans le fil")).await;
+    live.wait_until("three replies", |items| thread_of(items, "Sujet : le budget").is_some_and(|t| t.replies == 3)).await;
+    let mut sent = None;
+    for _ in 0..40 {
+        sent = raw.message_contents(&room_id).await.into_iter().find(|c| c["body"] == "Ma réponse dans le fil");
+        if sent.is_some() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+    let sent = sent.expect("the other client receives the answer");
+    assert_eq!(sent["m.relates_to"]["rel_type"], "m.thread", "{sent}");
+    assert_eq!(sent["m.relates_to"]["event_id"], root.as_str(), "{sent}");
+    assert!(!bodies(&live.snapshot()).contains(&"Ma réponse dans le fil"), "our answer stays in the thread");
+}
