@@ -2,6 +2,7 @@
 //! of diffs of UI-shaped items; sending goes through the send queue. The
 //! service owns the timelines the UI has open.
 
+pub mod formatted;
 mod items;
 
 use std::{

@@ -1,3 +1,4 @@
 // What the rest of the app uses from the timeline: a room's conversation, and forgetting the drafts.
 export { default as Conversation } from "./Conversation.svelte";
 export { clearDrafts } from "./drafts";
+export { provideMessageLinks } from "./formattedLinks";
