@@ -35,8 +35,7 @@ test("a formatted message shows its formatting, a hostile one neither runs nor l
     const log = await openRoom(app.browser, "Salle formatée");
     await eventually("the hostile message", async () => (await log.getProperty("innerText")).includes("fin du piège"), 60000);
 
-    const formatted = await log.$(".formatted=Ordre du jour");
-    await formatted.waitForExist({ timeout: 30000 });
+    await eventually("the formatted message", async () => log.$(".formatted strong").isExisting());
     assert.equal(await log.$(".formatted strong").getProperty("innerText"), "Ordre du jour");
     assert.equal(await log.$$(".formatted ul > li").length, 2);
     assert.equal(await log.$(".formatted li > code").getProperty("innerText"), "cargo test");

@@ -167,11 +167,11 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
     match content {
         TimelineItemContent::MsgLike(msg_like) => match &msg_like.kind {
             MsgLikeKind::Message(message) => match message.msgtype() {
-                MessageType::Text(text) => MessageContent::Text { body: text.body.clone(), formatted: formatted_nodes(text.formatted.as_ref()) },
+                MessageType::Text(text) => MessageContent::Text { body: text.body.clone(), formatted: formatted_nodes(&text.body, text.formatted.as_ref()) },
                 MessageType::Notice(notice) => {
-                    MessageContent::Notice { body: notice.body.clone(), formatted: formatted_nodes(notice.formatted.as_ref()) }
+                    MessageContent::Notice { body: notice.body.clone(), formatted: formatted_nodes(&notice.body, notice.formatted.as_ref()) }
                 }
-                MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone(), formatted: formatted_nodes(emote.formatted.as_ref()) },
+                MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone(), formatted: formatted_nodes(&emote.body, emote.formatted.as_ref()) },
                 other => MessageContent::Text { body: other.body().to_owned(), formatted: None },
             },
             MsgLikeKind::Redacted => MessageContent::Redacted,

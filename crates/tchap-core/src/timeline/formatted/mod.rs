@@ -13,6 +13,7 @@
 
 mod arena;
 mod colors;
+mod linkify;
 #[cfg(test)]
 mod tests;
 
@@ -160,14 +161,11 @@ pub enum FormattedNode {
     Element(FormattedElement),
 }
 
-/// The tree to show for a message's formatted body; None when there is none,
-/// it is not HTML, or it is beyond the bounds (the plain `body` is shown).
-pub fn formatted_nodes(formatted: Option<&FormattedBody>) -> Option<Vec<FormattedNode>> {
-    let formatted = formatted?;
-    if formatted.format != MessageFormat::Html {
-        return None;
-    }
-    sanitize(&formatted.body)
+/// The tree to show for a text message: its HTML formatted body cleaned,
+/// else (none, another format, beyond the bounds) its plain body with its
+/// web links made clickable; None when the plain body, as is, says it all.
+pub fn formatted_nodes(body: &str, formatted: Option<&FormattedBody>) -> Option<Vec<FormattedNode>> {
+    formatted.filter(|f| f.format == MessageFormat::Html).and_then(|f| sanitize(&f.body)).or_else(|| linkify::linkified(body))
 }
 
 /// `html` read through the allow-list; None when too large, too deep, or empty once cleaned.
@@ -303,13 +301,7 @@ fn element(tag: AllowedTag, attrs: &[Attribute], children: Vec<FormattedNode>) -
     match tag {
         AllowedTag::A => {
             let Some(href) = attr(attrs, "href").and_then(safe_href) else { return element.children };
-            let link = links::looks_like_link(&href).then(|| links::parse(&href).ok()).flatten();
-            element.in_app = link.is_some();
-            element.mention_user_id = match link {
-                Some(Link::User { user_id }) if href.starts_with("https://matrix.to/") => Some(user_id.to_string()),
-                _ => None,
-            };
-            element.href = Some(href);
+            element = link(href, element.children);
         }
         AllowedTag::Ol => element.start = attr(attrs, "start").and_then(|s| s.trim().parse().ok()),
         AllowedTag::Code => {
@@ -327,6 +319,17 @@ fn element(tag: AllowedTag, attrs: &[Attribute], children: Vec<FormattedNode>) -
     vec![FormattedNode::Element(element)]
 }
 
+/// A link to a checked address: room and person links open in the app, and
+/// a matrix.to link to a person is a mention of them (whatever its text says).
+fn link(href: String, children: Vec<FormattedNode>) -> FormattedElement {
+    let target = links::looks_like_link(&href).then(|| links::parse(&href).ok()).flatten();
+    let mention_user_id = match &target {
+        Some(Link::User { user_id }) if href.starts_with("https://matrix.to/") => Some(user_id.to_string()),
+        _ => None,
+    };
+    FormattedElement { in_app: target.is_some(), mention_user_id, href: Some(href), ..bare(AllowedTag::A, children) }
+}
+
 /// An `<img>` is never loaded: an https one becomes a link to it (its alt
 /// text, else its address, as the link's text); any other keeps its alt text.
 fn image(attrs: &[Attribute]) -> Vec<FormattedNode> {
@@ -335,9 +338,7 @@ fn image(attrs: &[Attribute]) -> Vec<FormattedNode> {
     match href {
         Some(href) => {
             let text = alt.unwrap_or_else(|| href.clone());
-            let mut link = bare(AllowedTag::A, vec![FormattedNode::Text { text }]);
-            link.href = Some(href);
-            vec![FormattedNode::Element(link)]
+            vec![FormattedNode::Element(link(href, vec![FormattedNode::Text { text }]))]
         }
         None => alt.map(|text| FormattedNode::Text { text }).into_iter().collect(),
     }

@@ -208,10 +208,26 @@ fn a_huge_body_falls_back_to_plain_text() {
 #[test]
 fn only_html_formats_are_read() {
     let html = FormattedBody::html("<b>gras</b>");
-    assert!(formatted_nodes(Some(&html)).is_some());
+    assert!(formatted_nodes("gras", Some(&html)).is_some());
     let other = FormattedBody { format: MessageFormat::from("org.example.custom"), body: "<b>gras</b>".into() };
-    assert_eq!(formatted_nodes(Some(&other)), None);
-    assert_eq!(formatted_nodes(None), None);
+    assert_eq!(formatted_nodes("gras", Some(&other)), None);
+    assert_eq!(formatted_nodes("gras", None), None);
+}
+
+#[test]
+fn web_addresses_in_plain_text_become_links() {
+    let nodes = formatted_nodes("Voir https://exemple.fr/ordre.\nEt (http://a.fr) ou https://matrix.to/#/@alice:exemple.fr", None).unwrap();
+    assert_eq!(
+        markup(&nodes),
+        "Voir <a href=https://exemple.fr/ordre>https://exemple.fr/ordre</a>.<br></br>Et (<a href=http://a.fr/>http://a.fr</a>) ou \
+         <a href=https://matrix.to/#/@alice:exemple.fr in-app mention=@alice:exemple.fr>https://matrix.to/#/@alice:exemple.fr</a>"
+    );
+    // Not an address of ours, or not at a word's start: text.
+    assert_eq!(formatted_nodes("javascript:alert(1) xhttps://exemple.fr", None), None);
+    assert_eq!(formatted_nodes("<b>https://exemple.fr</b>", None).map(|n| markup(&n)).unwrap(), "<b><a href=https://exemple.fr/>https://exemple.fr</a></b>");
+    // A formatted body beyond the bounds falls back to the plain body's links.
+    let deep = FormattedBody::html(format!("{}https://exemple.fr", "<b>".repeat(10_000)));
+    assert_eq!(formatted_nodes("https://exemple.fr", Some(&deep)).map(|n| markup(&n)).unwrap(), "<a href=https://exemple.fr/>https://exemple.fr</a>");
 }
 
 #[test]
