@@ -163,6 +163,7 @@ export const commands = {
 	resolveLink: (link: string) => typedError<LinkTarget_Serialize, AppError_Serialize>(__TAURI_INVOKE("resolve_link", { link })),
 	/**  Joins the public room a link offered (through the link's servers); returns its id. */
 	joinLinkedRoom: (roomId: string, via: string[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_linked_room", { roomId, via })),
+	openExternalLink: (url: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_external_link", { url })),
 };
 
 /** Events */
@@ -177,6 +178,9 @@ export const events = {
 };
 
 /* Types */
+/**  The tags the spec allows and the UI renders, nothing else. */
+export type AllowedTag = "del" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "p" | "a" | "ul" | "ol" | "sup" | "sub" | "li" | "b" | "i" | "u" | "strong" | "em" | "s" | "code" | "hr" | "br" | "div" | "table" | "thead" | "tbody" | "tr" | "th" | "td" | "caption" | "pre" | "span" | "details" | "summary";
+
 /**  What the sign-in screens need to know. */
 export type AppConfig = {
 	/**  Pre-fills the advanced sign-in's server field. */
@@ -339,6 +343,59 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  scheme, a malformed id, junk after it.
  */
 "invalid_link" | "internal";
+
+/**  One allowed element and the few attributes it may carry, already checked. */
+export type FormattedElement = FormattedElement_Serialize | FormattedElement_Deserialize;
+
+/**  One allowed element and the few attributes it may carry, already checked. */
+export type FormattedElement_Deserialize = {
+	tag: AllowedTag,
+	/**  `a` only: an http(s), mailto, matrix: or tchap: address, normalised. */
+	href?: string | null,
+	/**  `a` only: a room or person link the app opens itself (matrix.to, matrix:, tchap:). */
+	inApp: boolean,
+	/**  `a` only: the person a `https://matrix.to/#/@user:server` link names (a mention pill). */
+	mentionUserId?: string | null,
+	/**  `span` only: hidden until revealed; the sender's reason, possibly empty. */
+	spoiler?: string | null,
+	/**  `span`/`font`: the sender's colour, brought to one of ours. */
+	color?: TextColor | null,
+	/**  `code` only: the `language-…` class's language. */
+	language?: string | null,
+	/**  `ol` only. */
+	start?: number | null,
+	children: FormattedNode_Deserialize[],
+};
+
+/**  One allowed element and the few attributes it may carry, already checked. */
+export type FormattedElement_Serialize = {
+	tag: AllowedTag,
+	/**  `a` only: an http(s), mailto, matrix: or tchap: address, normalised. */
+	href: string | null,
+	/**  `a` only: a room or person link the app opens itself (matrix.to, matrix:, tchap:). */
+	inApp: boolean,
+	/**  `a` only: the person a `https://matrix.to/#/@user:server` link names (a mention pill). */
+	mentionUserId: string | null,
+	/**  `span` only: hidden until revealed; the sender's reason, possibly empty. */
+	spoiler: string | null,
+	/**  `span`/`font`: the sender's colour, brought to one of ours. */
+	color: TextColor | null,
+	/**  `code` only: the `language-…` class's language. */
+	language: string | null,
+	/**  `ol` only. */
+	start: number | null,
+	children: FormattedNode_Serialize[],
+};
+
+export type FormattedNode = FormattedNode_Serialize | FormattedNode_Deserialize;
+
+export type FormattedNode_Deserialize = { type: "text"; text: string } | {
+	type: "element",
+} & FormattedElement_Deserialize;
+
+export type FormattedNode_Serialize = { type: "text"; text: string } | {
+	type: "element",
+} & FormattedElement_Serialize;
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -573,41 +630,51 @@ export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banne
 
 export type MessageContent = MessageContent_Serialize | MessageContent_Deserialize;
 
-export type MessageContent_Deserialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+export type MessageContent_Deserialize = 
+/**
+ *  `formatted`: the sender's HTML through the allow-list, when there is
+ *  some and it is within bounds; else the UI shows `body`.
+ */
+({ type: "text"; body: string; formatted?: FormattedNode_Deserialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string; formatted?: FormattedNode_Deserialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string; formatted?: FormattedNode_Deserialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  An attachment. Its bytes are never here: the UI asks for them by the
  *  item's id (`media::MediaService`), through the antivirus.
  */
 {
 	type: "media",
-} & MediaInfo_Deserialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+} & MediaInfo_Deserialize | ({ type: "redacted" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's name was set; none when it was removed. */
-({ type: "roomRenamed"; name?: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "roomRenamed"; name?: string | null }) & { body?: never; change?: never; formatted?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's topic was set; none when it was removed. */
-({ type: "topicChanged"; topic?: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "topicChanged"; topic?: string | null }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  Tchap's access rule: `restricted` (agents only) at creation, or
  *  `unrestricted` (externals may join) when the room was opened.
  */
-({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
+({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; formatted?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
-export type MessageContent_Serialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+export type MessageContent_Serialize = 
+/**
+ *  `formatted`: the sender's HTML through the allow-list, when there is
+ *  some and it is within bounds; else the UI shows `body`.
+ */
+({ type: "text"; body: string; formatted: FormattedNode_Serialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string; formatted: FormattedNode_Serialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string; formatted: FormattedNode_Serialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  An attachment. Its bytes are never here: the UI asks for them by the
  *  item's id (`media::MediaService`), through the antivirus.
  */
 {
 	type: "media",
-} & MediaInfo_Serialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+} & MediaInfo_Serialize | ({ type: "redacted" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's name was set; none when it was removed. */
-({ type: "roomRenamed"; name: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "roomRenamed"; name: string | null }) & { body?: never; change?: never; formatted?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's topic was set; none when it was removed. */
-({ type: "topicChanged"; topic: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "topicChanged"; topic: string | null }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  Tchap's access rule: `restricted` (agents only) at creation, or
  *  `unrestricted` (externals may join) when the room was opened.
  */
-({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
+({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; formatted?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
@@ -960,6 +1027,8 @@ export type TermsDocument = {
 	name: string,
 	url: string,
 };
+
+export type TextColor = "red" | "orange" | "yellow" | "green" | "blue" | "purple";
 
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 

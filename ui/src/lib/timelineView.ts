@@ -55,7 +55,7 @@ export function formattedOf(content: MessageContent): FormattedNode[] | null {
     case "text":
     case "notice":
     case "emote":
-      return content.formatted;
+      return content.formatted ?? null;
     default:
       return null;
   }
