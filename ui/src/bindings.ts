@@ -43,25 +43,14 @@ export const commands = {
 	/**  "Annuler": the waiting `register` returns `null`. */
 	cancelRegistration: () => __TAURI_INVOKE<void>("cancel_registration"),
 	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
-	openTimeline: (roomId: string, atEvent: string | null, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, atEvent, onUpdate })),
+	openTimeline: (roomId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, onUpdate })),
 	closeTimeline: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_timeline", { roomId })),
 	/**  Loads older messages; `true` once the start of the room is reached. */
 	paginateBackwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_backwards", { roomId })),
-	/**
-	 *  Loads newer messages of a timeline opened at an event; `true` once the
-	 *  latest are reached.
-	 */
-	paginateForwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_forwards", { roomId })),
 	sendMessage: (roomId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_message", { roomId, body })),
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
-	openThread: (roomId: string, rootEventId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_thread", { roomId, rootEventId, onUpdate })),
-	closeThread: (roomId: string, rootEventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_thread", { roomId, rootEventId })),
-	/**  Loads older replies; `true` once the thread's first message is reached. */
-	paginateThread: (roomId: string, rootEventId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_thread", { roomId, rootEventId })),
-	sendInThread: (roomId: string, rootEventId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_in_thread", { roomId, rootEventId, body })),
-	markThreadRead: (roomId: string, rootEventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_thread_read", { roomId, rootEventId })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -174,6 +163,7 @@ export const commands = {
 	resolveLink: (link: string) => typedError<LinkTarget_Serialize, AppError_Serialize>(__TAURI_INVOKE("resolve_link", { link })),
 	/**  Joins the public room a link offered (through the link's servers); returns its id. */
 	joinLinkedRoom: (roomId: string, via: string[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_linked_room", { roomId, via })),
+	openExternalLink: (url: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_external_link", { url })),
 };
 
 /** Events */
@@ -188,6 +178,9 @@ export const events = {
 };
 
 /* Types */
+/**  The tags the spec allows and the UI renders, nothing else. */
+export type AllowedTag = "del" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "p" | "a" | "ul" | "ol" | "sup" | "sub" | "li" | "b" | "i" | "u" | "strong" | "em" | "s" | "code" | "hr" | "br" | "div" | "table" | "thead" | "tbody" | "tr" | "th" | "td" | "caption" | "pre" | "span" | "details" | "summary";
+
 /**  What the sign-in screens need to know. */
 export type AppConfig = {
 	/**  Pre-fills the advanced sign-in's server field. */
@@ -349,12 +342,60 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  A link (tchap://, matrix:, matrix.to) the app does not read: another
  *  scheme, a malformed id, junk after it.
  */
-"invalid_link" | 
-/**
- *  A message a link or a reply points at cannot be found: deleted,
- *  never existed, or out of reach (before the user joined).
- */
-"event_not_found" | "internal";
+"invalid_link" | "internal";
+
+/**  One allowed element and the few attributes it may carry, already checked. */
+export type FormattedElement = FormattedElement_Serialize | FormattedElement_Deserialize;
+
+/**  One allowed element and the few attributes it may carry, already checked. */
+export type FormattedElement_Deserialize = {
+	tag: AllowedTag,
+	/**  `a` only: an http(s), mailto, matrix: or tchap: address, normalised. */
+	href?: string | null,
+	/**  `a` only: a room or person link the app opens itself (matrix.to, matrix:, tchap:). */
+	inApp: boolean,
+	/**  `a` only: the person a `https://matrix.to/#/@user:server` link names (a mention pill). */
+	mentionUserId?: string | null,
+	/**  `span` only: hidden until revealed; the sender's reason, possibly empty. */
+	spoiler?: string | null,
+	/**  `span`/`font`: the sender's colour, brought to one of ours. */
+	color?: TextColor | null,
+	/**  `code` only: the `language-…` class's language. */
+	language?: string | null,
+	/**  `ol` only. */
+	start?: number | null,
+	children: FormattedNode_Deserialize[],
+};
+
+/**  One allowed element and the few attributes it may carry, already checked. */
+export type FormattedElement_Serialize = {
+	tag: AllowedTag,
+	/**  `a` only: an http(s), mailto, matrix: or tchap: address, normalised. */
+	href: string | null,
+	/**  `a` only: a room or person link the app opens itself (matrix.to, matrix:, tchap:). */
+	inApp: boolean,
+	/**  `a` only: the person a `https://matrix.to/#/@user:server` link names (a mention pill). */
+	mentionUserId: string | null,
+	/**  `span` only: hidden until revealed; the sender's reason, possibly empty. */
+	spoiler: string | null,
+	/**  `span`/`font`: the sender's colour, brought to one of ours. */
+	color: TextColor | null,
+	/**  `code` only: the `language-…` class's language. */
+	language: string | null,
+	/**  `ol` only. */
+	start: number | null,
+	children: FormattedNode_Serialize[],
+};
+
+export type FormattedNode = FormattedNode_Serialize | FormattedNode_Deserialize;
+
+export type FormattedNode_Deserialize = { type: "text"; text: string } | {
+	type: "element",
+} & FormattedElement_Deserialize;
+
+export type FormattedNode_Serialize = { type: "text"; text: string } | {
+	type: "element",
+} & FormattedElement_Serialize;
 
 export type Forum = Forum_Serialize | Forum_Deserialize;
 
@@ -589,41 +630,51 @@ export type MembershipChange = "joined" | "left" | "invited" | "kicked" | "banne
 
 export type MessageContent = MessageContent_Serialize | MessageContent_Deserialize;
 
-export type MessageContent_Deserialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+export type MessageContent_Deserialize = 
+/**
+ *  `formatted`: the sender's HTML through the allow-list, when there is
+ *  some and it is within bounds; else the UI shows `body`.
+ */
+({ type: "text"; body: string; formatted?: FormattedNode_Deserialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string; formatted?: FormattedNode_Deserialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string; formatted?: FormattedNode_Deserialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  An attachment. Its bytes are never here: the UI asks for them by the
  *  item's id (`media::MediaService`), through the antivirus.
  */
 {
 	type: "media",
-} & MediaInfo_Deserialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+} & MediaInfo_Deserialize | ({ type: "redacted" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's name was set; none when it was removed. */
-({ type: "roomRenamed"; name?: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "roomRenamed"; name?: string | null }) & { body?: never; change?: never; formatted?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's topic was set; none when it was removed. */
-({ type: "topicChanged"; topic?: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "topicChanged"; topic?: string | null }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  Tchap's access rule: `restricted` (agents only) at creation, or
  *  `unrestricted` (externals may join) when the room was opened.
  */
-({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
+({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; formatted?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
-export type MessageContent_Serialize = ({ type: "text"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+export type MessageContent_Serialize = 
+/**
+ *  `formatted`: the sender's HTML through the allow-list, when there is
+ *  some and it is within bounds; else the UI shows `body`.
+ */
+({ type: "text"; body: string; formatted: FormattedNode_Serialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "notice"; body: string; formatted: FormattedNode_Serialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "emote"; body: string; formatted: FormattedNode_Serialize[] | null }) & { change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  An attachment. Its bytes are never here: the UI asks for them by the
  *  item's id (`media::MediaService`), through the antivirus.
  */
 {
 	type: "media",
-} & MediaInfo_Serialize | ({ type: "redacted" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+} & MediaInfo_Serialize | ({ type: "redacted" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "undecryptable"; reason: UndecryptableReason }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; targetName?: never; topic?: never } | ({ type: "membership"; change: MembershipChange; targetName: string }) & { body?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; topic?: never } | ({ type: "roomCreated" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's name was set; none when it was removed. */
-({ type: "roomRenamed"; name: string | null }) & { body?: never; change?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "roomRenamed"; name: string | null }) & { body?: never; change?: never; formatted?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**  The room's topic was set; none when it was removed. */
-({ type: "topicChanged"; topic: string | null }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
+({ type: "topicChanged"; topic: string | null }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never } | ({ type: "encryptionEnabled" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never } | 
 /**
  *  Tchap's access rule: `restricted` (agents only) at creation, or
  *  `unrestricted` (externals may join) when the room was opened.
  */
-({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
+({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; formatted?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
@@ -977,33 +1028,7 @@ export type TermsDocument = {
 	url: string,
 };
 
-/**
- *  Under a thread's first message: "N réponses", who answered last, and
- *  whether there is something new in it for the user.
- */
-export type ThreadInfo = ThreadInfo_Serialize | ThreadInfo_Deserialize;
-
-/**
- *  Under a thread's first message: "N réponses", who answered last, and
- *  whether there is something new in it for the user.
- */
-export type ThreadInfo_Deserialize = {
-	replies: number,
-	latestSenderName?: string | null,
-	/**  The user's read receipt in the thread is not on its latest reply. */
-	unread: boolean,
-};
-
-/**
- *  Under a thread's first message: "N réponses", who answered last, and
- *  whether there is something new in it for the user.
- */
-export type ThreadInfo_Serialize = {
-	replies: number,
-	latestSenderName: string | null,
-	/**  The user's read receipt in the thread is not on its latest reply. */
-	unread: boolean,
-};
+export type TextColor = "red" | "orange" | "yellow" | "green" | "blue" | "purple";
 
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
@@ -1011,17 +1036,13 @@ export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: st
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null; 
-/**  The thread this message starts, if it has replies. */
-thread?: ThreadInfo_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null; 
-/**  The thread this message starts, if it has replies. */
-thread: ThreadInfo_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

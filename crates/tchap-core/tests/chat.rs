@@ -13,7 +13,7 @@ use tchap_core::{
 
 fn text_of(item: &TimelineItem) -> Option<(&str, &str)> {
     match item {
-        TimelineItem::Event { sender_name, content: MessageContent::Text { body }, .. } => Some((sender_name, body)),
+        TimelineItem::Event { sender_name, content: MessageContent::Text { body, .. }, .. } => Some((sender_name, body)),
         _ => None,
     }
 }
@@ -47,7 +47,7 @@ async fn direct_chat_between_two_of_our_clients() {
     // The local echo turns into a sent message.
     alice_timeline
         .wait_until("Alice's message is sent", |items| {
-            items.iter().any(|i| matches!(i, TimelineItem::Event { is_own: true, send_state: Some(SendState::Sent), content: MessageContent::Text { body }, .. } if body.starts_with("Bonjour Bruno")))
+            items.iter().any(|i| matches!(i, TimelineItem::Event { is_own: true, send_state: Some(SendState::Sent), content: MessageContent::Text { body, .. }, .. } if body.starts_with("Bonjour Bruno")))
         })
         .await;
 

@@ -78,7 +78,7 @@ async fn encrypted_messages_both_ways_with_a_matrix_nio_client() {
     items
         .wait_until("nio's encrypted reply, decrypted", |items| {
             items.iter().any(|item| {
-                matches!(item, TimelineItem::Event { sender_id, content: MessageContent::Text { body }, .. }
+                matches!(item, TimelineItem::Event { sender_id, content: MessageContent::Text { body, .. }, .. }
                     if *sender_id == nio_user.user_id && body == "Bien reçu, chiffré aussi")
             })
         })

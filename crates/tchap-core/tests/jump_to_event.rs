@@ -15,7 +15,7 @@ fn bodies(items: &[TimelineItem]) -> Vec<&str> {
     items
         .iter()
         .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
+            TimelineItem::Event { content: MessageContent::Text { body, .. }, .. } => Some(body.as_str()),
             _ => None,
         })
         .collect()
@@ -23,7 +23,7 @@ fn bodies(items: &[TimelineItem]) -> Vec<&str> {
 
 fn event_id_of<'a>(items: &'a [TimelineItem], wanted: &str) -> Option<&'a str> {
     items.iter().find_map(|item| match item {
-        TimelineItem::Event { event_id, content: MessageContent::Text { body }, .. } if body == wanted => event_id.as_deref(),
+        TimelineItem::Event { event_id, content: MessageContent::Text { body, .. }, .. } if body == wanted => event_id.as_deref(),
         _ => None,
     })
 }

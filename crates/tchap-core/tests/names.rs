@@ -45,7 +45,7 @@ fn find<'a>(rooms: &'a [RoomSummary], id: &str) -> Option<&'a RoomSummary> {
 /// (name, domain, external) of the sender of the message `body`.
 fn sender_of<'a>(items: &'a [TimelineItem], wanted: &str) -> Option<(&'a str, Option<&'a str>, bool)> {
     items.iter().find_map(|item| match item {
-        TimelineItem::Event { sender_name, sender_domain, sender_is_external, content: MessageContent::Text { body }, .. }
+        TimelineItem::Event { sender_name, sender_domain, sender_is_external, content: MessageContent::Text { body, .. }, .. }
             if body == wanted =>
         {
             Some((sender_name.as_str(), sender_domain.as_deref(), *sender_is_external))
@@ -125,7 +125,7 @@ async fn agents_show_their_ministry_and_externals_are_marked() {
     // The room list's preview names the sender the same way.
     let rooms = agent_rooms
         .wait_until("the external's message in the preview", |rooms| {
-            find(rooms, &room_id).and_then(|r| r.last_message.as_ref()).is_some_and(|m| matches!(&m.content, MessageContent::Text { body } if body == "Merci pour l'invitation"))
+            find(rooms, &room_id).and_then(|r| r.last_message.as_ref()).is_some_and(|m| matches!(&m.content, MessageContent::Text { body, .. } if body == "Merci pour l'invitation"))
         })
         .await;
     let room = find(&rooms, &room_id).unwrap();

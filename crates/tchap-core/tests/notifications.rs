@@ -144,7 +144,7 @@ async fn messages_caught_up_after_a_restart_are_not_notified() {
     relay.restore();
     let caught_up = |r: &[RoomSummary]| {
         r.iter().any(|s| {
-            s.id == room_id && matches!(&s.last_message, Some(m) if matches!(&m.content, MessageContent::Text { body } if body == "Pendant votre absence"))
+            s.id == room_id && matches!(&s.last_message, Some(m) if matches!(&m.content, MessageContent::Text { body, .. } if body == "Pendant votre absence"))
         })
     };
     list.wait_until("the missed message caught up", caught_up).await;

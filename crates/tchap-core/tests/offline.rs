@@ -11,7 +11,7 @@ use tchap_core::{
 
 fn own_message<'a>(items: &'a [TimelineItem], text: &str) -> Option<(&'a str, Option<SendState>)> {
     items.iter().find_map(|item| match item {
-        TimelineItem::Event { id, is_own: true, content: MessageContent::Text { body }, send_state, .. } if body == text => {
+        TimelineItem::Event { id, is_own: true, content: MessageContent::Text { body, .. }, send_state, .. } if body == text => {
             Some((id.as_str(), *send_state))
         }
         _ => None,

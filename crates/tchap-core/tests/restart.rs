@@ -44,7 +44,7 @@ fn has_joined(items: &[TimelineItem], user_id: &str) -> bool {
 /// Whether `text`, written on this side, reached the server.
 fn is_sent(items: &[TimelineItem], text: &str) -> bool {
     items.iter().any(
-        |item| matches!(item, TimelineItem::Event { content: MessageContent::Text { body }, send_state: Some(SendState::Sent), .. } if body == text),
+        |item| matches!(item, TimelineItem::Event { content: MessageContent::Text { body, .. }, send_state: Some(SendState::Sent), .. } if body == text),
     )
 }
 

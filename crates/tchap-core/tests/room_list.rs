@@ -12,7 +12,7 @@ const ROOMS: usize = 60;
 fn preview_of(summary: &RoomSummary) -> Option<(&str, &str)> {
     let message = summary.last_message.as_ref()?;
     match &message.content {
-        tchap_core::timeline::MessageContent::Text { body } => Some((message.sender_name.as_str(), body.as_str())),
+        tchap_core::timeline::MessageContent::Text { body, .. } => Some((message.sender_name.as_str(), body.as_str())),
         _ => None,
     }
 }

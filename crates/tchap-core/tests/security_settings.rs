@@ -142,7 +142,7 @@ async fn send_secret_in_a_new_room(session: &Session) -> String {
     session.timelines().send_text(&room_id, SECRET).await.unwrap();
     items
         .wait_until("the message is sent", |items| {
-            items.iter().any(|i| matches!(i, TimelineItem::Event { event_id: Some(_), content: MessageContent::Text { body }, .. } if body == SECRET))
+            items.iter().any(|i| matches!(i, TimelineItem::Event { event_id: Some(_), content: MessageContent::Text { body, .. }, .. } if body == SECRET))
         })
         .await;
     room_id

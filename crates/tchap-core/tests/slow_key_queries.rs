@@ -13,7 +13,7 @@ const NEWCOMERS: usize = 8;
 
 fn preview_body(room: &RoomSummary) -> Option<&str> {
     match &room.last_message.as_ref()?.content {
-        MessageContent::Text { body } => Some(body),
+        MessageContent::Text { body, .. } => Some(body),
         _ => None,
     }
 }

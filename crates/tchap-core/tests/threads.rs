@@ -15,7 +15,7 @@ fn bodies(items: &[TimelineItem]) -> Vec<&str> {
     items
         .iter()
         .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
+            TimelineItem::Event { content: MessageContent::Text { body, .. }, .. } => Some(body.as_str()),
             _ => None,
         })
         .collect()
@@ -23,7 +23,7 @@ fn bodies(items: &[TimelineItem]) -> Vec<&str> {
 
 fn thread_of<'a>(items: &'a [TimelineItem], wanted: &str) -> Option<&'a ThreadInfo> {
     items.iter().find_map(|item| match item {
-        TimelineItem::Event { content: MessageContent::Text { body }, thread, .. } if body == wanted => thread.as_ref(),
+        TimelineItem::Event { content: MessageContent::Text { body, .. }, thread, .. } if body == wanted => thread.as_ref(),
         _ => None,
     })
 }

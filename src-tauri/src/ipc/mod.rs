@@ -7,6 +7,7 @@ mod connection;
 mod desktop_prefs;
 mod directory;
 mod events;
+mod external_links;
 mod links;
 mod media;
 mod notifications;
@@ -119,6 +120,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             links::take_pending_link,
             links::resolve_link,
             links::join_linked_room,
+            external_links::open_external_link,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn,
             notifications::OpenRoomRequested,

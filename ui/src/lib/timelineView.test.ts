@@ -18,7 +18,7 @@ const ev = (id: string, senderId: string, timestamp: number, content: EventItem[
   content,
   sendState: null,
 });
-const text = (body: string) => ({ type: "text" as const, body });
+const text = (body: string) => ({ type: "text" as const, body, formatted: null });
 const tfr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
   translate("fr", key, params);
 
@@ -72,7 +72,7 @@ describe("renderContent", () => {
     const media = { name: "rapport.pdf", caption: null, size: 1200, mime: "application/pdf", width: null, height: null, hasPlaceholder: false };
     expect(r({ type: "media", kind: "file", ...media }).text).toBe("Fichier : rapport.pdf");
     expect(r({ type: "media", kind: "image", ...media, name: "photo.jpg" }).text).toBe("Image : photo.jpg");
-    expect(r({ type: "emote", body: "salue" }).text).toBe("* Alice Martin salue");
+    expect(r({ type: "emote", body: "salue", formatted: null }).text).toBe("* Alice Martin salue");
     expect(r({ type: "roomCreated" }).text).toBe("Alice Martin a créé le salon");
   });
 
@@ -90,7 +90,7 @@ describe("renderContent", () => {
 
 describe("roomPreview", () => {
   it("names the sender of a message, but not twice in a line that already does", () => {
-    expect(roomPreview({ senderName: "Alice Martin", content: { type: "text", body: "Bonjour" } }, tfr)).toBe(
+    expect(roomPreview({ senderName: "Alice Martin", content: { type: "text", body: "Bonjour", formatted: null } }, tfr)).toBe(
       "Alice Martin : Bonjour",
     );
     expect(
@@ -105,7 +105,7 @@ describe("roomPreview", () => {
 describe("isShown", () => {
   it("hides the events we cannot describe, keeps messages and separators", () => {
     expect(isShown(ev("1", "@a:x", T0, { type: "unsupported" }))).toBe(false);
-    expect(isShown(ev("2", "@a:x", T0, { type: "text", body: "Bonjour" }))).toBe(true);
+    expect(isShown(ev("2", "@a:x", T0, { type: "text", body: "Bonjour", formatted: null }))).toBe(true);
     expect(isShown({ kind: "daySeparator", id: "d", timestamp: T0 })).toBe(true);
   });
 });

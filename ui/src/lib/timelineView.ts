@@ -1,5 +1,5 @@
 // Pure helpers that decide how timeline items are shown.
-import type { MessageContent, TimelineItem } from "../bindings";
+import type { FormattedNode, MessageContent, TimelineItem } from "../bindings";
 import type { MessageKey, Params } from "./i18n/translate";
 
 type EventItem = Extract<TimelineItem, { kind: "event" }>;
@@ -48,6 +48,18 @@ export function continuesGroup(previous: TimelineItem | undefined, item: Timelin
 }
 
 export type Rendered = { style: "message" | "notice" | "muted" | "line"; text: string };
+
+/** A text, notice or emote's cleaned formatted tree, when it has one (else its plain body is shown). */
+export function formattedOf(content: MessageContent): FormattedNode[] | null {
+  switch (content.type) {
+    case "text":
+    case "notice":
+    case "emote":
+      return content.formatted ?? null;
+    default:
+      return null;
+  }
+}
 
 /** The text of an event, as plain text (rendered with text interpolation only). */
 export function renderContent(item: EventItem, t: Translate): Rendered {

@@ -218,7 +218,7 @@ export function message(id: string, body: string, extra: Partial<EventItem> = {}
     senderIsExternal: false,
     isOwn: false,
     timestamp: new Date(2026, 10, 24, 9, 30).getTime(),
-    content: { type: "text", body },
+    content: { type: "text", body, formatted: null },
     sendState: null,
     ...extra,
   };

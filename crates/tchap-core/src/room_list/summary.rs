@@ -174,9 +174,9 @@ fn preview(content: MessageContent) -> MessageContent {
         None => String::new(),
     };
     match content {
-        MessageContent::Text { body } => MessageContent::Text { body: cut(body) },
-        MessageContent::Notice { body } => MessageContent::Notice { body: cut(body) },
-        MessageContent::Emote { body } => MessageContent::Emote { body: cut(body) },
+        MessageContent::Text { body, .. } => MessageContent::Text { body: cut(body), formatted: None },
+        MessageContent::Notice { body, .. } => MessageContent::Notice { body: cut(body), formatted: None },
+        MessageContent::Emote { body, .. } => MessageContent::Emote { body: cut(body), formatted: None },
         other => other,
     }
 }
@@ -205,7 +205,7 @@ mod tests {
     #[test]
     fn previews_keep_the_first_line_only() {
         let long = format!("{}\nsecond line", "x".repeat(5000));
-        let MessageContent::Text { body } = preview(MessageContent::Text { body: long }) else { panic!() };
+        let MessageContent::Text { body, .. } = preview(MessageContent::Text { body: long, formatted: None }) else { panic!() };
         assert_eq!(body.chars().count(), PREVIEW_MAX_CHARS);
     }
 }

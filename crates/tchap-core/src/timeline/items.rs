@@ -11,6 +11,7 @@ use matrix_sdk_ui::timeline::{
 use matrix_sdk::ruma::events::{MessageLikeEventType, StateEventContentChange, room::message::MessageType};
 use serde::Serialize;
 
+use super::formatted::{FormattedNode, formatted_nodes};
 use crate::{
     identity::person_name,
     list_diff::ListDiff,
@@ -63,9 +64,11 @@ fn undecryptable_reason(message: &EncryptedMessage) -> UndecryptableReason {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum MessageContent {
-    Text { body: String },
-    Notice { body: String },
-    Emote { body: String },
+    /// `formatted`: the sender's HTML through the allow-list, when there is
+    /// some and it is within bounds; else the UI shows `body`.
+    Text { body: String, formatted: Option<Vec<FormattedNode>> },
+    Notice { body: String, formatted: Option<Vec<FormattedNode>> },
+    Emote { body: String, formatted: Option<Vec<FormattedNode>> },
     /// An attachment. Its bytes are never here: the UI asks for them by the
     /// item's id (`media::MediaService`), through the antivirus.
     Media(MediaInfo),
@@ -202,10 +205,12 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
     match content {
         TimelineItemContent::MsgLike(msg_like) => match &msg_like.kind {
             MsgLikeKind::Message(message) => match message.msgtype() {
-                MessageType::Text(text) => MessageContent::Text { body: text.body.clone() },
-                MessageType::Notice(notice) => MessageContent::Notice { body: notice.body.clone() },
-                MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone() },
-                other => MessageContent::Text { body: other.body().to_owned() },
+                MessageType::Text(text) => MessageContent::Text { body: text.body.clone(), formatted: formatted_nodes(&text.body, text.formatted.as_ref()) },
+                MessageType::Notice(notice) => {
+                    MessageContent::Notice { body: notice.body.clone(), formatted: formatted_nodes(&notice.body, notice.formatted.as_ref()) }
+                }
+                MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone(), formatted: formatted_nodes(&emote.body, emote.formatted.as_ref()) },
+                other => MessageContent::Text { body: other.body().to_owned(), formatted: None },
             },
             MsgLikeKind::Redacted => MessageContent::Redacted,
             MsgLikeKind::UnableToDecrypt(message) => MessageContent::Undecryptable { reason: undecryptable_reason(message) },

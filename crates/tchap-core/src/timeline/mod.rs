@@ -3,6 +3,7 @@
 //! service owns the timelines the UI has open.
 
 mod focus;
+pub mod formatted;
 mod items;
 mod threads;
 

@@ -297,7 +297,7 @@ pub fn readable_texts(items: &[TimelineItem]) -> Vec<&str> {
     items
         .iter()
         .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body }, .. } => Some(body.as_str()),
+            TimelineItem::Event { content: MessageContent::Text { body, .. }, .. } => Some(body.as_str()),
             _ => None,
         })
         .collect()

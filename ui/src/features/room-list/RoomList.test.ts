@@ -42,7 +42,7 @@ describe("room list", () => {
     const r = room("!a:x", "Équipe projet", {
       unreadCount: 3,
       mentionCount: 1,
-      lastMessage: { senderName: "Alice Martin", content: { type: "text", body: "Réunion à 14 h" }, timestamp: Date.now() },
+      lastMessage: { senderName: "Alice Martin", content: { type: "text", body: "Réunion à 14 h", formatted: null }, timestamp: Date.now() },
     });
     backend.pushRooms([{ op: "reset", values: [r] }]);
 

@@ -152,6 +152,38 @@ describe("timeline", () => {
   });
 });
 
+describe("formatted messages", () => {
+  it("shows a mention of the reader highlighted, and opens a room link in the app", async () => {
+    const backend = new FakeBackend({ resolve_link: () => ({ kind: "room", roomId: "!autre:x", membership: "joined", eventId: null, name: null, via: [] }) });
+    const link = (href: string, text: string, mentionUserId: string | null) => ({
+      type: "element" as const,
+      tag: "a" as const,
+      href,
+      inApp: true,
+      mentionUserId,
+      spoiler: null,
+      color: null,
+      language: null,
+      start: null,
+      children: [{ type: "text" as const, text }],
+    });
+    const formatted = [
+      link(`https://matrix.to/#/${SESSION.userId}`, "Moi", SESSION.userId),
+      { type: "text" as const, text: " et " },
+      link("https://matrix.to/#/@bruno:x", "Bruno", "@bruno:x"),
+      { type: "text" as const, text: ", voir " },
+      link("https://matrix.to/#/!autre:x", "l'autre salon", null),
+    ];
+    const { user, log } = await openRoom(backend, [message("m1", "Moi et Bruno, voir l'autre salon", { content: { type: "text", body: "", formatted } })]);
+    const me = within(log).getByRole("link", { name: "Moi" });
+    expect(me.classList.contains("mention--me")).toBe(true);
+    expect(within(log).getByRole("link", { name: "Bruno" }).classList.contains("mention--me")).toBe(false);
+    await user.click(within(log).getByRole("link", { name: "l'autre salon" }));
+    await waitFor(() => expect(backend.callsOf("resolve_link")).toEqual([{ link: "https://matrix.to/#/!autre:x" }]));
+    await waitFor(() => expect(backend.callsOf("open_timeline")).toHaveLength(2));
+  });
+});
+
 describe("composer", () => {
   it("sends with Enter, clears the field and keeps the focus", async () => {
     const backend = new FakeBackend();

@@ -2,3 +2,4 @@
 export { default as Conversation } from "./Conversation.svelte";
 export { clearDrafts } from "./drafts";
 export type { JumpRequest } from "./jump";
+export { provideMessageLinks } from "./formattedLinks";

@@ -442,6 +442,12 @@ export const en: Messages = {
   "timeline.undecryptable.untrustedSender":
     "🔒 Sent from one of the sender's unverified devices: hidden for safety.",
   "timeline.unsupported": "Unsupported event",
+  "formatted.openLink.title": "Open this link?",
+  "formatted.openLink.question": "This link leads to {url} — Open it?",
+  "formatted.openLink.open": "Open",
+  "formatted.openLink.cancel": "Cancel",
+  "formatted.spoiler": "Hidden content — show",
+  "formatted.spoilerWithReason": "Hidden content ({reason}) — show",
   "timeline.emote": "* {sender} {body}",
   "timeline.roomCreated": "{sender} created the room",
   "timeline.roomRenamed": "{sender} renamed the room “{name}”",

@@ -453,6 +453,12 @@ export const fr = {
   "timeline.undecryptable.untrustedSender":
     "🔒 Message envoyé depuis un appareil non vérifié de l'expéditeur : masqué par sécurité.",
   "timeline.unsupported": "Événement non pris en charge",
+  "formatted.openLink.title": "Ouvrir ce lien ?",
+  "formatted.openLink.question": "Ce lien mène à {url} — Ouvrir ?",
+  "formatted.openLink.open": "Ouvrir",
+  "formatted.openLink.cancel": "Annuler",
+  "formatted.spoiler": "Contenu masqué — afficher",
+  "formatted.spoilerWithReason": "Contenu masqué ({reason}) — afficher",
   "timeline.emote": "* {sender} {body}",
   "timeline.roomCreated": "{sender} a créé le salon",
   "timeline.roomRenamed": "{sender} a renommé le salon « {name} »",
