@@ -51,6 +51,11 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	sendComposed: (roomId: string, message: ComposedMessage, inReplyTo: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_composed", { roomId, message, inReplyTo })),
+	editMessage: (roomId: string, itemId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_message", { roomId, itemId, message })),
+	redactMessage: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("redact_message", { roomId, itemId })),
+	loadReplyDetails: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("load_reply_details", { roomId, eventId })),
+	canMentionRoom: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("can_mention_room", { roomId })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -961,19 +966,24 @@ export type TermsDocument = {
 	url: string,
 };
 
+export type ComposedMessage = { parts: MessagePart[] };
+export type MessagePart = { type: "text"; text: string } | { type: "user"; userId: string; name: string } | { type: "room"; roomId: string; name: string } | { type: "atRoom" };
+export type ReplyPreview = { eventId: string; quoted: QuotedMessage };
+export type QuotedMessage = { state: "unknown" } | { state: "loading" } | { state: "unavailable" } | { state: "ready"; senderId: string; senderName: string; senderDomain: string | null; senderIsExternal: boolean; content: MessageContent_Serialize };
+
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
 export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null; inReplyTo?: ReplyPreview | null; edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null; inReplyTo: ReplyPreview | null; edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

@@ -2,6 +2,7 @@
 //! of diffs of UI-shaped items; sending goes through the send queue. The
 //! service owns the timelines the UI has open.
 
+mod actions;
 mod items;
 
 use std::{
@@ -16,6 +17,7 @@ use matrix_sdk::{
 };
 use matrix_sdk_ui::timeline::{EventTimelineItem, RoomExt, Timeline};
 
+pub use actions::{ComposedMessage, MessagePart};
 pub use items::*;
 
 use crate::{
