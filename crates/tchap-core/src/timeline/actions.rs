@@ -9,7 +9,7 @@ use matrix_sdk::ruma::{
         room::message::{RoomMessageEventContent, RoomMessageEventContentWithoutRelation},
     },
 };
-use matrix_sdk_ui::timeline::EditedContent;
+use matrix_sdk::room::edit::EditedContent;
 use serde::Deserialize;
 
 use super::TimelineService;
@@ -159,7 +159,7 @@ impl TimelineService {
         let timeline = self.timeline(room_id)?;
         timeline.redact(&item.identifier(), None).await.map_err(|e| match e {
             matrix_sdk_ui::timeline::Error::RedactError(matrix_sdk_ui::timeline::RedactError::HttpError(http)) => {
-                AppError::from_sdk("redact", &http)
+                AppError::from_http("redact", &http)
             }
             other => AppError::internal("redact", other),
         })
@@ -183,7 +183,7 @@ pub fn can_edit(item: &matrix_sdk_ui::timeline::EventTimelineItem) -> bool {
 
 /// One's own messages, not already deleted.
 pub fn can_redact(item: &matrix_sdk_ui::timeline::EventTimelineItem) -> bool {
-    item.is_own() && item.content().as_msglike().is_some_and(|m| !m.is_redacted())
+    item.is_own() && item.content().as_msglike().is_some_and(|m| !matches!(m.kind, matrix_sdk_ui::timeline::MsgLikeKind::Redacted))
 }
 
 #[cfg(test)]
