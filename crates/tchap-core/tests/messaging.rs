@@ -14,7 +14,7 @@ use tchap_core::{
 /// Our user in a room the peer created, with the room's timeline open.
 struct Room {
     _data: tempfile::TempDir,
-    session: Session,
+    session: std::sync::Arc<Session>,
     peer_user: TestUser,
     peer: RawClient,
     room_id: String,
