@@ -100,27 +100,39 @@ async fn a_reply_quotes_the_message_and_the_peer_gets_the_relation() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_reply_to_a_message_out_of_the_timeline_loads_its_quote() {
-    let room = room_with_peer("Réponses anciennes").await;
-    let first = room.peer.send_text(&room.room_id, "Ancien message").await;
-    // The peer's own reply to a message our timeline never loaded (the
-    // reply's quote comes from the server, on demand).
-    room.session.timelines().close(&room.room_id);
+    let me = register("me", "Martine Agent").await;
+    let peer_user = register("peer", "Olivier Autre").await;
+    let peer = RawClient::new(&peer_user);
+    let room_id = peer.create_room("Réponses anciennes", &[&me.user_id]).await;
+    RawClient::new(&me).join(&room_id).await;
+    let first = peer.send_text(&room_id, "Ancien message").await;
     for n in 0..40 {
-        room.peer.send_text(&room.room_id, &format!("bavardage {n}")).await;
+        peer.send_text(&room_id, &format!("bavardage {n}")).await;
     }
-    room.peer
-        .send_message(&room.room_id, serde_json::json!({"msgtype": "m.text", "body": "Je reviens là-dessus", "m.relates_to": {"m.in_reply_to": {"event_id": first}}}))
+    peer.send_message(&room_id, serde_json::json!({"msgtype": "m.text", "body": "Je reviens là-dessus", "m.relates_to": {"m.in_reply_to": {"event_id": first}}}))
         .await;
+
+    // A first sign-in after all that: the quoted message was never loaded here.
+    let data = data_dir();
+    let session = session::login(data.path(), &homeserver(), &me.localpart, PASSWORD).await.unwrap();
     let items = Mirror::new();
-    room.session.timelines().open(&room.room_id, items.sink()).await.unwrap();
-    items.wait_until("the late reply arrives", |i| readable_texts(i).contains(&"Je reviens là-dessus")).await;
+    let list = Mirror::new();
+    tchap_core::room_list::subscribe(session.context(), list.sink()).await.unwrap();
+    list.wait_until("the room is listed", |r| r.iter().any(|s| s.id == room_id)).await;
+    session.timelines().open(&room_id, items.sink()).await.unwrap();
     let reply_id = sent_message(&items, "Je reviens là-dessus").await.1;
-    room.session.timelines().load_reply_details(&room.room_id, &reply_id).await.unwrap();
+    let quoted = |items: &[TimelineItem]| {
+        items.iter().find_map(|i| match i {
+            TimelineItem::Event { event_id: Some(e), in_reply_to: Some(reply), .. } if *e == reply_id => Some(reply.quoted.clone()),
+            _ => None,
+        })
+    };
+    assert_eq!(quoted(&items.snapshot()), Some(QuotedMessage::Unknown), "the quote is not known before it is asked for");
+
+    session.timelines().load_reply_details(&room_id, &reply_id).await.unwrap();
     items
         .wait_until("the quote of the old message is loaded", |items| {
-            items.iter().any(|i| {
-                matches!(i, TimelineItem::Event { in_reply_to: Some(ReplyPreview { quoted: QuotedMessage::Ready { content: MessageContent::Text { body }, .. }, .. }), .. } if body == "Ancien message")
-            })
+            matches!(quoted(items), Some(QuotedMessage::Ready { content: MessageContent::Text { body }, .. }) if body == "Ancien message")
         })
         .await;
 }
