@@ -181,18 +181,17 @@ async fn a_deleted_message_is_redacted_for_the_peer() {
         .await;
 }
 
-/// The peer's count of unread mentions of them in the room.
-async fn peer_highlight_count(peer: &RawClient, room_id: &str) -> u64 {
-    let (status, body) = peer.call(reqwest::Method::GET, "/_matrix/client/v3/sync?timeout=0", None).await;
-    assert_eq!(status, 200);
-    body["rooms"]["join"][room_id]["unread_notifications"]["highlight_count"].as_u64().unwrap_or(0)
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_mention_notifies_the_peer_and_links_them() {
     let room = room_with_peer("Mentions").await;
     let peer_id = room.peer_user.user_id.clone();
-    assert_eq!(peer_highlight_count(&room.peer, &room.room_id).await, 0);
+    // The peer also uses Tchap: its room list counts the mentions of them.
+    let peer_data = data_dir();
+    let peer_session = session::login(peer_data.path(), &homeserver(), &room.peer_user.localpart, PASSWORD).await.unwrap();
+    let peer_rooms = Mirror::<tchap_core::room_list::RoomSummary>::new();
+    tchap_core::room_list::subscribe(peer_session.context(), peer_rooms.sink()).await.unwrap();
+    let mentions_of_peer = |r: &[tchap_core::room_list::RoomSummary]| r.iter().find(|s| s.id == room.room_id).map(|s| s.mention_count);
+    peer_rooms.wait_until("the peer's room, no mention yet", |r| mentions_of_peer(r) == Some(0)).await;
 
     let message = ComposedMessage {
         parts: vec![
@@ -209,15 +208,7 @@ async fn a_mention_notifies_the_peer_and_links_them() {
         event["content"]["formatted_body"].as_str().unwrap(),
         format!("Merci <a href=\"https://matrix.to/#/{peer_id}\">Olivier Autre</a> pour le compte rendu.")
     );
-    let mut count = 0;
-    for _ in 0..50 {
-        count = peer_highlight_count(&room.peer, &room.room_id).await;
-        if count > 0 {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-    }
-    assert_eq!(count, 1, "the peer's mention count goes up");
+    peer_rooms.wait_until("the peer's mention count goes up", |r| mentions_of_peer(r) == Some(1)).await;
 
     // @room needs a power level our user does not have in the peer's room:
     // refused, nothing sent.
