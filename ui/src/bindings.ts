@@ -51,10 +51,13 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	/**  Sends a message with its mentions; a reply when `in_reply_to` (an event id) is given. */
 	sendComposed: (roomId: string, message: ComposedMessage, inReplyTo: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_composed", { roomId, message, inReplyTo })),
 	editMessage: (roomId: string, itemId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_message", { roomId, itemId, message })),
 	redactMessage: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("redact_message", { roomId, itemId })),
+	/**  Fetches the message a reply quotes; the quote updates through the timeline channel. */
 	loadReplyDetails: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("load_reply_details", { roomId, eventId })),
+	/**  Whether the user may notify the whole room with `@room`. */
 	canMentionRoom: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("can_mention_room", { roomId })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
@@ -232,6 +235,14 @@ export type CancelReason =
 "this_side" | "timeout" | 
 /**  Anything else: a protocol error, an unsupported method. */
 "other";
+
+/**
+ *  A message as the composer made it: text (Markdown allowed), and the
+ *  people and rooms the user picked in the autocomplete.
+ */
+export type ComposedMessage = {
+	parts: MessagePart[],
+};
 
 /**
  *  What the banner says. `waiting` counts the messages and attachments in
@@ -614,6 +625,10 @@ export type MessageContent_Serialize = ({ type: "text"; body: string }) & { chan
  */
 ({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
+export type MessagePart = { type: "text"; text: string } | { type: "user"; userId: string; name: string } | { type: "room"; roomId: string; name: string } | 
+/**  `@room`: notifies everyone, if the sender's power level allows it. */
+{ type: "atRoom" };
+
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
 /**  Invite only, encrypted, agents only. */
@@ -745,6 +760,20 @@ export type PreparedAttachment_Serialize = {
 	hasPreview: boolean,
 };
 
+export type QuotedMessage = QuotedMessage_Serialize | QuotedMessage_Deserialize;
+
+export type QuotedMessage_Deserialize = 
+/**  Not in the timeline; the UI asks for it (`load_reply_details`). */
+{ state: "unknown" } | { state: "loading" } | 
+/**  The server does not have it, or will not give it to us. */
+{ state: "unavailable" } | { state: "ready"; senderId: string; senderName: string; senderDomain?: string | null; senderIsExternal: boolean; content: MessageContent_Deserialize };
+
+export type QuotedMessage_Serialize = 
+/**  Not in the timeline; the UI asks for it (`load_reply_details`). */
+{ state: "unknown" } | { state: "loading" } | 
+/**  The server does not have it, or will not give it to us. */
+{ state: "unavailable" } | { state: "ready"; senderId: string; senderName: string; senderDomain: string | null; senderIsExternal: boolean; content: MessageContent_Serialize };
+
 export type RecoveryStatus = "unknown" | 
 /**  Secret storage and backup are set up and this session has every secret. */
 "enabled" | 
@@ -767,6 +796,21 @@ export type RegistrationForm = {
 export type RenewalMailSent = {
 	/**  Seconds before another mail can be asked for. */
 	resendInSecs: number,
+};
+
+/**  The quoted message of a reply, as far as it is known. */
+export type ReplyPreview = ReplyPreview_Serialize | ReplyPreview_Deserialize;
+
+/**  The quoted message of a reply, as far as it is known. */
+export type ReplyPreview_Deserialize = {
+	eventId: string,
+	quoted: QuotedMessage_Deserialize,
+};
+
+/**  The quoted message of a reply, as far as it is known. */
+export type ReplyPreview_Serialize = {
+	eventId: string,
+	quoted: QuotedMessage_Serialize,
 };
 
 /**  A room's kind as the user sees it. */
@@ -966,24 +1010,27 @@ export type TermsDocument = {
 	url: string,
 };
 
-export type ComposedMessage = { parts: MessagePart[] };
-export type MessagePart = { type: "text"; text: string } | { type: "user"; userId: string; name: string } | { type: "room"; roomId: string; name: string } | { type: "atRoom" };
-export type ReplyPreview = { eventId: string; quoted: QuotedMessage };
-export type QuotedMessage = { state: "unknown" } | { state: "loading" } | { state: "unavailable" } | { state: "ready"; senderId: string; senderName: string; senderDomain: string | null; senderIsExternal: boolean; content: MessageContent_Serialize };
-
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
 export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null; inReplyTo?: ReplyPreview | null; edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null; 
+/**  The message this one answers, quoted above it. */
+inReplyTo?: ReplyPreview_Deserialize | null; 
+/**  Changed by its sender since it was sent ("(modifié)"). */
+edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null; inReplyTo: ReplyPreview | null; edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null; 
+/**  The message this one answers, quoted above it. */
+inReplyTo: ReplyPreview_Serialize | null; 
+/**  Changed by its sender since it was sent ("(modifié)"). */
+edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.
