@@ -53,6 +53,11 @@ export function peer(user) {
     /** Any message content, as a hostile or unusual client would send it. */
     sendContent: async (roomId, content) =>
       call("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomBytes(6).toString("hex")}`, user.token, content),
+    /** The room's message events as the server gives them (content, relations, redactions), oldest first. */
+    messageEvents: async (roomId) => {
+      const { chunk } = await call("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`, user.token);
+      return chunk.filter((e) => e.type === "m.room.message").reverse();
+    },
     /** Bodies of the room's messages, oldest first. */
     messages: async (roomId) => {
       const { chunk } = await call("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`, user.token);

@@ -43,14 +43,33 @@ export const commands = {
 	/**  "Annuler": the waiting `register` returns `null`. */
 	cancelRegistration: () => __TAURI_INVOKE<void>("cancel_registration"),
 	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
-	openTimeline: (roomId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, onUpdate })),
+	openTimeline: (roomId: string, atEvent: string | null, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, atEvent, onUpdate })),
 	closeTimeline: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_timeline", { roomId })),
 	/**  Loads older messages; `true` once the start of the room is reached. */
 	paginateBackwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_backwards", { roomId })),
+	/**
+	 *  Loads newer messages of a timeline opened at an event; `true` once the
+	 *  latest are reached.
+	 */
+	paginateForwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_forwards", { roomId })),
 	sendMessage: (roomId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_message", { roomId, body })),
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	openThread: (roomId: string, rootEventId: string, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_thread", { roomId, rootEventId, onUpdate })),
+	closeThread: (roomId: string, rootEventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_thread", { roomId, rootEventId })),
+	/**  Loads older replies; `true` once the thread's first message is reached. */
+	paginateThread: (roomId: string, rootEventId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_thread", { roomId, rootEventId })),
+	sendInThread: (roomId: string, rootEventId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_in_thread", { roomId, rootEventId, body })),
+	markThreadRead: (roomId: string, rootEventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_thread_read", { roomId, rootEventId })),
+	/**  Sends a message with its mentions; a reply when `in_reply_to` (an event id) is given. */
+	sendComposed: (roomId: string, message: ComposedMessage, inReplyTo: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_composed", { roomId, message, inReplyTo })),
+	editMessage: (roomId: string, itemId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_message", { roomId, itemId, message })),
+	redactMessage: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("redact_message", { roomId, itemId })),
+	/**  Fetches the message a reply quotes; the quote updates through the timeline channel. */
+	loadReplyDetails: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("load_reply_details", { roomId, eventId })),
+	/**  Whether the user may notify the whole room with `@room`. */
+	canMentionRoom: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("can_mention_room", { roomId })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -233,6 +252,14 @@ export type CancelReason =
 "other";
 
 /**
+ *  A message as the composer made it: text (Markdown allowed), and the
+ *  people and rooms the user picked in the autocomplete.
+ */
+export type ComposedMessage = {
+	parts: MessagePart[],
+};
+
+/**
  *  What the banner says. `waiting` counts the messages and attachments in
  *  the send queue of every room (not those the server refused for good:
  *  they wait for the user, not for the network).
@@ -342,7 +369,12 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  A link (tchap://, matrix:, matrix.to) the app does not read: another
  *  scheme, a malformed id, junk after it.
  */
-"invalid_link" | "internal";
+"invalid_link" | 
+/**
+ *  A message a link or a reply points at cannot be found: deleted,
+ *  never existed, or out of reach (before the user joined).
+ */
+"event_not_found" | "internal";
 
 /**  One allowed element and the few attributes it may carry, already checked. */
 export type FormattedElement = FormattedElement_Serialize | FormattedElement_Deserialize;
@@ -676,6 +708,10 @@ export type MessageContent_Serialize =
  */
 ({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; formatted?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; formatted?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
+export type MessagePart = { type: "text"; text: string } | { type: "user"; userId: string; name: string } | { type: "room"; roomId: string; name: string } | 
+/**  `@room`: notifies everyone, if the sender's power level allows it. */
+{ type: "atRoom" };
+
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
 /**  Invite only, encrypted, agents only. */
@@ -807,6 +843,20 @@ export type PreparedAttachment_Serialize = {
 	hasPreview: boolean,
 };
 
+export type QuotedMessage = QuotedMessage_Serialize | QuotedMessage_Deserialize;
+
+export type QuotedMessage_Deserialize = 
+/**  Not in the timeline; the UI asks for it (`load_reply_details`). */
+{ state: "unknown" } | { state: "loading" } | 
+/**  The server does not have it, or will not give it to us. */
+{ state: "unavailable" } | { state: "ready"; senderId: string; senderName: string; senderDomain?: string | null; senderIsExternal: boolean; content: MessageContent_Deserialize };
+
+export type QuotedMessage_Serialize = 
+/**  Not in the timeline; the UI asks for it (`load_reply_details`). */
+{ state: "unknown" } | { state: "loading" } | 
+/**  The server does not have it, or will not give it to us. */
+{ state: "unavailable" } | { state: "ready"; senderId: string; senderName: string; senderDomain: string | null; senderIsExternal: boolean; content: MessageContent_Serialize };
+
 export type RecoveryStatus = "unknown" | 
 /**  Secret storage and backup are set up and this session has every secret. */
 "enabled" | 
@@ -829,6 +879,21 @@ export type RegistrationForm = {
 export type RenewalMailSent = {
 	/**  Seconds before another mail can be asked for. */
 	resendInSecs: number,
+};
+
+/**  The quoted message of a reply, as far as it is known. */
+export type ReplyPreview = ReplyPreview_Serialize | ReplyPreview_Deserialize;
+
+/**  The quoted message of a reply, as far as it is known. */
+export type ReplyPreview_Deserialize = {
+	eventId: string,
+	quoted: QuotedMessage_Deserialize,
+};
+
+/**  The quoted message of a reply, as far as it is known. */
+export type ReplyPreview_Serialize = {
+	eventId: string,
+	quoted: QuotedMessage_Serialize,
 };
 
 /**  A room's kind as the user sees it. */
@@ -1030,19 +1095,59 @@ export type TermsDocument = {
 
 export type TextColor = "red" | "orange" | "yellow" | "green" | "blue" | "purple";
 
+/**
+ *  Under a thread's first message: "N réponses", who answered last, and
+ *  whether there is something new in it for the user.
+ */
+export type ThreadInfo = ThreadInfo_Serialize | ThreadInfo_Deserialize;
+
+/**
+ *  Under a thread's first message: "N réponses", who answered last, and
+ *  whether there is something new in it for the user.
+ */
+export type ThreadInfo_Deserialize = {
+	replies: number,
+	latestSenderName?: string | null,
+	/**  The user's read receipt in the thread is not on its latest reply. */
+	unread: boolean,
+};
+
+/**
+ *  Under a thread's first message: "N réponses", who answered last, and
+ *  whether there is something new in it for the user.
+ */
+export type ThreadInfo_Serialize = {
+	replies: number,
+	latestSenderName: string | null,
+	/**  The user's read receipt in the thread is not on its latest reply. */
+	unread: boolean,
+};
+
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;
 
 export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null; 
+/**  The thread this message starts, if it has replies. */
+thread?: ThreadInfo_Deserialize | null; 
+/**  The message this one answers, quoted above it. */
+inReplyTo?: ReplyPreview_Deserialize | null; 
+/**  Changed by its sender since it was sent ("(modifié)"). */
+edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null; 
+/**  The thread this message starts, if it has replies. */
+thread: ThreadInfo_Serialize | null; 
+/**  The message this one answers, quoted above it. */
+inReplyTo: ReplyPreview_Serialize | null; 
+/**  Changed by its sender since it was sent ("(modifié)"). */
+edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

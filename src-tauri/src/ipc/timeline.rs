@@ -1,7 +1,11 @@
 //! An open room: its timeline over a channel, sending, read receipts.
 
 use tauri::{State, ipc::Channel};
-use tchap_core::{error::AppResult, state::AppState, timeline::TimelineBatch};
+use tchap_core::{
+    error::AppResult,
+    state::AppState,
+    timeline::{ComposedMessage, TimelineBatch},
+};
 
 use super::{logged, logged_sync};
 
@@ -70,4 +74,37 @@ pub async fn discard_send(state: State<'_, AppState>, room_id: String, item_id: 
 #[specta::specta]
 pub async fn mark_read(state: State<'_, AppState>, room_id: String, event_id: String) -> AppResult<()> {
     logged("mark_read", async { state.session()?.timelines().mark_read(&room_id, &event_id).await }).await
+}
+
+/// Sends a message with its mentions; a reply when `in_reply_to` (an event id) is given.
+#[tauri::command]
+#[specta::specta]
+pub async fn send_composed(state: State<'_, AppState>, room_id: String, message: ComposedMessage, in_reply_to: Option<String>) -> AppResult<()> {
+    logged("send_composed", async { state.session()?.timelines().send_composed(&room_id, &message, in_reply_to.as_deref()).await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn edit_message(state: State<'_, AppState>, room_id: String, item_id: String, message: ComposedMessage) -> AppResult<()> {
+    logged("edit_message", async { state.session()?.timelines().edit(&room_id, &item_id, &message).await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn redact_message(state: State<'_, AppState>, room_id: String, item_id: String) -> AppResult<()> {
+    logged("redact_message", async { state.session()?.timelines().redact(&room_id, &item_id).await }).await
+}
+
+/// Fetches the message a reply quotes; the quote updates through the timeline channel.
+#[tauri::command]
+#[specta::specta]
+pub async fn load_reply_details(state: State<'_, AppState>, room_id: String, event_id: String) -> AppResult<()> {
+    logged("load_reply_details", async { state.session()?.timelines().load_reply_details(&room_id, &event_id).await }).await
+}
+
+/// Whether the user may notify the whole room with `@room`.
+#[tauri::command]
+#[specta::specta]
+pub async fn can_mention_room(state: State<'_, AppState>, room_id: String) -> AppResult<bool> {
+    logged("can_mention_room", async { state.session()?.timelines().can_mention_room(&room_id).await }).await
 }

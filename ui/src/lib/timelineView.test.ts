@@ -17,6 +17,11 @@ const ev = (id: string, senderId: string, timestamp: number, content: EventItem[
   timestamp,
   content,
   sendState: null,
+  inReplyTo: null,
+  edited: false,
+  canReply: false,
+  canEdit: false,
+  canRedact: false,
 });
 const text = (body: string) => ({ type: "text" as const, body, formatted: null });
 const tfr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>

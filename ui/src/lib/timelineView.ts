@@ -73,6 +73,11 @@ export function roomPreview(last: { senderName: string; content: MessageContent 
   return rendered.style === "line" ? rendered.text : t("rooms.preview", { sender: last.senderName, body: rendered.text });
 }
 
+/** A message's text on its own (a reply's quote, the composer's "replying to"). */
+export function messageText(content: MessageContent, senderName: string, t: Translate): string {
+  return renderMessage(content, senderName, t).text;
+}
+
 function renderMessage(c: MessageContent, senderName: string, t: Translate): Rendered {
   switch (c.type) {
     case "text":

@@ -75,6 +75,11 @@ export class FakeBackend {
       retry_send: () => null,
       discard_send: () => null,
       mark_read: () => null,
+      send_composed: () => null,
+      edit_message: () => null,
+      redact_message: () => null,
+      load_reply_details: () => null,
+      can_mention_room: () => false,
       accept_invite: () => null,
       decline_invite: () => null,
       create_dm: () => "!dm:agent.tchap.gouv.fr",
@@ -220,6 +225,11 @@ export function message(id: string, body: string, extra: Partial<EventItem> = {}
     timestamp: new Date(2026, 10, 24, 9, 30).getTime(),
     content: { type: "text", body, formatted: null },
     sendState: null,
+    inReplyTo: null,
+    edited: false,
+    canReply: true,
+    canEdit: false,
+    canRedact: false,
     ...extra,
   };
 }

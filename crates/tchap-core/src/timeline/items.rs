@@ -146,6 +146,13 @@ pub enum TimelineItem {
         send_state: Option<SendState>,
         /// The thread this message starts, if it has replies.
         thread: Option<ThreadInfo>,
+        /// The message this one answers, quoted above it.
+        in_reply_to: Option<ReplyPreview>,
+        /// Changed by its sender since it was sent ("(modifié)").
+        edited: bool,
+        can_reply: bool,
+        can_edit: bool,
+        can_redact: bool,
     },
     DaySeparator {
         id: String,
@@ -154,6 +161,50 @@ pub enum TimelineItem {
     },
     ReadMarker { id: String },
     TimelineStart { id: String },
+}
+
+/// The quoted message of a reply, as far as it is known.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReplyPreview {
+    pub event_id: String,
+    pub quoted: QuotedMessage,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(tag = "state", rename_all = "camelCase")]
+pub enum QuotedMessage {
+    /// Not in the timeline; the UI asks for it (`load_reply_details`).
+    Unknown,
+    Loading,
+    /// The server does not have it, or will not give it to us.
+    Unavailable,
+    #[serde(rename_all = "camelCase")]
+    Ready { sender_id: String, sender_name: String, sender_domain: Option<String>, sender_is_external: bool, content: MessageContent },
+}
+
+fn reply_preview(event: &EventTimelineItem) -> Option<ReplyPreview> {
+    let reply = event.content().in_reply_to()?;
+    let quoted = match &reply.event {
+        TimelineDetails::Unavailable => QuotedMessage::Unknown,
+        TimelineDetails::Pending => QuotedMessage::Loading,
+        TimelineDetails::Error(_) => QuotedMessage::Unavailable,
+        TimelineDetails::Ready(embedded) => {
+            let display_name = match &embedded.sender_profile {
+                TimelineDetails::Ready(profile) => profile.display_name.as_deref(),
+                _ => None,
+            };
+            let sender = person_name(display_name, embedded.sender.as_str());
+            QuotedMessage::Ready {
+                sender_id: embedded.sender.to_string(),
+                sender_name: sender.name,
+                sender_domain: sender.domain,
+                sender_is_external: sender.is_external,
+                content: message_content(&embedded.content),
+            }
+        }
+    };
+    Some(ReplyPreview { event_id: reply.event_id.to_string(), quoted })
 }
 
 pub type TimelineBatch = Vec<ListDiff<TimelineItem>>;
@@ -382,6 +433,11 @@ pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
                 content: content_of(event),
                 send_state: send_state(event),
                 thread: thread_info(event),
+                in_reply_to: reply_preview(event),
+                edited: event.content().as_message().is_some_and(|m| m.is_edited()),
+                can_reply: event.can_be_replied_to(),
+                can_edit: super::actions::can_edit(event),
+                can_redact: super::actions::can_redact(event),
             }
         }
         TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(ts)) => TimelineItem::DaySeparator { id, timestamp: ts.0.into() },

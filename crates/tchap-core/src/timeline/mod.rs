@@ -4,6 +4,7 @@
 
 mod focus;
 pub mod formatted;
+mod actions;
 mod items;
 mod threads;
 
@@ -19,6 +20,7 @@ use matrix_sdk::{
 };
 use matrix_sdk_ui::timeline::{EventTimelineItem, Timeline};
 
+pub use actions::{ComposedMessage, MessagePart};
 pub use items::*;
 
 use self::focus::Focus;

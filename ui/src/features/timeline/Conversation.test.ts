@@ -1,26 +1,12 @@
-import { fireEvent, render, screen, waitFor, within } from "@testing-library/svelte";
-import userEvent from "@testing-library/user-event";
+import { fireEvent, screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it, vi } from "vitest";
 import type { TimelineItem } from "../../bindings";
-import MainScreen from "../../shell/MainScreen.svelte";
-import { appError, deferred, FakeBackend, message, room, SESSION } from "../../test/backend";
+import { appError, deferred, FakeBackend, message, SESSION } from "../../test/backend";
 import { showOnScreen } from "../../test/screen";
-import { SessionStore } from "../session";
+import { openRoom as openRoomIn } from "../../test/room";
 
 const ROOM = "!projet:agent.tchap.gouv.fr";
-
-/** Main screen with one room opened; its timeline channel is ready. */
-async function openRoom(backend: FakeBackend, items: TimelineItem[] = []) {
-  const user = userEvent.setup();
-  render(MainScreen, { session: new SessionStore(), user: SESSION });
-  await waitFor(() => expect(backend.callsOf("subscribe_room_list")).toHaveLength(1));
-  backend.pushRooms([{ op: "reset", values: [room(ROOM, "Équipe projet"), room("!autre:x", "Autre salon")] }]);
-  await user.click(await screen.findByRole("option", { name: "Équipe projet" }));
-  await waitFor(() => expect(backend.callsOf("open_timeline")).toHaveLength(1));
-  backend.pushTimeline(ROOM, [{ op: "reset", values: items }]);
-  const log = screen.getByRole("log", { name: "Messages" });
-  return { user, log };
-}
+const openRoom = (backend: FakeBackend, items: TimelineItem[] = []) => openRoomIn(backend, ROOM, items);
 
 const today = (h: number, m: number) => {
   const d = new Date();

@@ -1,5 +1,5 @@
 import { Channel } from "@tauri-apps/api/core";
-import { commands, type AppError, type ListDiff, type TimelineItem } from "../../bindings";
+import { commands, type AppError, type ListDiff, type MessagePart, type TimelineItem } from "../../bindings";
 import { call, type Result } from "../../lib/ipc";
 import { applyDiffs } from "../../lib/listDiff";
 import { nextReadEvent } from "./readReceipts";
@@ -101,6 +101,24 @@ export class TimelineStore {
 
   send(body: string): Promise<Result<null>> {
     return call(commands.sendMessage(this.roomId, body));
+  }
+
+  /** A message with mentions, or a reply to `inReplyTo` (an event id). */
+  sendComposed(parts: MessagePart[], inReplyTo: string | null): Promise<Result<null>> {
+    return call(commands.sendComposed(this.roomId, { parts }, inReplyTo));
+  }
+
+  edit(itemId: string, parts: MessagePart[]): Promise<Result<null>> {
+    return call(commands.editMessage(this.roomId, itemId, { parts }));
+  }
+
+  redact(itemId: string): Promise<Result<null>> {
+    return call(commands.redactMessage(this.roomId, itemId));
+  }
+
+  /** Asks for the message a reply quotes; the quote updates through the channel. */
+  loadReply(replyEventId: string): void {
+    void call(commands.loadReplyDetails(this.roomId, replyEventId));
   }
 
   retry(itemId: string): Promise<Result<null>> {

@@ -1,0 +1,224 @@
+import { screen, waitFor, within } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import { FakeBackend, message, SESSION } from "../../test/backend";
+import { openRoom } from "../../test/room";
+
+const ROOM = "!projet:agent.tchap.gouv.fr";
+const own = (id: string, body: string) =>
+  message(id, body, { isOwn: true, senderName: "Marie Dupont", senderId: SESSION.userId, canEdit: true, canRedact: true });
+
+function composer() {
+  return screen.getByRole("textbox", { name: "Message" });
+}
+
+function actionsOf(body: string) {
+  const article = screen.getByText((_, el) => el?.tagName === "P" && el.textContent === body).closest("article")!;
+  return within(within(article).getByRole("toolbar", { name: "Actions sur le message" }));
+}
+
+describe("reply", () => {
+  it("answers a message: the composer says to whom, Enter sends a reply, Esc gives up", async () => {
+    const backend = new FakeBackend();
+    const { user } = await openRoom(backend, ROOM, [message("m1", "Le point est à 10 h ?\nOu à 11 h ?")]);
+
+    await user.click(actionsOf("Le point est à 10 h ?\nOu à 11 h ?").getByRole("button", { name: "Répondre" }));
+    const banner = screen.getByText("En réponse à Alice Martin").closest("[role=status]")!;
+    expect(banner).toHaveTextContent("En réponse à Alice Martin");
+    expect(banner).toHaveTextContent("Le point est à 10 h ?");
+    expect(banner).not.toHaveTextContent("Ou à 11 h ?");
+    await waitFor(() => expect(composer()).toHaveFocus());
+
+    await user.keyboard("À 10 h.{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("send_composed")).toEqual([{ roomId: ROOM, message: { parts: [{ type: "text", text: "À 10 h." }] }, inReplyTo: "$m1" }]),
+    );
+    await waitFor(() => expect(screen.queryByText("En réponse à Alice Martin")).toBeNull());
+    expect(backend.callsOf("send_message")).toHaveLength(0);
+
+    // Escape leaves the reply: the next message is a plain one.
+    await user.click(actionsOf("Le point est à 10 h ?\nOu à 11 h ?").getByRole("button", { name: "Répondre" }));
+    await waitFor(() => expect(composer()).toHaveFocus());
+    await user.keyboard("{Escape}");
+    expect(screen.queryByText("En réponse à Alice Martin")).toBeNull();
+    await user.keyboard("Autre chose{Enter}");
+    await waitFor(() => expect(backend.callsOf("send_message")).toEqual([{ roomId: ROOM, body: "Autre chose" }]));
+    expect(backend.callsOf("send_composed")).toHaveLength(1);
+  });
+
+  it("shows the quoted message above a reply, asks for it when unknown, and jumps to it", async () => {
+    const backend = new FakeBackend();
+    const quoted = message("m1", "Message d'origine");
+    const scrolled: string[] = [];
+    Element.prototype.scrollIntoView = function (this: Element) {
+      scrolled.push((this as HTMLElement).dataset.eventId ?? "");
+    };
+    const { log } = await openRoom(backend, ROOM, [
+      quoted,
+      message("m2", "Ma réponse", {
+        inReplyTo: {
+          eventId: "$m1",
+          quoted: { state: "ready", senderId: quoted.senderId, senderName: "Alice Martin", senderDomain: null, senderIsExternal: false, content: { type: "text", body: "Message d'origine\nsuite" } },
+        },
+      }),
+      message("m3", "Réponse à un vieux message", { inReplyTo: { eventId: "$old", quoted: { state: "unknown" } } }),
+      message("m4", "Réponse perdue", { inReplyTo: { eventId: "$lost", quoted: { state: "unavailable" } } }),
+    ]);
+    const quote = within(log).getByRole("button", { name: /Alice Martin Message d'origine$/ });
+    expect(within(log).getByText("Chargement…")).toBeInTheDocument();
+    expect(within(log).getByText("Message introuvable")).toBeInTheDocument();
+    // The reply (not the quoted message) is what the SDK fetches details for.
+    await waitFor(() => expect(backend.callsOf("load_reply_details")).toEqual([{ roomId: ROOM, eventId: "$m3" }]));
+
+    quote.click();
+    await waitFor(() => expect(scrolled).toEqual(["$m1"]));
+    // Already loaded: brought into view where it is, no other timeline opened.
+    expect(backend.callsOf("open_timeline")).toHaveLength(1);
+  });
+});
+
+describe("edit", () => {
+  it("↑ in the empty composer edits the last own message; Enter saves, Esc gives up and keeps the draft", async () => {
+    const backend = new FakeBackend();
+    const { user } = await openRoom(backend, ROOM, [own("m1", "Premier"), own("m2", "Réunion à 14 h"), message("m3", "Reçu")]);
+
+    await user.click(composer());
+    await user.keyboard("{ArrowUp}");
+    expect(composer()).toHaveValue("Réunion à 14 h");
+    expect(screen.getByText("Modification du message")).toBeInTheDocument();
+    await user.keyboard("{Backspace}{Backspace}{Backspace}{Backspace}15 h{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("edit_message")).toEqual([{ roomId: ROOM, itemId: "m2", message: { parts: [{ type: "text", text: "Réunion à 15 h" }] } }]),
+    );
+    await waitFor(() => expect(screen.queryByText("Modification du message")).toBeNull());
+    expect(composer()).toHaveValue("");
+
+    // A draft in progress is not overwritten by an edit: ↑ only edits from an empty field…
+    await user.keyboard("Brouillon");
+    await user.keyboard("{ArrowUp}");
+    expect(screen.queryByText("Modification du message")).toBeNull();
+    // …and "Modifier" brings it back after Escape.
+    await user.click(actionsOf("Premier").getByRole("button", { name: "Modifier" }));
+    expect(composer()).toHaveValue("Premier");
+    await user.keyboard("{Escape}");
+    expect(composer()).toHaveValue("Brouillon");
+    expect(backend.callsOf("edit_message")).toHaveLength(1);
+  });
+
+  it("offers Modifier and Supprimer on one's own messages only, and shows (modifié)", async () => {
+    const backend = new FakeBackend();
+    await openRoom(backend, ROOM, [own("m1", "À moi"), message("m2", "À Alice", { edited: true })]);
+    expect(actionsOf("À moi").getAllByRole("button").map((b) => b.textContent?.trim())).toEqual(["Répondre", "Modifier", "Supprimer"]);
+    expect(actionsOf("À Alice").getAllByRole("button").map((b) => b.textContent?.trim())).toEqual(["Répondre"]);
+    expect(screen.getByText("À Alice").closest("article")).toHaveTextContent("(modifié)");
+    expect(screen.getByText("À moi").closest("article")).not.toHaveTextContent("(modifié)");
+  });
+});
+
+describe("delete", () => {
+  it("asks first; Annuler and Escape keep the message, Supprimer redacts it", async () => {
+    const backend = new FakeBackend();
+    const { user } = await openRoom(backend, ROOM, [own("m1", "Mot de passe : 1234")]);
+
+    await user.click(actionsOf("Mot de passe : 1234").getByRole("button", { name: "Supprimer" }));
+    let dialog = await screen.findByRole("dialog", { name: "Supprimer le message ?" });
+    await user.click(within(dialog).getByRole("button", { name: "Annuler" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+
+    await user.click(actionsOf("Mot de passe : 1234").getByRole("button", { name: "Supprimer" }));
+    dialog = await screen.findByRole("dialog", { name: "Supprimer le message ?" });
+    // The safe choice has the focus.
+    expect(within(dialog).getByRole("button", { name: "Annuler" })).toHaveFocus();
+    dialog.dispatchEvent(new Event("cancel"));
+    (dialog as HTMLDialogElement).close();
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(backend.callsOf("redact_message")).toHaveLength(0);
+
+    await user.click(actionsOf("Mot de passe : 1234").getByRole("button", { name: "Supprimer" }));
+    dialog = await screen.findByRole("dialog", { name: "Supprimer le message ?" });
+    await user.click(within(dialog).getByRole("button", { name: "Supprimer" }));
+    await waitFor(() => expect(backend.callsOf("redact_message")).toEqual([{ roomId: ROOM, itemId: "m1" }]));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+  });
+});
+
+describe("mentions", () => {
+  const members = [
+    { userId: SESSION.userId, displayName: "Marie Dupont", domain: "Dinum", isExternal: false, isInvited: false, trust: "me" },
+    { userId: "@bruno.petit:agent.tchap.gouv.fr", displayName: "Bruno Petit", domain: "Intérieur", isExternal: false, isInvited: false, trust: "unknown" },
+    { userId: "@brigitte:e.tchap.gouv.fr", displayName: "Brigitte Roux", domain: null, isExternal: true, isInvited: false, trust: "unknown" },
+  ];
+
+  it("@ suggests the room's members; ↑/↓ choose, Enter inserts, the message carries the mention", async () => {
+    const backend = new FakeBackend({ room_members: () => members });
+    const { user } = await openRoom(backend, ROOM);
+    await user.click(composer());
+    await user.keyboard("Merci @br");
+
+    const list = await screen.findByRole("listbox", { name: "Suggestions de mention" });
+    const options = within(list).getAllByRole("option");
+    expect(options.map((o) => o.textContent)).toEqual([
+      expect.stringContaining("Bruno Petit [Intérieur]"),
+      expect.stringMatching(/Brigitte Roux\s*Externe/i),
+    ]);
+    expect(options[0]).toHaveAttribute("aria-selected", "true");
+    expect(composer()).toHaveAttribute("aria-activedescendant", options[0].id);
+    await user.keyboard("{ArrowDown}");
+    expect(options[1]).toHaveAttribute("aria-selected", "true");
+    await user.keyboard("{ArrowUp}");
+    expect(options[0]).toHaveAttribute("aria-selected", "true");
+    await user.keyboard("{Enter}");
+    expect(screen.queryByRole("listbox", { name: "Suggestions de mention" })).toBeNull();
+    expect(composer()).toHaveValue("Merci Bruno Petit ");
+    expect(backend.callsOf("send_message")).toHaveLength(0);
+
+    await user.keyboard("pour le CR{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("send_composed")).toEqual([
+        {
+          roomId: ROOM,
+          inReplyTo: null,
+          message: {
+            parts: [
+              { type: "text", text: "Merci " },
+              { type: "user", userId: "@bruno.petit:agent.tchap.gouv.fr", name: "Bruno Petit" },
+              { type: "text", text: " pour le CR" },
+            ],
+          },
+        },
+      ]),
+    );
+  });
+
+  it("Escape closes the suggestions and keeps the text; @room only for those allowed", async () => {
+    const backend = new FakeBackend({ room_members: () => members, can_mention_room: () => true });
+    const { user } = await openRoom(backend, ROOM);
+    await user.click(composer());
+    await user.keyboard("@ro");
+    const list = await screen.findByRole("listbox", { name: "Suggestions de mention" });
+    expect(within(list).getByRole("option", { name: /@room/ })).toBeInTheDocument();
+    await user.keyboard("{Escape}");
+    expect(screen.queryByRole("listbox", { name: "Suggestions de mention" })).toBeNull();
+    expect(composer()).toHaveValue("@ro");
+
+    // Tab chooses too.
+    await user.keyboard("o");
+    await screen.findByRole("listbox", { name: "Suggestions de mention" });
+    await user.keyboard("{Tab}");
+    expect(composer()).toHaveValue("@room ");
+  });
+
+  it("# suggests the user's other rooms", async () => {
+    const backend = new FakeBackend();
+    const { user } = await openRoom(backend, ROOM);
+    await user.click(composer());
+    await user.keyboard("Voir #aut");
+    const list = await screen.findByRole("listbox", { name: "Suggestions de mention" });
+    expect(within(list).getAllByRole("option").map((o) => o.textContent?.trim())).toEqual(["#Autre salon"]);
+    await user.keyboard("{Enter}{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("send_composed")[0].message).toEqual({
+        parts: [{ type: "text", text: "Voir " }, { type: "room", roomId: "!autre:x", name: "#Autre salon" }],
+      }),
+    );
+  });
+});
