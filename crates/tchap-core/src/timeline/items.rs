@@ -11,6 +11,7 @@ use matrix_sdk_ui::timeline::{
 use matrix_sdk::ruma::events::{MessageLikeEventType, StateEventContentChange, room::message::MessageType};
 use serde::Serialize;
 
+use super::reactions::{NamedUser, People, ReactionGroup, reaction_groups, readers};
 use crate::{
     identity::person_name,
     list_diff::ListDiff,
@@ -141,6 +142,14 @@ pub enum TimelineItem {
         timestamp: u64,
         content: MessageContent,
         send_state: Option<SendState>,
+        /// Reactions by emoji, the first `MAX_REACTION_GROUPS`.
+        reactions: Vec<ReactionGroup>,
+        /// Distinct reactions left out of `reactions`.
+        more_reactions: u32,
+        /// The others (never ourselves) whose last read message this is.
+        read_by: Vec<NamedUser>,
+        /// Readers left out of `read_by`.
+        more_readers: u32,
     },
     DaySeparator {
         id: String,
@@ -318,7 +327,7 @@ fn send_state(item: &EventTimelineItem) -> Option<SendState> {
     })
 }
 
-pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
+pub fn to_ui_item(item: &Arc<SdkItem>, people: &People) -> TimelineItem {
     let id = item.unique_id().0.clone();
     match item.kind() {
         TimelineItemKind::Event(event) => {
@@ -327,6 +336,8 @@ pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
                 _ => None,
             };
             let sender = person_name(display_name, event.sender().as_str());
+            let (reactions, more_reactions) = reaction_groups(event, people);
+            let (read_by, more_readers) = readers(event, people);
             TimelineItem::Event {
                 id,
                 event_id: event.event_id().map(ToString::to_string),
@@ -338,6 +349,10 @@ pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
                 timestamp: event.timestamp().0.into(),
                 content: content_of(event),
                 send_state: send_state(event),
+                reactions,
+                more_reactions,
+                read_by,
+                more_readers,
             }
         }
         TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(ts)) => TimelineItem::DaySeparator { id, timestamp: ts.0.into() },
