@@ -53,6 +53,9 @@ export function peer(user) {
     /** Any message content, as a hostile or unusual client would send it. */
     sendContent: async (roomId, content) =>
       call("PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/send/m.room.message/${randomBytes(6).toString("hex")}`, user.token, content),
+    /** Any request on one of the room's endpoints (`path` after /rooms/{roomId}/). */
+    roomCall: async (method, roomId, path, body) =>
+      call(method, `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/${path}`, user.token, body),
     /** Bodies of the room's messages, oldest first. */
     messages: async (roomId) => {
       const { chunk } = await call("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`, user.token);

@@ -51,6 +51,22 @@ export const commands = {
 	retrySend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("retry_send", { roomId, itemId })),
 	discardSend: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("discard_send", { roomId, itemId })),
 	markRead: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_read", { roomId, eventId })),
+	/**  Adds our `key` reaction to a message, or takes it back; `true` when added. */
+	toggleReaction: (roomId: string, itemId: string, key: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("toggle_reaction", { roomId, itemId, key })),
+	/**
+	 *  The user is writing in `room_id` (`true`, repeated while they write), or
+	 *  stopped: sent, cleared, left the room.
+	 */
+	setTyping: (roomId: string, typing: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_typing", { roomId, typing })),
+	/**
+	 *  Sends the others writing in `room_id` on `on_change` until `unwatch_typing`
+	 *  or the window goes away. (async: the task needs the async runtime's thread.)
+	 */
+	watchTyping: (roomId: string, onChange: Channel<NamedUser[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_typing", { roomId, onChange })),
+	unwatchTyping: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("unwatch_typing", { roomId })),
+	/**  "Envoyer les indicateurs de saisie" (on by default). */
+	typingNoticesEnabled: () => __TAURI_INVOKE<boolean>("typing_notices_enabled"),
+	setTypingNoticesEnabled: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_typing_notices_enabled", { enabled })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -609,6 +625,12 @@ export type MessageContent_Serialize = ({ type: "text"; body: string }) & { chan
  */
 ({ type: "accessRuleSet"; openToExternals: boolean }) & { body?: never; change?: never; name?: never; reason?: never; targetName?: never; topic?: never } | ({ type: "unsupported" }) & { body?: never; change?: never; name?: never; openToExternals?: never; reason?: never; targetName?: never; topic?: never };
 
+/**  A person, by the name the UI shows. */
+export type NamedUser = {
+	userId: string,
+	name: string,
+};
+
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
 /**  Invite only, encrypted, agents only. */
@@ -738,6 +760,17 @@ export type PreparedAttachment_Serialize = {
 	height: number | null,
 	/**  A preview exists (`preview(id)`): decodable images only. */
 	hasPreview: boolean,
+};
+
+/**  One emoji (or text) reaction to a message. */
+export type ReactionGroup = {
+	key: string,
+	/**  Everyone who sent it, ourselves included. */
+	count: number,
+	/**  We sent it: clicking the chip takes it back. */
+	byMe: boolean,
+	/**  The others who sent it (the first few). */
+	others: NamedUser[],
 };
 
 export type RecoveryStatus = "unknown" | 
@@ -967,13 +1000,29 @@ export type TimelineItem_Deserialize = { kind: "event"; id: string; eventId?: st
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain?: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Deserialize; sendState?: SendState_Deserialize | null; 
+/**  Reactions by emoji, the first `MAX_REACTION_GROUPS`. */
+reactions: ReactionGroup[]; 
+/**  Distinct reactions left out of `reactions`. */
+moreReactions: number; 
+/**  The others (never ourselves) whose last read message this is. */
+readBy: NamedUser[]; 
+/**  Readers left out of `read_by`. */
+moreReaders: number } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
 senderName: string; 
 /**  The sender's ministry; none for externals (`sender_is_external`). */
-senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+senderDomain: string | null; senderIsExternal: boolean; isOwn: boolean; timestamp: number; content: MessageContent_Serialize; sendState: SendState_Serialize | null; 
+/**  Reactions by emoji, the first `MAX_REACTION_GROUPS`. */
+reactions: ReactionGroup[]; 
+/**  Distinct reactions left out of `reactions`. */
+moreReactions: number; 
+/**  The others (never ourselves) whose last read message this is. */
+readBy: NamedUser[]; 
+/**  Readers left out of `read_by`. */
+moreReaders: number } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

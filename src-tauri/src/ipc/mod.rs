@@ -19,6 +19,7 @@ mod session;
 mod settings;
 mod timeline;
 mod tray;
+mod typing;
 mod verification;
 
 use tauri::Manager;
@@ -54,6 +55,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             timeline::retry_send,
             timeline::discard_send,
             timeline::mark_read,
+            timeline::toggle_reaction,
+            typing::set_typing,
+            typing::watch_typing,
+            typing::unwatch_typing,
+            typing::typing_notices_enabled,
+            typing::set_typing_notices_enabled,
             attachments::attachment_size_limit,
             attachments::pick_attachment_files,
             attachments::prepare_attachment_path,
@@ -203,6 +210,7 @@ pub fn run() {
             let config = AppConfig::load(&paths.data_dir);
             app.manage(notifications::Notifier::new(tchap_core::notifications::privacy::load(&paths.data_dir)));
             app.manage(desktop_prefs::DesktopPrefs::load(&paths.data_dir));
+            app.manage(tchap_core::timeline::typing::TypingNotices::load(&paths.data_dir));
             app.manage(AppState::new(paths, config, DemoLogin::from_env()));
             tray::create(app.handle());
             app.manage(registration::RunningRegistration::default());

@@ -56,3 +56,10 @@ pub async fn discard_send(state: State<'_, AppState>, room_id: String, item_id: 
 pub async fn mark_read(state: State<'_, AppState>, room_id: String, event_id: String) -> AppResult<()> {
     logged("mark_read", async { state.session()?.timelines().mark_read(&room_id, &event_id).await }).await
 }
+
+/// Adds our `key` reaction to a message, or takes it back; `true` when added.
+#[tauri::command]
+#[specta::specta]
+pub async fn toggle_reaction(state: State<'_, AppState>, room_id: String, item_id: String, key: String) -> AppResult<bool> {
+    logged("toggle_reaction", async { state.session()?.timelines().toggle_reaction(&room_id, &item_id, &key).await }).await
+}

@@ -17,6 +17,10 @@ const ev = (id: string, senderId: string, timestamp: number, content: EventItem[
   timestamp,
   content,
   sendState: null,
+  reactions: [],
+  moreReactions: 0,
+  readBy: [],
+  moreReaders: 0,
 });
 const text = (body: string) => ({ type: "text" as const, body });
 const tfr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>

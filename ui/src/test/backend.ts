@@ -74,6 +74,12 @@ export class FakeBackend {
       retry_send: () => null,
       discard_send: () => null,
       mark_read: () => null,
+      toggle_reaction: () => true,
+      set_typing: () => null,
+      watch_typing: () => null,
+      unwatch_typing: () => null,
+      typing_notices_enabled: () => true,
+      set_typing_notices_enabled: () => null,
       accept_invite: () => null,
       decline_invite: () => null,
       create_dm: () => "!dm:agent.tchap.gouv.fr",
@@ -219,6 +225,10 @@ export function message(id: string, body: string, extra: Partial<EventItem> = {}
     timestamp: new Date(2026, 10, 24, 9, 30).getTime(),
     content: { type: "text", body },
     sendState: null,
+    reactions: [],
+    moreReactions: 0,
+    readBy: [],
+    moreReaders: 0,
     ...extra,
   };
 }
