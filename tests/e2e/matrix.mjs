@@ -58,6 +58,9 @@ export function peer(user) {
       const { chunk } = await call("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`, user.token);
       return chunk.filter((e) => e.type === "m.room.message").reverse();
     },
+    /** Any request on one of the room's endpoints (`path` after /rooms/{roomId}/). */
+    roomCall: async (method, roomId, path, body) =>
+      call(method, `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/${path}`, user.token, body),
     /** Bodies of the room's messages, oldest first. */
     messages: async (roomId) => {
       const { chunk } = await call("GET", `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/messages?dir=b&limit=50`, user.token);

@@ -70,6 +70,22 @@ export const commands = {
 	loadReplyDetails: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("load_reply_details", { roomId, eventId })),
 	/**  Whether the user may notify the whole room with `@room`. */
 	canMentionRoom: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("can_mention_room", { roomId })),
+	/**  Adds our `key` reaction to a message, or takes it back; `true` when added. */
+	toggleReaction: (roomId: string, itemId: string, key: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("toggle_reaction", { roomId, itemId, key })),
+	/**
+	 *  The user is writing in `room_id` (`true`, repeated while they write), or
+	 *  stopped: sent, cleared, left the room.
+	 */
+	setTyping: (roomId: string, typing: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_typing", { roomId, typing })),
+	/**
+	 *  Sends the others writing in `room_id` on `on_change` until `unwatch_typing`
+	 *  or the window goes away. (async: the task needs the async runtime's thread.)
+	 */
+	watchTyping: (roomId: string, onChange: Channel<NamedUser[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_typing", { roomId, onChange })),
+	unwatchTyping: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("unwatch_typing", { roomId })),
+	/**  "Envoyer les indicateurs de saisie" (on by default). */
+	typingNoticesEnabled: () => __TAURI_INVOKE<boolean>("typing_notices_enabled"),
+	setTypingNoticesEnabled: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_typing_notices_enabled", { enabled })),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -712,6 +728,12 @@ export type MessagePart = { type: "text"; text: string } | { type: "user"; userI
 /**  `@room`: notifies everyone, if the sender's power level allows it. */
 { type: "atRoom" };
 
+/**  A person, by the name the UI shows. */
+export type NamedUser = {
+	userId: string,
+	name: string,
+};
+
 /**  The kinds a user can create (direct chats are `create_dm`). */
 export type NewRoomKind = 
 /**  Invite only, encrypted, agents only. */
@@ -856,6 +878,17 @@ export type QuotedMessage_Serialize =
 { state: "unknown" } | { state: "loading" } | 
 /**  The server does not have it, or will not give it to us. */
 { state: "unavailable" } | { state: "ready"; senderId: string; senderName: string; senderDomain: string | null; senderIsExternal: boolean; content: MessageContent_Serialize };
+
+/**  One emoji (or text) reaction to a message. */
+export type ReactionGroup = {
+	key: string,
+	/**  Everyone who sent it, ourselves included. */
+	count: number,
+	/**  We sent it: clicking the chip takes it back. */
+	byMe: boolean,
+	/**  The others who sent it (the first few). */
+	others: NamedUser[],
+};
 
 export type RecoveryStatus = "unknown" | 
 /**  Secret storage and backup are set up and this session has every secret. */
@@ -1135,7 +1168,15 @@ thread?: ThreadInfo_Deserialize | null;
 /**  The message this one answers, quoted above it. */
 inReplyTo?: ReplyPreview_Deserialize | null; 
 /**  Changed by its sender since it was sent ("(modifié)"). */
-edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean; 
+/**  Reactions by emoji, the first `MAX_REACTION_GROUPS`. */
+reactions: ReactionGroup[]; 
+/**  Distinct reactions left out of `reactions`. */
+moreReactions: number; 
+/**  The others (never ourselves) whose last read message this is. */
+readBy: NamedUser[]; 
+/**  Readers left out of `read_by`. */
+moreReaders: number } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 export type TimelineItem_Serialize = { kind: "event"; id: string; eventId: string | null; senderId: string; 
 /**  The name without Tchap's "[Domaine]" suffix (see `sender_domain`). */
@@ -1147,7 +1188,15 @@ thread: ThreadInfo_Serialize | null;
 /**  The message this one answers, quoted above it. */
 inReplyTo: ReplyPreview_Serialize | null; 
 /**  Changed by its sender since it was sent ("(modifié)"). */
-edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
+edited: boolean; canReply: boolean; canEdit: boolean; canRedact: boolean; 
+/**  Reactions by emoji, the first `MAX_REACTION_GROUPS`. */
+reactions: ReactionGroup[]; 
+/**  Distinct reactions left out of `reactions`. */
+moreReactions: number; 
+/**  The others (never ourselves) whose last read message this is. */
+readBy: NamedUser[]; 
+/**  Readers left out of `read_by`. */
+moreReaders: number } | { kind: "daySeparator"; id: string; timestamp: number } | { kind: "readMarker"; id: string } | { kind: "timelineStart"; id: string };
 
 /**
  *  Why a message can't be read (yet), so that the UI can say what to do.

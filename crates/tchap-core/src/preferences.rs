@@ -34,6 +34,10 @@ pub const KEEP_IN_TRAY: Flag = Flag { file: "tray.json", key: "keep_in_tray", de
 /// (a damaged file: never told again rather than at every close).
 pub const TRAY_EXPLAINED: Flag = Flag { file: "tray-explained.json", key: "explained", default: false, when_unreadable: true };
 
+/// Others see "… est en train d'écrire…" while the user writes. A damaged
+/// file says off: telling others less is the safe side.
+pub const SEND_TYPING_NOTICES: Flag = Flag { file: "typing.json", key: "send_typing_notices", default: true, when_unreadable: false };
+
 impl Flag {
     fn path(&self, data_dir: &Path) -> PathBuf {
         data_dir.join(self.file)

@@ -21,6 +21,7 @@ mod settings;
 mod threads;
 mod timeline;
 mod tray;
+mod typing;
 mod verification;
 
 use tauri::Manager;
@@ -67,6 +68,12 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             timeline::redact_message,
             timeline::load_reply_details,
             timeline::can_mention_room,
+            timeline::toggle_reaction,
+            typing::set_typing,
+            typing::watch_typing,
+            typing::unwatch_typing,
+            typing::typing_notices_enabled,
+            typing::set_typing_notices_enabled,
             attachments::attachment_size_limit,
             attachments::pick_attachment_files,
             attachments::prepare_attachment_path,
@@ -217,6 +224,7 @@ pub fn run() {
             let config = AppConfig::load(&paths.data_dir);
             app.manage(notifications::Notifier::new(tchap_core::notifications::privacy::load(&paths.data_dir)));
             app.manage(desktop_prefs::DesktopPrefs::load(&paths.data_dir));
+            app.manage(tchap_core::timeline::typing::TypingNotices::load(&paths.data_dir));
             app.manage(AppState::new(paths, config, DemoLogin::from_env()));
             tray::create(app.handle());
             app.manage(registration::RunningRegistration::default());

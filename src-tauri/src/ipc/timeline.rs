@@ -108,3 +108,10 @@ pub async fn load_reply_details(state: State<'_, AppState>, room_id: String, eve
 pub async fn can_mention_room(state: State<'_, AppState>, room_id: String) -> AppResult<bool> {
     logged("can_mention_room", async { state.session()?.timelines().can_mention_room(&room_id).await }).await
 }
+
+/// Adds our `key` reaction to a message, or takes it back; `true` when added.
+#[tauri::command]
+#[specta::specta]
+pub async fn toggle_reaction(state: State<'_, AppState>, room_id: String, item_id: String, key: String) -> AppResult<bool> {
+    logged("toggle_reaction", async { state.session()?.timelines().toggle_reaction(&room_id, &item_id, &key).await }).await
+}

@@ -6,3 +6,9 @@ export function avatarColor(id: string): number {
   for (let i = 0; i < id.length; i++) hash = (hash * 31 + id.charCodeAt(i)) >>> 0;
   return hash % AVATAR_COLORS;
 }
+
+/** Up to two letters for a name ("Alice Martin" → "AM"); "?" for none. */
+export function initials(name: string): string {
+  const words = name.replace(/^@/, "").split(/[\s.]+/).filter(Boolean);
+  return ((words[0]?.[0] ?? "") + (words[1]?.[0] ?? "")).toUpperCase() || "?";
+}

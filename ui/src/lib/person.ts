@@ -29,3 +29,14 @@ export function aroundPerson(sentence: string): [string, string] {
   if (at < 0) return [sentence, ""];
   return [sentence.slice(0, at), sentence.slice(at + PERSON_MARK.length)];
 }
+
+type TranslatePlural = (base: "people.andOthers", count: number) => string;
+
+/** "Alice, Bruno, Vous" (`me`: how we name ourselves, last), and "et 3 autres"
+ *  when `total` is more than the people named. */
+export function peopleList(names: string[], total: number, me: string | null, tn: TranslatePlural): string {
+  const listed = me ? [...names, me] : names;
+  const rest = total - listed.length;
+  const text = listed.join(", ");
+  return rest > 0 ? `${text} ${tn("people.andOthers", rest)}` : text;
+}

@@ -22,6 +22,10 @@ const ev = (id: string, senderId: string, timestamp: number, content: EventItem[
   canReply: false,
   canEdit: false,
   canRedact: false,
+  reactions: [],
+  moreReactions: 0,
+  readBy: [],
+  moreReaders: 0,
 });
 const text = (body: string) => ({ type: "text" as const, body, formatted: null });
 const tfr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>

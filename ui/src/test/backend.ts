@@ -80,6 +80,12 @@ export class FakeBackend {
       redact_message: () => null,
       load_reply_details: () => null,
       can_mention_room: () => false,
+      toggle_reaction: () => true,
+      set_typing: () => null,
+      watch_typing: () => null,
+      unwatch_typing: () => null,
+      typing_notices_enabled: () => true,
+      set_typing_notices_enabled: () => null,
       accept_invite: () => null,
       decline_invite: () => null,
       create_dm: () => "!dm:agent.tchap.gouv.fr",
@@ -230,6 +236,10 @@ export function message(id: string, body: string, extra: Partial<EventItem> = {}
     canReply: true,
     canEdit: false,
     canRedact: false,
+    reactions: [],
+    moreReactions: 0,
+    readBy: [],
+    moreReaders: 0,
     ...extra,
   };
 }

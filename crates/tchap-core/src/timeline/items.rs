@@ -12,6 +12,7 @@ use matrix_sdk::ruma::events::{MessageLikeEventType, StateEventContentChange, ro
 use serde::Serialize;
 
 use super::formatted::{FormattedNode, formatted_nodes};
+use super::reactions::{NamedUser, People, ReactionGroup, reaction_groups, readers};
 use crate::{
     identity::person_name,
     list_diff::ListDiff,
@@ -153,6 +154,14 @@ pub enum TimelineItem {
         can_reply: bool,
         can_edit: bool,
         can_redact: bool,
+        /// Reactions by emoji, the first `MAX_REACTION_GROUPS`.
+        reactions: Vec<ReactionGroup>,
+        /// Distinct reactions left out of `reactions`.
+        more_reactions: u32,
+        /// The others (never ourselves) whose last read message this is.
+        read_by: Vec<NamedUser>,
+        /// Readers left out of `read_by`.
+        more_readers: u32,
     },
     DaySeparator {
         id: String,
@@ -412,7 +421,7 @@ fn send_state(item: &EventTimelineItem) -> Option<SendState> {
     })
 }
 
-pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
+pub fn to_ui_item(item: &Arc<SdkItem>, people: &People) -> TimelineItem {
     let id = item.unique_id().0.clone();
     match item.kind() {
         TimelineItemKind::Event(event) => {
@@ -421,6 +430,8 @@ pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
                 _ => None,
             };
             let sender = person_name(display_name, event.sender().as_str());
+            let (reactions, more_reactions) = reaction_groups(event, people);
+            let (read_by, more_readers) = readers(event, people);
             TimelineItem::Event {
                 id,
                 event_id: event.event_id().map(ToString::to_string),
@@ -438,6 +449,10 @@ pub fn to_ui_item(item: &Arc<SdkItem>) -> TimelineItem {
                 can_reply: event.can_be_replied_to(),
                 can_edit: super::actions::can_edit(event),
                 can_redact: super::actions::can_redact(event),
+                reactions,
+                more_reactions,
+                read_by,
+                more_readers,
             }
         }
         TimelineItemKind::Virtual(VirtualTimelineItem::DateDivider(ts)) => TimelineItem::DaySeparator { id, timestamp: ts.0.into() },

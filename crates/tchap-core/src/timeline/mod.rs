@@ -7,6 +7,8 @@ pub mod formatted;
 mod actions;
 mod items;
 mod threads;
+mod reactions;
+pub mod typing;
 
 use std::{
     collections::HashMap,
@@ -22,6 +24,8 @@ use matrix_sdk_ui::timeline::{EventTimelineItem, Timeline};
 
 pub use actions::{ComposedMessage, MessagePart};
 pub use items::*;
+pub use reactions::{MAX_REACTION_GROUPS, NamedUser, ReactionGroup};
+use reactions::People;
 
 use self::focus::Focus;
 use crate::{
@@ -89,12 +93,19 @@ impl TimelineService {
         let key = focus.key(room_id);
         let timeline = Arc::new(focus::build(&room, focus).await?);
         let (items, stream) = timeline.subscribe().await;
-        sink(vec![ListDiff::Reset { values: items.iter().map(to_ui_item).collect() }]);
+        let mut people = People::of_room(&room).await;
+        let mut to_ui = move |item: &Arc<matrix_sdk_ui::timeline::TimelineItem>| {
+            if let Some(event) = item.as_event() {
+                people.learn_sender(event);
+            }
+            to_ui_item(item, &people)
+        };
+        sink(vec![ListDiff::Reset { values: items.iter().map(&mut to_ui).collect() }]);
         let forwarder = tokio::spawn(async move {
             // Batches that arrive together are merged into one message to the UI.
             let mut stream = Box::pin(stream.ready_chunks(32));
             while let Some(batches) = stream.next().await {
-                sink(batches.into_iter().flatten().map(|diff| map_diff(diff, to_ui_item)).collect());
+                sink(batches.into_iter().flatten().map(|diff| map_diff(diff, &mut to_ui)).collect());
             }
         });
         let _subscription = self.context.subscribe_room(room.room_id());
@@ -145,6 +156,17 @@ impl TimelineService {
             .and_then(|item| item.as_event())
             .cloned()
             .ok_or_else(|| AppError::new(ErrorCode::NotFound, "no such message"))
+    }
+
+    /// Adds our `key` reaction to a message, or takes it back if we had sent
+    /// it; `true` when added. The timeline shows it at once, then the server's.
+    pub async fn toggle_reaction(&self, room_id: &str, item_id: &str, key: &str) -> AppResult<bool> {
+        if key.trim().is_empty() || key.len() > reactions::MAX_REACTION_KEY_BYTES {
+            return Err(AppError::new(ErrorCode::Internal, "not a reaction"));
+        }
+        let item = self.event_item(room_id, item_id).await?;
+        let timeline = self.timeline(room_id)?;
+        timeline.toggle_reaction(&item.identifier(), key).await.map_err(|e| AppError::internal("reaction", e))
     }
 
     /// The send handle of one of our messages in an open timeline; `None` once

@@ -141,4 +141,9 @@ export class TimelineStore {
     this.#lastMarked = eventId;
     void call(commands.markRead(this.roomId, eventId));
   }
+
+  /** "Tout marquer comme lu": up to the latest message, seen or not. */
+  markAllRead(): void {
+    this.markSeen(new Set(this.items.map((item) => item.id)));
+  }
 }
