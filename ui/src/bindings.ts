@@ -163,6 +163,9 @@ export const commands = {
 	resolveLink: (link: string) => typedError<LinkTarget_Serialize, AppError_Serialize>(__TAURI_INVOKE("resolve_link", { link })),
 	/**  Joins the public room a link offered (through the link's servers); returns its id. */
 	joinLinkedRoom: (roomId: string, via: string[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_linked_room", { roomId, via })),
+	searchRoomMessages: (roomId: string, query: string) => typedError<SearchHit[], AppError_Serialize>(__TAURI_INVOKE("search_room_messages", { roomId, query })),
+	searchAllMessages: (query: string) => typedError<SearchHit[], AppError_Serialize>(__TAURI_INVOKE("search_all_messages", { query })),
+	watchSearchIndexing: (onChange: Channel<number>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_search_indexing", { onChange })),
 };
 
 /** Events */
@@ -856,6 +859,10 @@ export type RoomSummary_Serialize = {
 	dmDomain: string | null,
 	dmIsExternal: boolean,
 };
+
+export type SearchHit = { roomId: string; roomName: string; eventId: string; senderId: string; senderName: string; timestamp: number; segments: Segment[] };
+
+export type Segment = { text: string; matched: boolean };
 
 export type SasEmoji = {
 	/**  Position in the spec's table of 64 emojis, for translated names. */
