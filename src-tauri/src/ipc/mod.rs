@@ -14,6 +14,7 @@ mod notifications;
 mod private_bus;
 mod registration;
 mod rooms;
+mod search;
 mod security;
 mod session;
 mod settings;
@@ -112,6 +113,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             links::take_pending_link,
             links::resolve_link,
             links::join_linked_room,
+            search::search_room_messages,
+            search::search_all_messages,
+            search::watch_search_indexing,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn,
             notifications::OpenRoomRequested,
