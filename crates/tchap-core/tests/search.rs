@@ -8,6 +8,7 @@ mod common;
 use std::{sync::Arc, time::Duration};
 
 use common::{proxy::Relay, *};
+use matrix_sdk_search::index::builder::RoomIndexBuilder;
 use serde_json::json;
 use tchap_core::{
     room_list,
@@ -102,6 +103,14 @@ async fn a_word_from_an_encrypted_room_is_found_offline_after_a_restart_and_neve
     let offline_all = again.search().search_all(SECRET_WORD).await.unwrap();
     assert!(offline_all.iter().any(|h| is_bobs_secret(h, &dm_id)), "{offline_all:?}");
     again.stop().await;
+    drop(again);
+
+    // Without the key, the index is unreadable: opened as a plain index, it
+    // finds nothing (last: a failed open must not touch the real index first).
+    let room_id = matrix_sdk::ruma::OwnedRoomId::try_from(dm_id.as_str()).unwrap();
+    let plain = RoomIndexBuilder::new_on_disk(index.clone(), room_id).unencrypted().build();
+    let readable = plain.is_ok_and(|plain| plain.search(SECRET_WORD, 1, None).is_ok_and(|found| !found.is_empty()));
+    assert!(!readable, "the index must not be searchable without its key");
     bob_s.stop().await;
 }
 
