@@ -163,8 +163,14 @@ export const commands = {
 	resolveLink: (link: string) => typedError<LinkTarget_Serialize, AppError_Serialize>(__TAURI_INVOKE("resolve_link", { link })),
 	/**  Joins the public room a link offered (through the link's servers); returns its id. */
 	joinLinkedRoom: (roomId: string, via: string[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_linked_room", { roomId, via })),
+	/**  Messages of `room_id` with every word of `query`, newest first. */
 	searchRoomMessages: (roomId: string, query: string) => typedError<SearchHit[], AppError_Serialize>(__TAURI_INVOKE("search_room_messages", { roomId, query })),
+	/**  Messages of every joined room with every word of `query`, newest first. */
 	searchAllMessages: (query: string) => typedError<SearchHit[], AppError_Serialize>(__TAURI_INVOKE("search_all_messages", { query })),
+	/**
+	 *  Sends how many joined rooms still have older history to index, then each
+	 *  change, for as long as the session lives.
+	 */
 	watchSearchIndexing: (onChange: Channel<number>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_search_indexing", { onChange })),
 };
 
@@ -860,16 +866,26 @@ export type RoomSummary_Serialize = {
 	dmIsExternal: boolean,
 };
 
-export type SearchHit = { roomId: string; roomName: string; eventId: string; senderId: string; senderName: string; timestamp: number; segments: Segment[] };
-
-export type Segment = { text: string; matched: boolean };
-
 export type SasEmoji = {
 	/**  Position in the spec's table of 64 emojis, for translated names. */
 	index: number,
 	symbol: string,
 	/**  English name from the spec, when no translation is known. */
 	description: string,
+};
+
+/**  One message found. */
+export type SearchHit = {
+	roomId: string,
+	roomName: string,
+	/**  The message to open (for an edited message, the original one). */
+	eventId: string,
+	senderId: string,
+	senderName: string,
+	/**  Milliseconds since the Unix epoch. */
+	timestamp: number,
+	/**  The message's text (or an excerpt of it), matched words marked. */
+	segments: Segment[],
 };
 
 export type SecurityStatus = {
@@ -879,6 +895,12 @@ export type SecurityStatus = {
 
 /**  This session's verification or the account's recovery changed. */
 export type SecurityStatusChanged = SecurityStatus;
+
+/**  A piece of a result's text; `matched` pieces are highlighted. */
+export type Segment = {
+	text: string,
+	matched: boolean,
+};
 
 export type SendState = SendState_Serialize | SendState_Deserialize;
 

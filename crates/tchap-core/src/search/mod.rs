@@ -66,6 +66,7 @@ pub struct SearchHit {
     pub sender_id: String,
     pub sender_name: String,
     /// Milliseconds since the Unix epoch.
+    #[specta(type = specta_typescript::Number)]
     pub timestamp: u64,
     /// The message's text (or an excerpt of it), matched words marked.
     pub segments: Vec<Segment>,
