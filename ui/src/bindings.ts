@@ -199,6 +199,15 @@ export const commands = {
 	/**  Joins the public room a link offered (through the link's servers); returns its id. */
 	joinLinkedRoom: (roomId: string, via: string[]) => typedError<string, AppError_Serialize>(__TAURI_INVOKE("join_linked_room", { roomId, via })),
 	openExternalLink: (url: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_external_link", { url })),
+	/**  Messages of `room_id` with every word of `query`, newest first. */
+	searchRoomMessages: (roomId: string, query: string) => typedError<SearchHit[], AppError_Serialize>(__TAURI_INVOKE("search_room_messages", { roomId, query })),
+	/**  Messages of every joined room with every word of `query`, newest first. */
+	searchAllMessages: (query: string) => typedError<SearchHit[], AppError_Serialize>(__TAURI_INVOKE("search_all_messages", { query })),
+	/**
+	 *  Sends how many joined rooms still have older history to index, then each
+	 *  change, for as long as the session lives.
+	 */
+	watchSearchIndexing: (onChange: Channel<number>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_search_indexing", { onChange })),
 };
 
 /** Events */
@@ -1030,6 +1039,20 @@ export type SasEmoji = {
 	description: string,
 };
 
+/**  One message found. */
+export type SearchHit = {
+	roomId: string,
+	roomName: string,
+	/**  The message to open (for an edited message, the original one). */
+	eventId: string,
+	senderId: string,
+	senderName: string,
+	/**  Milliseconds since the Unix epoch. */
+	timestamp: number,
+	/**  The message's text (or an excerpt of it), matched words marked. */
+	segments: Segment[],
+};
+
 export type SecurityStatus = {
 	session: SessionTrust,
 	recovery: RecoveryStatus,
@@ -1037,6 +1060,12 @@ export type SecurityStatus = {
 
 /**  This session's verification or the account's recovery changed. */
 export type SecurityStatusChanged = SecurityStatus;
+
+/**  A piece of a result's text; `matched` pieces are highlighted. */
+export type Segment = {
+	text: string,
+	matched: boolean,
+};
 
 export type SendState = SendState_Serialize | SendState_Deserialize;
 

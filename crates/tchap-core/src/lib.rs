@@ -26,6 +26,7 @@ pub mod room_keys;
 pub mod room_kind;
 pub mod room_list;
 pub mod rooms;
+pub mod search;
 pub mod secret;
 pub mod security;
 pub mod session;

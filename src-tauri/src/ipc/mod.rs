@@ -15,6 +15,7 @@ mod notifications;
 mod private_bus;
 mod registration;
 mod rooms;
+mod search;
 mod security;
 mod session;
 mod settings;
@@ -133,6 +134,9 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             links::resolve_link,
             links::join_linked_room,
             external_links::open_external_link,
+            search::search_room_messages,
+            search::search_all_messages,
+            search::watch_search_indexing,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn,
             notifications::OpenRoomRequested,

@@ -53,6 +53,7 @@ pub async fn build_client(input: &HomeserverInput, account_dir: &Path, store_key
     let builder = Client::builder()
         .sqlite_store_with_config_and_cache_path(store, Some(account_dir.join("cache")))
         .handle_refresh_tokens()
+        .search_index_store(crate::search::store_kind(account_dir, store_key))
         .with_encryption_settings(EncryptionSettings {
             // A new account gets its cross-signing identity at first login
             // (the password authorises it), so its sessions can be verified.

@@ -36,6 +36,7 @@ use crate::{
     media::{service::MediaService, upload::PendingAttachments},
     new_members,
     notifications::NotificationService,
+    search::{CrawlPace, SearchService},
     security::SecurityService,
     timeline::TimelineService,
     verification::VerificationService,
@@ -107,6 +108,7 @@ pub struct Session {
     attachments: PendingAttachments,
     media: MediaService,
     notifications: NotificationService,
+    search: SearchService,
     data_dir: PathBuf,
     session_dir: PathBuf,
     store_key: [u8; 32],
@@ -126,6 +128,9 @@ impl Session {
         let config = crate::config::AppConfig::load(data_dir);
         let context = Arc::new(SessionContext::new(client.clone(), sync_service, config.network));
         let handlers = vec![new_members::watch(&context)];
+        let connection = watch::Sender::new(ConnectionState::Online);
+        let link = connection.subscribe();
+        let online = Arc::new(move || *link.borrow() == ConnectionState::Online);
         let session = Arc::new(Self {
             timelines: TimelineService::new(context.clone()),
             security: SecurityService::start(&context),
@@ -134,13 +139,14 @@ impl Session {
             media: MediaService::start(&context, &session_dir, &store_key, &config.media).await,
             // Before the sync starts: what it first brings is never notified.
             notifications: NotificationService::start(&context).await?,
+            search: SearchService::start(&context, &session_dir, &store_key, online, CrawlPace::default()),
             context,
             data_dir: data_dir.to_owned(),
             session_dir,
             store_key,
             persistence,
             sync_state: watch::Sender::new(SyncState::Starting),
-            connection: watch::Sender::new(ConnectionState::Online),
+            connection,
             ended: watch::Sender::new(None),
             handlers,
             renewal_mails: RenewalMails::default(),
@@ -186,6 +192,11 @@ impl Session {
     /// New messages to notify, and each room's notification mode.
     pub fn notifications(&self) -> &NotificationService {
         &self.notifications
+    }
+
+    /// Message search from the local index, and the crawl of older history.
+    pub fn search(&self) -> &SearchService {
+        &self.search
     }
 
     pub fn attachments(&self) -> &PendingAttachments {

@@ -283,6 +283,18 @@ export const en: Messages = {
   "switcher.none": "No conversation matches “{query}”.",
   "switcher.hint": "Up and down arrows to choose, Enter to open, Escape to close.",
 
+  "search.inRoom": "Search this room",
+  "search.everywhere": "Search all rooms",
+  "search.words": "Words to search for",
+  "search.hint": "Up and down arrows to choose, Enter to open the message, Escape to close.",
+  "search.results": "Messages found",
+  "search.none": "No message contains “{query}”.",
+  "search.found.one": "{count} message found",
+  "search.found.other": "{count} messages found",
+  "search.indexing.one": "Searching the messages indexed so far — {count} room in progress",
+  "search.indexing.other": "Searching the messages indexed so far — {count} rooms in progress",
+  "shortcuts.searchRoom": "Search the open room",
+
   "header.shortcuts": "Keyboard shortcuts",
   "shortcuts.title": "Keyboard shortcuts",
   "shortcuts.everywhere": "Anywhere",

@@ -290,6 +290,18 @@ export const fr = {
   "switcher.none": "Aucune conversation ne correspond à « {query} ».",
   "switcher.hint": "Flèches haut et bas pour choisir, Entrée pour ouvrir, Échap pour fermer.",
 
+  "search.inRoom": "Rechercher dans ce salon",
+  "search.everywhere": "Rechercher dans tous les salons",
+  "search.words": "Mots à chercher",
+  "search.hint": "Flèches haut et bas pour choisir, Entrée pour ouvrir le message, Échap pour fermer.",
+  "search.results": "Messages trouvés",
+  "search.none": "Aucun message ne contient « {query} ».",
+  "search.found.one": "{count} message trouvé",
+  "search.found.other": "{count} messages trouvés",
+  "search.indexing.one": "Recherche sur les messages déjà indexés — {count} salon en cours",
+  "search.indexing.other": "Recherche sur les messages déjà indexés — {count} salons en cours",
+  "shortcuts.searchRoom": "Rechercher dans le salon ouvert",
+
   "header.shortcuts": "Raccourcis clavier",
   "shortcuts.title": "Raccourcis clavier",
   "shortcuts.everywhere": "Partout",
