@@ -11,16 +11,6 @@ use tchap_core::{
     timeline::{MessageContent, TimelineItem},
 };
 
-fn bodies(items: &[TimelineItem]) -> Vec<&str> {
-    items
-        .iter()
-        .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body, .. }, .. } => Some(body.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn event_id_of<'a>(items: &'a [TimelineItem], wanted: &str) -> Option<&'a str> {
     items.iter().find_map(|item| match item {
         TimelineItem::Event { event_id, content: MessageContent::Text { body, .. }, .. } if body == wanted => event_id.as_deref(),
@@ -47,15 +37,15 @@ async fn a_link_to_an_old_message_opens_the_room_there() {
     // The live timeline starts at the latest messages: note 12 is far back.
     let live = Mirror::new();
     session.timelines().open(&room_id, live.sink()).await.unwrap();
-    live.wait_until("the latest note", |items| bodies(items).contains(&"note 150")).await;
-    assert!(!bodies(&live.snapshot()).contains(&"note 12"));
+    live.wait_until("the latest note", |items| readable_texts(items).contains(&"note 150")).await;
+    assert!(!readable_texts(&live.snapshot()).contains(&"note 12"));
 
     // Opened at note 12: it is there with its neighbours, the latest are not.
     let focused = Mirror::new();
     session.timelines().open_at(&room_id, &target, focused.sink()).await.unwrap();
-    let items = focused.wait_until("note 12 and its context", |items| bodies(items).contains(&"note 12")).await;
+    let items = focused.wait_until("note 12 and its context", |items| readable_texts(items).contains(&"note 12")).await;
     assert_eq!(event_id_of(&items, "note 12"), Some(target.as_str()), "the UI finds the message by its event id");
-    let shown = bodies(&items);
+    let shown = readable_texts(&items);
     assert!(shown.contains(&"note 5") && shown.contains(&"note 20"), "messages around it: {shown:?}");
     assert!(!shown.contains(&"note 150"), "not the latest messages");
 
@@ -68,8 +58,8 @@ async fn a_link_to_an_old_message_opens_the_room_there() {
         }
     }
     assert!(reached_latest, "the latest messages must be reachable");
-    let items = focused.wait_until("the latest note", |items| bodies(items).contains(&"note 150")).await;
-    let notes: Vec<&str> = bodies(&items).into_iter().filter(|b| b.starts_with("note ")).collect();
+    let items = focused.wait_until("the latest note", |items| readable_texts(items).contains(&"note 150")).await;
+    let notes: Vec<&str> = readable_texts(&items).into_iter().filter(|b| b.starts_with("note ")).collect();
     let first: usize = notes[0].trim_start_matches("note ").parse().unwrap();
     let expected: Vec<String> = (first..=150).map(|n| format!("note {n}")).collect();
     assert_eq!(notes, expected.iter().map(String::as_str).collect::<Vec<_>>());
@@ -77,7 +67,7 @@ async fn a_link_to_an_old_message_opens_the_room_there() {
     // And back to the live timeline.
     let live_again = Mirror::new();
     session.timelines().open(&room_id, live_again.sink()).await.unwrap();
-    live_again.wait_until("the latest note again", |items| bodies(items).contains(&"note 150")).await;
+    live_again.wait_until("the latest note again", |items| readable_texts(items).contains(&"note 150")).await;
     session.timelines().paginate_backwards(&room_id).await.unwrap();
 }
 
@@ -103,5 +93,5 @@ async fn a_link_to_a_missing_message_says_so() {
     let live = Mirror::new();
     session.timelines().open(&room_id, live.sink()).await.unwrap();
     while !session.timelines().paginate_backwards(&room_id).await.unwrap() {}
-    live.wait_until("the room's message", |items| bodies(items).contains(&"seule note")).await;
+    live.wait_until("the room's message", |items| readable_texts(items).contains(&"seule note")).await;
 }

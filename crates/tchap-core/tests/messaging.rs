@@ -42,12 +42,12 @@ fn text(t: &str) -> ComposedMessage {
 async fn sent_message(items: &Mirror<TimelineItem>, body: &str) -> (String, String) {
     let all = items
         .wait_until(&format!("'{body}' is in the timeline, sent"), |i| {
-            i.iter().any(|i| matches!(i, TimelineItem::Event { event_id: Some(_), content: MessageContent::Text { body: b }, .. } if b == body))
+            i.iter().any(|i| matches!(i, TimelineItem::Event { event_id: Some(_), content: MessageContent::Text { body: b, .. }, .. } if b == body))
         })
         .await;
     all.iter()
         .find_map(|i| match i {
-            TimelineItem::Event { id, event_id: Some(e), content: MessageContent::Text { body: b }, .. } if b == body => Some((id.clone(), e.clone())),
+            TimelineItem::Event { id, event_id: Some(e), content: MessageContent::Text { body: b, .. }, .. } if b == body => Some((id.clone(), e.clone())),
             _ => None,
         })
         .unwrap()
@@ -88,8 +88,8 @@ async fn a_reply_quotes_the_message_and_the_peer_gets_the_relation() {
         .wait_until("our reply shows the quoted message, its sender and text", |items| {
             items.iter().any(|i| match i {
                 TimelineItem::Event {
-                    content: MessageContent::Text { body },
-                    in_reply_to: Some(ReplyPreview { event_id, quoted: QuotedMessage::Ready { sender_name, content: MessageContent::Text { body: quoted }, .. } }),
+                    content: MessageContent::Text { body, .. },
+                    in_reply_to: Some(ReplyPreview { event_id, quoted: QuotedMessage::Ready { sender_name, content: MessageContent::Text { body: quoted, .. }, .. } }),
                     ..
                 } => body == "Oui, à 15 h." && *event_id == question && sender_name == "Olivier Autre" && quoted.starts_with("On décale la réunion ?"),
                 _ => false,
@@ -132,7 +132,7 @@ async fn a_reply_to_a_message_out_of_the_timeline_loads_its_quote() {
     session.timelines().load_reply_details(&room_id, &reply_id).await.unwrap();
     items
         .wait_until("the quote of the old message is loaded", |items| {
-            matches!(quoted(items), Some(QuotedMessage::Ready { content: MessageContent::Text { body }, .. }) if body == "Ancien message")
+            matches!(quoted(items), Some(QuotedMessage::Ready { content: MessageContent::Text { body, .. }, .. }) if body == "Ancien message")
         })
         .await;
 }
@@ -150,7 +150,7 @@ async fn an_edit_reaches_the_peer_and_shows_as_edited() {
     assert_eq!(edit["content"]["m.relates_to"]["event_id"], event_id.as_str());
     room.items
         .wait_until("our message shows the new text, marked edited", |items| {
-            items.iter().any(|i| matches!(i, TimelineItem::Event { content: MessageContent::Text { body }, edited: true, .. } if body == "Réunion à 15 h"))
+            items.iter().any(|i| matches!(i, TimelineItem::Event { content: MessageContent::Text { body, .. }, edited: true, .. } if body == "Réunion à 15 h"))
         })
         .await;
 

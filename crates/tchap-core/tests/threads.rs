@@ -11,16 +11,6 @@ use tchap_core::{
     timeline::{MessageContent, ThreadInfo, TimelineItem},
 };
 
-fn bodies(items: &[TimelineItem]) -> Vec<&str> {
-    items
-        .iter()
-        .filter_map(|item| match item {
-            TimelineItem::Event { content: MessageContent::Text { body, .. }, .. } => Some(body.as_str()),
-            _ => None,
-        })
-        .collect()
-}
-
 fn thread_of<'a>(items: &'a [TimelineItem], wanted: &str) -> Option<&'a ThreadInfo> {
     items.iter().find_map(|item| match item {
         TimelineItem::Event { content: MessageContent::Text { body, .. }, thread, .. } if body == wanted => thread.as_ref(),
@@ -63,7 +53,7 @@ async fn threads_stay_in_their_panel_and_answers_go_there() {
     let thread = thread_of(&items, "Sujet : le budget").unwrap();
     assert_eq!(thread.latest_sender_name.as_deref(), Some("Olivier Autre"));
     assert!(thread.unread, "nothing of the thread read yet");
-    let shown = bodies(&items);
+    let shown = readable_texts(&items);
     assert!(shown.contains(&"Autre sujet, hors du fil"));
     assert!(!shown.iter().any(|b| b.contains("réponse dans le fil")), "thread replies out of context: {shown:?}");
 
@@ -73,9 +63,9 @@ async fn threads_stay_in_their_panel_and_answers_go_there() {
     session.timelines().open_thread(&room_id, &root, panel.sink()).await.unwrap();
     while !session.timelines().paginate_thread(&room_id, &root).await.unwrap() {}
     let items = panel
-        .wait_until("the thread's messages", |items| bodies(items).contains(&"Deuxième réponse dans le fil"))
+        .wait_until("the thread's messages", |items| readable_texts(items).contains(&"Deuxième réponse dans le fil"))
         .await;
-    let in_thread = bodies(&items);
+    let in_thread = readable_texts(&items);
     assert_eq!(in_thread, ["Première réponse dans le fil", "Deuxième réponse dans le fil"]);
 
     // Reading the thread marks it read in the room's timeline.
@@ -84,7 +74,7 @@ async fn threads_stay_in_their_panel_and_answers_go_there() {
 
     // An answer in the panel is a thread reply for the other client.
     session.timelines().send_in_thread(&room_id, &root, "Ma réponse dans le fil").await.unwrap();
-    panel.wait_until("our answer in the thread", |items| bodies(items).contains(&"Ma réponse dans le fil")).await;
+    panel.wait_until("our answer in the thread", |items| readable_texts(items).contains(&"Ma réponse dans le fil")).await;
     live.wait_until("three replies", |items| thread_of(items, "Sujet : le budget").is_some_and(|t| t.replies == 3)).await;
     let mut sent = None;
     for _ in 0..40 {
@@ -97,5 +87,5 @@ async fn threads_stay_in_their_panel_and_answers_go_there() {
     let sent = sent.expect("the other client receives the answer");
     assert_eq!(sent["m.relates_to"]["rel_type"], "m.thread", "{sent}");
     assert_eq!(sent["m.relates_to"]["event_id"], root.as_str(), "{sent}");
-    assert!(!bodies(&live.snapshot()).contains(&"Ma réponse dans le fil"), "our answer stays in the thread");
+    assert!(!readable_texts(&live.snapshot()).contains(&"Ma réponse dans le fil"), "our answer stays in the thread");
 }

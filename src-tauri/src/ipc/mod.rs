@@ -10,6 +10,7 @@ mod events;
 mod external_links;
 mod links;
 mod media;
+mod navigation;
 mod notifications;
 #[cfg(test)]
 mod private_bus;
@@ -187,6 +188,7 @@ pub fn run() {
         .plugin(tauri_plugin_deep_link::init())
         .manage(links::PendingLink::default())
         .plugin(tauri_plugin_opener::init())
+        .plugin(navigation::guard())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .plugin(tauri_plugin_dialog::init())
         .plugin(tauri_plugin_autostart::Builder::new().build())

@@ -71,6 +71,11 @@ export class FakeBackend {
       search_all_messages: () => [],
       subscribe_room_list: () => null,
       open_timeline: () => null,
+      open_thread: () => null,
+      close_thread: () => null,
+      paginate_thread: () => true,
+      send_in_thread: () => null,
+      mark_thread_read: () => null,
       paginate_forwards: () => false,
       close_timeline: () => null,
       paginate_backwards: () => true,
@@ -150,7 +155,7 @@ export class FakeBackend {
   }
 
   /** The channel given to the last call of `cmd` (argument `onUpdate`). */
-  channel<T>(cmd: "subscribe_room_list" | "open_timeline", roomId?: string): Channel<ListDiff<T>[]> {
+  channel<T>(cmd: "subscribe_room_list" | "open_timeline" | "open_thread", roomId?: string): Channel<ListDiff<T>[]> {
     return this.#lastCall(cmd, roomId).args.onUpdate as Channel<ListDiff<T>[]>;
   }
 

@@ -62,4 +62,6 @@ export type MessageActionHandlers = {
   jump: (eventId: string) => void;
   /** A reply whose quoted message the timeline does not hold (by the reply's event id). */
   loadReply: (replyEventId: string) => void;
+  /** Opens the thread this message starts (or starts one under it), beside the timeline. */
+  openThread?: (item: EventItem) => void;
 };

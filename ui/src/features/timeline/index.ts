@@ -3,3 +3,5 @@ export { default as Conversation } from "./Conversation.svelte";
 export { clearDrafts } from "./drafts";
 export type { JumpRequest } from "./jump";
 export { provideMessageLinks } from "./formattedLinks";
+export { default as TimelineEvent } from "./TimelineEvent.svelte";
+export { userIsLooking } from "./readReceipts";

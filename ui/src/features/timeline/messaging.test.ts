@@ -113,8 +113,8 @@ describe("edit", () => {
         .getAllByRole("button")
         .map((b) => b.textContent?.trim() ?? "")
         .filter((name) => /^\p{L}/u.test(name));
-    expect(named("À moi")).toEqual(["Répondre", "Modifier", "Supprimer"]);
-    expect(named("À Alice")).toEqual(["Répondre"]);
+    expect(named("À moi")).toEqual(["Répondre", "Fil", "Modifier", "Supprimer"]);
+    expect(named("À Alice")).toEqual(["Répondre", "Fil"]);
     expect(screen.getByText("À Alice").closest("article")).toHaveTextContent("(modifié)");
     expect(screen.getByText("À moi").closest("article")).not.toHaveTextContent("(modifié)");
   });

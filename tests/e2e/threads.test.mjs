@@ -1,0 +1,56 @@
+// Threads in the real window, with another client (the Client-Server API):
+// its thread shows "N réponses" under its first message, opens beside the
+// room, and an answer there reaches the peer as a thread reply.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { openRoom, postponeSecureBackup, signIn, withApp } from "./app.mjs";
+import { PASSWORD, eventually, homeserver, peer, register } from "./matrix.mjs";
+
+const threadReply = (root, body) => ({
+  msgtype: "m.text",
+  body,
+  "m.relates_to": { rel_type: "m.thread", event_id: root, is_falling_back: true, "m.in_reply_to": { event_id: root } },
+});
+
+test("a thread opens beside the room, and an answer there is a thread reply", async () => {
+  const agent = await register("agent", "Agnès Agent");
+  const other = await register("autre", "Olivier Autre");
+  const otherClient = peer(other);
+  const roomId = await otherClient.createRoom("Salle des fils", [agent.userId]);
+  await peer(agent).join(roomId);
+  const root = (await otherClient.sendText(roomId, "Sujet : le budget 2027")).event_id;
+  await otherClient.sendContent(roomId, threadReply(root, "Première réponse dans le fil"));
+  await otherClient.sendText(roomId, "Autre sujet, hors du fil");
+
+  await withApp({ homeserver }, "failure-threads.png", async (app) => {
+    const browser = app.browser;
+    await signIn(browser, agent.username, PASSWORD);
+    await postponeSecureBackup(browser);
+    const log = await openRoom(browser, "Salle des fils");
+    await eventually("the room's messages", async () => (await log.getProperty("innerText")).includes("Autre sujet, hors du fil"));
+    // The reply stays in its thread: not inline, out of context.
+    assert.ok(!(await log.getProperty("innerText")).includes("Première réponse dans le fil"));
+
+    const summary = await log.$("button*=1 réponse");
+    await summary.waitForDisplayed({ timeout: 30000 });
+    assert.match(await summary.getProperty("innerText"), /dernière de Olivier Autre/);
+    await summary.click();
+
+    const panel = await browser.$('aside[aria-label="Fil de discussion"]');
+    await panel.waitForDisplayed({ timeout: 10000 });
+    await eventually("the thread's reply in the panel", async () => (await panel.getProperty("innerText")).includes("Première réponse dans le fil"));
+    assert.match(await panel.getProperty("innerText"), /Sujet : le budget 2027/);
+
+    const field = await panel.$("textarea");
+    await field.setValue("Ma réponse dans le fil");
+    await browser.keys("Enter");
+    await eventually("the peer receives a thread reply", async () =>
+      (await otherClient.messageEvents(roomId)).some(
+        (e) => e.content.body === "Ma réponse dans le fil" && e.content["m.relates_to"]?.rel_type === "m.thread" && e.content["m.relates_to"]?.event_id === root,
+      ),
+    );
+    await eventually("our answer in the panel", async () => (await panel.getProperty("innerText")).includes("Ma réponse dans le fil"));
+    await eventually("two replies under the first message", async () => (await (await log.$("button*=2 réponses")).isExisting()));
+    assert.ok(!(await log.getProperty("innerText")).includes("Ma réponse dans le fil"), "the answer stays in the thread");
+  });
+});

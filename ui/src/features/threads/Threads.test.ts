@@ -1,0 +1,53 @@
+import { screen, waitFor, within } from "@testing-library/svelte";
+import { describe, expect, it } from "vitest";
+import type { TimelineItem } from "../../bindings";
+import { FakeBackend, message } from "../../test/backend";
+import { openRoom } from "../../test/room";
+
+const ROOM = "!projet:agent.tchap.gouv.fr";
+const root = message("root", "Sujet : le budget", { thread: { replies: 2, latestSenderName: "Bruno Petit", unread: true } });
+
+function pushThread(backend: FakeBackend, items: TimelineItem[]) {
+  backend.push(backend.channel<TimelineItem>("open_thread", ROOM), [{ op: "reset", values: items }]);
+}
+
+describe("threads", () => {
+  it("shows N réponses under the first message, marked unread, and opens the thread beside the room", async () => {
+    const backend = new FakeBackend();
+    const { user, log } = await openRoom(backend, ROOM, [root, message("m2", "Autre sujet")]);
+    const summary = await within(log).findByRole("button", { name: /2 réponses · dernière de Bruno Petit/ });
+    expect(summary).toHaveClass("event__thread--unread");
+    expect(summary).toHaveTextContent("Nouveaux messages dans ce fil");
+
+    await user.click(summary);
+    const panel = await screen.findByRole("complementary", { name: "Fil de discussion" });
+    await waitFor(() => expect(backend.callsOf("open_thread")).toEqual([expect.objectContaining({ roomId: ROOM, rootEventId: "$root" })]));
+    pushThread(backend, [message("r1", "Première réponse", { senderName: "Bruno Petit" }), message("r2", "Deuxième réponse")]);
+    const thread = within(panel).getByRole("log", { name: "Messages du fil" });
+    expect(await within(thread).findByText("Deuxième réponse")).toBeInTheDocument();
+    // The first message heads the thread; the room's other messages are not there.
+    expect(within(thread).getByText("Sujet : le budget")).toBeInTheDocument();
+    expect(within(thread).queryByText("Autre sujet")).toBeNull();
+    // All replies are loaded at once (threads are short).
+    expect(backend.callsOf("paginate_thread").length).toBeGreaterThan(0);
+
+    await user.type(within(panel).getByRole("textbox", { name: "Répondre dans le fil" }), "Ma réponse{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("send_in_thread")).toEqual([{ roomId: ROOM, rootEventId: "$root", body: "Ma réponse" }]),
+    );
+    expect(backend.callsOf("send_message")).toHaveLength(0);
+
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("complementary", { name: "Fil de discussion" })).toBeNull());
+    await waitFor(() => expect(backend.callsOf("close_thread")).toHaveLength(1));
+  });
+
+  it("starts a thread under any message from its actions", async () => {
+    const backend = new FakeBackend();
+    const { user, log } = await openRoom(backend, ROOM, [message("m1", "Question ouverte", { canReply: true })]);
+    const article = (await within(log).findByText("Question ouverte")).closest("article")!;
+    await user.click(within(article).getByRole("button", { name: "Fil" }));
+    await screen.findByRole("complementary", { name: "Fil de discussion" });
+    await waitFor(() => expect(backend.callsOf("open_thread")).toEqual([expect.objectContaining({ rootEventId: "$m1" })]));
+  });
+});
