@@ -29,6 +29,14 @@ async fn a_closed_keyring_and_sign_in_attempts_never_lose_the_stored_session() {
     first.timelines().open(&room_id, items.sink()).await.unwrap();
     first.timelines().send_text(&room_id, "Le code de la salle est 4812").await.unwrap();
     items.wait_until("the message is sent", |i| readable_texts(i).contains(&"Le code de la salle est 4812")).await;
+    // The search index writes the message in the background: the snapshot
+    // below must not race with it.
+    for _ in 0..60 {
+        if !first.search().search_room(&room_id, "4812").await.unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    }
     let session_dir = first.session_dir().to_owned();
     first.stop().await;
     drop(first);
