@@ -1,32 +1,22 @@
 import { describe, expect, it } from "vitest";
 import type { TimelineItem } from "../bindings";
+import { message } from "../test/backend";
 import { translate } from "./i18n/translate";
 import { continuesGroup, GROUP_WINDOW_MS, isShown, renderContent, roomPreview } from "./timelineView";
 
 type EventItem = Extract<TimelineItem, { kind: "event" }>;
 const T0 = new Date(2026, 10, 24, 10, 0).getTime();
-const ev = (id: string, senderId: string, timestamp: number, content: EventItem["content"]): EventItem => ({
-  kind: "event",
-  id,
-  eventId: null,
-  senderId,
-  senderName: senderId === "@a:x" ? "Alice Martin" : "Bruno Petit",
-  senderDomain: null,
-  senderIsExternal: false,
-  isOwn: false,
-  timestamp,
-  content,
-  sendState: null,
-  inReplyTo: null,
-  edited: false,
-  canReply: false,
-  canEdit: false,
-  canRedact: false,
-  reactions: [],
-  moreReactions: 0,
-  readBy: [],
-  moreReaders: 0,
-});
+// The shared fixture, with what these rules look at.
+const ev = (id: string, senderId: string, timestamp: number, content: EventItem["content"]): EventItem =>
+  message(id, "", {
+    eventId: null,
+    senderId,
+    senderName: senderId === "@a:x" ? "Alice Martin" : "Bruno Petit",
+    senderDomain: null,
+    timestamp,
+    content,
+    canReply: false,
+  });
 const text = (body: string) => ({ type: "text" as const, body, formatted: null });
 const tfr = (key: Parameters<typeof translate>[1], params?: Record<string, string | number>) =>
   translate("fr", key, params);
