@@ -42,6 +42,23 @@ describe("threads", () => {
     await waitFor(() => expect(backend.callsOf("close_thread")).toHaveLength(1));
   });
 
+  it("keeps the panel's first message up to date while the thread is open", async () => {
+    const backend = new FakeBackend();
+    const { user, log } = await openRoom(backend, ROOM, [root]);
+    await user.click(await within(log).findByRole("button", { name: /2 réponses/ }));
+    const panel = await screen.findByRole("complementary", { name: "Fil de discussion" });
+    const thread = within(panel).getByRole("log", { name: "Messages du fil" });
+    expect(await within(thread).findByText(/2 réponses/)).toBeInTheDocument();
+
+    // A third reply arrives and the first message is edited: the room's timeline updates it.
+    const updated = message("root", "Sujet : le budget 2027", { thread: { replies: 3, latestSenderName: "Chloé Martin", unread: false } });
+    backend.pushTimeline(ROOM, [{ op: "set", index: 0, value: updated }]);
+    expect(await within(thread).findByText(/3 réponses · dernière de Chloé Martin/)).toBeInTheDocument();
+    expect(within(thread).getByText("Sujet : le budget 2027")).toBeInTheDocument();
+    // The same panel, not a new one: the thread is not opened again.
+    expect(backend.callsOf("open_thread")).toHaveLength(1);
+  });
+
   it("starts a thread under any message from its actions", async () => {
     const backend = new FakeBackend();
     const { user, log } = await openRoom(backend, ROOM, [message("m1", "Question ouverte", { canReply: true })]);
