@@ -6,12 +6,14 @@
 export type Slice = { start: number; end: number };
 
 /**
- * The drawn rows, held by the ids of their first and last rows so that
- * messages inserted around them (older ones, newer ones) do not shift what is
- * drawn. `lastId` null: down to the last row, whatever arrives.
- * `start`/`end` are where the rows were, for when one of them is removed.
+ * The drawn rows, held by the ids of their first and last lasting rows (a
+ * message, not a day separator the list may move) so that messages inserted
+ * around them (older ones, newer ones) do not shift what is drawn; `before`
+ * and `after` rows beyond them. `lastId` null: down to the last row,
+ * whatever arrives. `start`/`end` are where the rows were, for when one of
+ * them is removed.
  */
-export type HeldSlice = { firstId: string | null; lastId: string | null } & Slice;
+export type HeldSlice = { firstId: string | null; lastId: string | null; before: number; after: number } & Slice;
 
 /** Height (px) assumed for a row never drawn while nothing was measured yet. */
 export const DEFAULT_ROW_HEIGHT = 64;
@@ -102,21 +104,30 @@ export function resolveSlice(ids: readonly string[], held: HeldSlice, maxRows: n
   const found = (id: string | null) => (id === null ? -1 : ids.indexOf(id));
   const first = found(held.firstId);
   const last = found(held.lastId);
-  const end = held.lastId === null ? count : last >= 0 ? last + 1 : Math.min(held.end, count);
-  let start = held.firstId === null ? 0 : first >= 0 ? first : Math.min(held.start, end);
-  start = Math.min(start, end);
+  const end = held.lastId === null ? count : last >= 0 ? Math.min(count, last + 1 + held.after) : Math.min(held.end, count);
+  // A removed first row: where it was, as many rows as before (the list may have shrunk).
+  const fallback = Math.min(held.start, Math.max(0, end - (held.end - held.start)));
+  const start = Math.min(held.firstId === null ? 0 : first >= 0 ? Math.max(0, first - held.before) : fallback, end);
   if (end - start > maxRows) {
-    if (held.lastId === null) start = end - maxRows;
-    else return { start, end: start + maxRows };
+    return held.lastId === null ? { start: end - maxRows, end } : { start, end: start + maxRows };
   }
   return { start, end };
 }
 
-/** Holds `slice` of `ids` by its rows' ids; `toEnd` keeps it following new rows. */
-export function hold(ids: readonly string[], slice: Slice, toEnd: boolean): HeldSlice {
+/**
+ * Holds `slice` of `ids` by its first and last rows that are `lasting`;
+ * `toEnd` keeps it following new rows.
+ */
+export function hold(ids: readonly string[], slice: Slice, toEnd: boolean, lasting: (id: string) => boolean = () => true): HeldSlice {
+  let first = slice.start;
+  while (first < slice.end - 1 && !lasting(ids[first])) first++;
+  let last = slice.end - 1;
+  while (last > first && !lasting(ids[last])) last--;
   return {
-    firstId: ids[slice.start] ?? null,
-    lastId: toEnd || slice.end === 0 ? null : ids[slice.end - 1],
+    firstId: ids[first] ?? null,
+    lastId: toEnd || slice.end === 0 ? null : ids[last],
+    before: first - slice.start,
+    after: slice.end - 1 - last,
     ...slice,
   };
 }
