@@ -63,6 +63,26 @@ describe("a link to a message", () => {
     expect(opens(backend)).toEqual([null]);
   });
 
+  it("draws a long room's rows near the view only, and the message far above them when asked", async () => {
+    const backend = new FakeBackend();
+    const shell = await signedIn(backend);
+    await userEvent.click(await screen.findByRole("option", { name: "Équipe projet" }));
+    await waitFor(() => expect(opens(backend)).toEqual([null]));
+    const long = Array.from({ length: 1000 }, (_, i) => message(`m${i + 1}`, `note ${i + 1}`));
+    backend.pushTimeline(ROOM, [{ op: "reset", values: long }]);
+    const log = screen.getByRole("log", { name: "Messages" });
+    await within(log).findByText("note 1000");
+    expect(log.querySelectorAll(".timeline__row").length).toBeLessThanOrEqual(200);
+    expect(within(log).queryByText("note 12")).toBeNull();
+
+    await shell.receive();
+    const target = (await within(log).findByText("note 12")).closest<HTMLElement>("[data-item-id]")!;
+    await waitFor(() => expect(target).toHaveClass("timeline__row--target"));
+    expect(document.activeElement).toBe(target);
+    expect(log.querySelectorAll(".timeline__row").length).toBeLessThanOrEqual(200);
+    expect(opens(backend)).toEqual([null]);
+  }, 30_000);
+
   it("says in French when the message cannot be found, and shows the latest messages", async () => {
     const backend = new FakeBackend();
     backend.on("open_timeline", ({ atEvent }) => {
