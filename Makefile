@@ -85,4 +85,4 @@ bench-media: ui
 #   make bench-search BENCH_SEARCH_ARGS="--messages 1000 --runs 1 --out /tmp/bench-search.md"
 bench-search:
 	cargo build -p tchap-core --locked --example bench_search
-	$(CARGO_TARGET_DIR)/debug/examples/bench_search $(or $(BENCH_SEARCH_ARGS),--messages 4000 --runs 3 --out $(CURDIR)/BENCHMARKS.md)
+	$(CARGO_TARGET_DIR)/debug/examples/bench_search $(or $(BENCH_SEARCH_ARGS),--messages 3000 --runs 3 --out $(CURDIR)/BENCHMARKS.md)

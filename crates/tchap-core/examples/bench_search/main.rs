@@ -384,7 +384,7 @@ fn report(messages: usize, runs: usize, batch: usize, ours_ix: &[Indexing], bare
         count(QueryKind::TwoWords),
         count(QueryKind::NoHit)
     ));
-    l.push(format!("\nRepeat: `make bench-search`; quicker: `make bench-search BENCH_SEARCH_ARGS=\"--messages 10000 --runs 1 --out /tmp/bench-search.md\"`."));
+    l.push(format!("\nRepeat: `make bench-search`; quicker: `make bench-search BENCH_SEARCH_ARGS=\"--messages 1000 --runs 1 --out /tmp/bench-search.md\"`."));
     l.push(MARK_END.to_owned());
     l.join("\n")
 }
