@@ -7,7 +7,7 @@ export TCHAP_CACHE ?= $(HOME)/.cache/tchap
 APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
 DEMO_DIR := $(TCHAP_CACHE)/demo
 
-.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app bench-media
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app bench-media bench-search
 
 deps:
 	scripts/install-deps.sh
@@ -77,3 +77,12 @@ bench-media: ui
 	cargo build --release -p tchap-desktop --locked
 	scripts/with-synapse.sh scripts/with-scanner.sh xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh \
 	  node tests/e2e/bench-media.mjs $(BENCH_MEDIA_ARGS)
+
+# Message search figures: generated French messages of one room indexed then
+# searched, the app's encrypted index beside the SDK's unencrypted one
+# (crates/tchap-core/examples/bench_search/), no server needed; writes its
+# block to BENCHMARKS.md. Quicker:
+#   make bench-search BENCH_SEARCH_ARGS="--messages 1000 --runs 1 --out /tmp/bench-search.md"
+bench-search:
+	cargo build -p tchap-core --locked --example bench_search
+	$(CARGO_TARGET_DIR)/debug/examples/bench_search $(or $(BENCH_SEARCH_ARGS),--messages 3000 --runs 3 --out $(CURDIR)/BENCHMARKS.md)

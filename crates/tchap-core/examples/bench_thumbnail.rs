@@ -6,6 +6,9 @@
 //!
 //!   bench_thumbnail [--runs 7] [--out BENCHMARKS.md]
 
+#[path = "common/bench_block.rs"]
+mod bench_block;
+
 use std::{io::Cursor, process::Command, time::Instant};
 
 use image::{DynamicImage, ImageBuffer, ImageFormat, Rgb};
@@ -132,20 +135,6 @@ fn main() {
     let block = lines.join("\n");
     println!("{block}");
     if let Some(out) = args.iter().position(|a| a == "--out").and_then(|i| args.get(i + 1)) {
-        write_block(out, &block);
+        bench_block::write_block(out, &block, MARK_START, MARK_END);
     }
-}
-
-/// Replaces the block between the markers in `path`, else adds it before
-/// "## How to repeat", else at the end.
-fn write_block(path: &str, block: &str) {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let text = match (text.find(MARK_START), text.find(MARK_END)) {
-        (Some(start), Some(end)) => format!("{}{block}{}", &text[..start], &text[end + MARK_END.len()..]),
-        _ => match text.find("## How to repeat") {
-            Some(at) => format!("{}{block}\n\n{}", &text[..at], &text[at..]),
-            None => format!("{}\n\n{block}\n", text.trim_end()),
-        },
-    };
-    std::fs::write(path, text).expect("writing the benchmarks file");
 }
