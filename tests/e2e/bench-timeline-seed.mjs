@@ -5,6 +5,8 @@
 //   - a room of MEMBERS joined members and the same 60 messages as
 //     - a room of 2 members (the baseline of opening a room).
 // Requests go CONCURRENCY at a time: the server, not the client, is the limit.
+// The numbers follow the room's order to within CONCURRENCY, so the bench asks
+// the server which message is a room's newest.
 import { call, homeserver, peer, register } from "./matrix.mjs";
 
 // Many at once: the server writes the events of a room in batches of those waiting.
@@ -18,23 +20,23 @@ const WORDS = (
 ).split(" ");
 
 /** A message's number as the page shows it: five digits, so that "n° 00012" never matches inside "n° 00120". */
-export const numbered = (n) => `Message n° ${String(n).padStart(5, "0")}`;
+const numbered = (n) => `Message n° ${String(n).padStart(5, "0")}`;
 
 /** Varied lengths (3 to 60 words), one message in seven on several lines. */
-export function messageText(n, tag = "") {
+function messageText(n, tag = "") {
   const words = 3 + ((n * 37) % 58);
   const text = Array.from({ length: words }, (_, i) => WORDS[(n * 5 + i) % WORDS.length]).join(" ");
   const lines = n % 7 === 0 ? text.replace(/ (\S+) (\S+) (\S+) (\S+) (\S+) /g, " $1 $2 $3 $4 $5\n") : text;
   return `${numbered(n)}${tag} — ${lines}`;
 }
 
-/** Runs `task(i)` for i in 0..count-1, CONCURRENCY at a time, in order of i. */
-async function pool(count, task) {
+/** Runs `task(i)` for i in 0..count-1, `concurrency` at a time, in order of i. */
+async function pool(count, task, concurrency = CONCURRENCY) {
   let next = 0;
   const worker = async () => {
     while (next < count) await task(next++);
   };
-  await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count) }, worker));
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
 }
 
 const roomPath = (roomId, tail) => `/_matrix/client/v3/rooms/${encodeURIComponent(roomId)}/${tail}`;
@@ -45,9 +47,9 @@ const send = (user, roomId, type, content) =>
 /**
  * `count` numbered messages from `sender`, the first alone so that it is the
  * room's first: one in 250 answers an earlier one, one in 500 gets a 👍.
- * The numbers follow the room's order to within CONCURRENCY.
+ * The numbers follow the room's order to within `concurrency`.
  */
-async function sendNumbered(sender, roomId, count, tag = "") {
+async function sendNumbered(sender, roomId, count, { tag = "", concurrency = CONCURRENCY } = {}) {
   const eventIds = new Map();
   const one = async (n) => {
     const content = { msgtype: "m.text", body: messageText(n, tag) };
@@ -58,7 +60,7 @@ async function sendNumbered(sender, roomId, count, tag = "") {
     if (n % 500 === 0) await send(sender, roomId, "m.reaction", { "m.relates_to": { rel_type: "m.annotation", event_id, key: "👍" } });
   };
   await one(1);
-  await pool(count - 1, (i) => one(i + 2));
+  await pool(count - 1, (i) => one(i + 2), concurrency);
 }
 
 /** Users made by the admin API (no password: they never sign in), joined to `roomId`. */
@@ -70,6 +72,9 @@ async function joinMembers(admin, roomId, count, prefix) {
     await call("POST", `/_synapse/admin/v1/join/${encodeURIComponent(roomId)}`, admin.token, { user_id: userId });
   });
 }
+
+/** What tells the two rooms to open apart in their messages' text (the same length). */
+export const roomTag = (key) => (key === "large" ? " (grand salon)" : key === "small" ? " (petit salon)" : "");
 
 const seconds = (started) => (Date.now() - started) / 1000;
 
@@ -106,7 +111,8 @@ export async function seedRooms({ events, members, log = () => {} }) {
     timed(`${members} members`, "members", () => joinMembers(admin, rooms.large.roomId, members - 2, `membre${Date.now().toString(36)}`)),
   ]);
   const started = Date.now();
-  for (const room of [rooms.large, rooms.small]) await sendNumbered(admin, room.roomId, OPENING_MESSAGES, ` (${room.key === "large" ? "grand salon" : "petit salon"})`);
+  // One at a time: the last ones in the room are the last numbers.
+  for (const room of [rooms.large, rooms.small]) await sendNumbered(admin, room.roomId, OPENING_MESSAGES, { tag: roomTag(room.key), concurrency: 1 });
   times.opening = seconds(started);
   times.total = seconds(seedStarted);
   return { viewer, rooms, times };

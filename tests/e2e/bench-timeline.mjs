@@ -25,8 +25,8 @@ import { homedir, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { cell, installedVersion, machine, measured, memory, now, pollPage, postponeSecurityDialog, root, sleep, stats, synapseVersion, writeBlock } from "./bench-lib.mjs";
-import { OPENING_MESSAGES, messageText, numbered, seedRooms } from "./bench-timeline-seed.mjs";
-import { PASSWORD, homeserver } from "./matrix.mjs";
+import { OPENING_MESSAGES, seedRooms } from "./bench-timeline-seed.mjs";
+import { PASSWORD, homeserver, peer } from "./matrix.mjs";
 
 const { values: options } = parseArgs({
   options: {
@@ -158,7 +158,7 @@ async function scrollBack(binary, label, seed) {
     return await measured(binary, env, `bench-timeline-scroll-${label}`, async ({ browser, pid }) => {
       await signIn(browser, seed.viewer);
       await waitListed(browser, [seed.rooms.history]);
-      await openRoom(browser, seed.rooms.history, numbered(events));
+      await openRoom(browser, seed.rooms.history, seed.rooms.history.newest);
       await sleep(SETTLE_MS);
       const start = await memory(pid);
       const samples = [];
@@ -216,7 +216,12 @@ async function scrollBack(binary, label, seed) {
 
 // ---------------------------------------------------------------- opening a large room
 
-const newestOf = (room) => messageText(OPENING_MESSAGES, ` (${room.key === "large" ? "grand salon" : "petit salon"})`).split(" — ")[0];
+/** The start of the room's newest message, before its " — " ("Message n° 00060 (grand salon)"), as the server has it. */
+async function newestText(viewer, room) {
+  const body = (await peer(viewer).messageEvents(room.roomId)).at(-1)?.content.body;
+  if (!body?.includes(" — ")) throw new Error(`no numbered message at the end of ${room.name}`);
+  return body.split(" — ")[0];
+}
 
 /**
  * One run: signed in afresh, each room opened twice (the other in between),
@@ -234,14 +239,14 @@ async function openingRun(number, seed) {
       await waitListed(browser, order);
       await sleep(SETTLE_MS);
       for (const phase of ["first", "again"]) {
-        for (const room of order) result[room.key][phase] = await openRoom(browser, room, newestOf(room));
+        for (const room of order) result[room.key][phase] = await openRoom(browser, room, room.newest);
       }
     });
     await measured(OURS, env, `bench-timeline-open-${number}-restart`, async ({ browser }) => {
       await postponeSecurityDialog(browser);
       await waitListed(browser, order);
       await sleep(SETTLE_MS);
-      for (const room of order) result[room.key].restart = await openRoom(browser, room, newestOf(room));
+      for (const room of order) result[room.key].restart = await openRoom(browser, room, room.newest);
     });
   } finally {
     if (options.keep) console.error(`bench-timeline: data folder kept: ${dataDir}`);
@@ -265,6 +270,7 @@ if (options.seeded) {
   console.error(`bench-timeline: seeded in ${seed.times.total.toFixed(0)} s`);
   if (options["save-seed"]) writeFileSync(options["save-seed"], JSON.stringify(seed));
 }
+for (const room of Object.values(seed.rooms)) room.newest = await newestText(seed.viewer, room);
 const loadAtStart = loadavg()[0];
 const failures = [];
 async function attempt(what, work) {
@@ -326,11 +332,14 @@ function scrollRatio() {
   const o = scroll.ours?.samples.at(-1);
   const b = scroll.baseline?.samples.at(-1);
   if (!o || !b) return "";
-  // Compare at the furthest point both reached.
-  const loaded = Math.min(o.loaded, b.loaded);
-  const os = scroll.ours.samples.findLast((s) => s.loaded <= loaded) ?? o;
-  const bs = scroll.baseline.samples.findLast((s) => s.loaded <= loaded) ?? b;
-  return `- At ${os.loaded} (ours) / ${bs.loaded} (baseline) messages, the furthest both reached: PSS growth ours ÷ baseline **${(growth(scroll.ours, os) / growth(scroll.baseline, bs)).toFixed(2)}×**, time **${(os.seconds / bs.seconds).toFixed(2)}×**.`;
+  // Both at the same number of messages: the last step both reached, or the end if both got there.
+  const both = o.loaded === b.loaded ? [o, b] : (() => {
+    const step = Math.floor(Math.min(o.loaded, b.loaded) / STEP) * STEP;
+    return step > 0 ? [at(scroll.ours, step), at(scroll.baseline, step)] : null;
+  })();
+  if (!both) return "";
+  const [os, bs] = both;
+  return `- At ${os.loaded}${bs.loaded !== os.loaded ? ` (ours) and ${bs.loaded} (baseline)` : ""} messages, the furthest both reached: PSS growth ours ÷ baseline **${(growth(scroll.ours, os) / growth(scroll.baseline, bs)).toFixed(2)}×**, time **${(os.seconds / bs.seconds).toFixed(2)}×**.`;
 }
 
 const openValues = (room, phase) => openings.map((r) => r[room][phase]);
