@@ -40,7 +40,8 @@ const { values: options } = parseArgs({
     binary: { type: "string", default: join(process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache/tchap/target"), "debug/tchap-desktop") },
     "baseline-binary": { type: "string" },
     // Trying the script: keep the seeded rooms (--save-seed) and measure them
-    // again on the same server (--seeded) without seeding for minutes.
+    // again on the same server (--seeded) without seeding for minutes. A
+    // `note` in that file (what differs from a full seeding) goes into the block.
     "save-seed": { type: "string" },
     seeded: { type: "string" },
     keep: { type: "boolean", default: false },
@@ -360,7 +361,7 @@ const block = [
   "",
   `- Machine: ${machine()}. Date: ${new Date(benchStarted).toISOString().slice(0, 16).replace("T", " ")} UTC. Load average (1 min) at the start of the measures ${loadAtStart.toFixed(2)}, at the end ${loadAtEnd.toFixed(2)} (other programs ran on the machine meanwhile).`,
   `- Builds (dev profile: dependencies at opt-level 2, our crates at 0): ours \`${OURS}\`, baseline \`${BASELINE}\`${sameBinary ? " — **the same binary**: both are the app before the virtualised timeline (commit a783428); the virtualised figures come with the command at the end" : ""}. WebKitGTK ${installedVersion("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])}. Xvfb 1280×800.`,
-  `- Server: Synapse ${await synapseVersion(homeserver)} (SQLite) on the same machine (\`scripts/with-synapse.sh\`). Rooms seeded through its client and admin APIs in ${seed.times.total.toFixed(0)} s, not measured: ${seed.events} messages (${seed.times.history.toFixed(0)} s) and ${seed.members} members (${seed.times.members.toFixed(0)} s) at once, then ${OPENING_MESSAGES} messages in each room to open (${seed.times.opening.toFixed(0)} s)${options.seeded ? "; seeded by an earlier invocation on the same server (`--seeded`)" : ""}.`,
+  `- Server: Synapse ${await synapseVersion(homeserver)} (SQLite) on the same machine (\`scripts/with-synapse.sh\`). Rooms seeded through its client and admin APIs in ${seed.times.total.toFixed(0)} s, not measured: ${seed.events} messages (${seed.times.history.toFixed(0)} s) and ${seed.members} members (${seed.times.members.toFixed(0)} s) at once, then ${OPENING_MESSAGES} messages in each room to open (${seed.times.opening.toFixed(0)} s)${options.seeded ? "; seeded by an earlier invocation on the same server (`--seeded`)" : ""}.${seed.note ? ` **Note**: ${seed.note}.` : ""}`,
   "",
   `### Scrolling back ${seed.events} messages`,
   "",
