@@ -310,12 +310,19 @@ function scrollTable() {
     "| messages loaded | ours: time (s) | ours: PSS growth (MiB) | baseline: time (s) | baseline: PSS growth (MiB) |",
     "| --- | --- | --- | --- | --- |",
   ];
-  for (let loaded = STEP; loaded <= seed.events; loaded += STEP) {
+  const line = (run, s, loaded) => (s ? [`${s.seconds.toFixed(0)}${s.loaded !== loaded ? ` (${s.loaded})` : ""}`, growthCell(run, s)] : ["—", "—"]);
+  const furthest = Math.max(scroll.ours?.loaded ?? 0, scroll.baseline?.loaded ?? 0);
+  const shown = new Set();
+  for (let loaded = STEP; loaded <= Math.min(furthest, seed.events); loaded += STEP) {
     const o = at(scroll.ours, loaded);
     const b = at(scroll.baseline, loaded);
-    const line = (run, s) => (s ? [`${s.seconds.toFixed(0)}${s.loaded !== loaded ? ` (${s.loaded})` : ""}`, growthCell(run, s)] : ["—", "—"]);
-    lines.push(`| ${loaded} | ${[...line(scroll.ours, o), ...line(scroll.baseline, b)].join(" | ")} |`);
+    shown.add(o).add(b);
+    lines.push(`| ${loaded} | ${[...line(scroll.ours, o, loaded), ...line(scroll.baseline, b, loaded)].join(" | ")} |`);
   }
+  // Where each one stopped, when no step row shows it.
+  const last = (run) => (run && !shown.has(run.samples.at(-1)) ? run.samples.at(-1) : null);
+  const [o, b] = [last(scroll.ours), last(scroll.baseline)];
+  if (o || b) lines.push(`| where it stopped | ${[...line(scroll.ours, o, null), ...line(scroll.baseline, b, null)].join(" | ")} |`);
   return lines;
 }
 
