@@ -7,7 +7,7 @@ export TCHAP_CACHE ?= $(HOME)/.cache/tchap
 APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
 DEMO_DIR := $(TCHAP_CACHE)/demo
 
-.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app bench-media bench-search
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app bench-media bench-search bench-timeline
 
 deps:
 	scripts/install-deps.sh
@@ -86,3 +86,20 @@ bench-media: ui
 bench-search:
 	cargo build -p tchap-core --locked --example bench_search
 	$(CARGO_TARGET_DIR)/debug/examples/bench_search $(or $(BENCH_SEARCH_ARGS),--messages 3000 --runs 3 --out $(CURDIR)/BENCHMARKS.md)
+
+# Long-room figures (issue 15, tests/e2e/bench-timeline.mjs): the debug app in
+# its real window under Xvfb scrolling back 20,000 messages (PSS every 2,000,
+# app and WebKit apart) beside BENCH_TIMELINE_BASELINE, the app built from the
+# commit before the virtualised timeline (a783428: `cargo build -p tchap-desktop`
+# there, copied to /tmp/tchap-desktop-prev-a783428); then opening a room of
+# 5,000 members beside a room of 2. Seeding takes tens of minutes. Written to
+# BENCHMARKS.md. After merging the virtualised timeline, the figures as issue 15 asks:
+#   make bench-timeline BENCH_TIMELINE_BASELINE=/tmp/tchap-desktop-prev-a783428
+# Quicker: add BENCH_TIMELINE_ARGS="--events 2000 --members 300 --runs 1 --out /tmp/bench-timeline.md"
+BENCH_TIMELINE_BASELINE ?= /tmp/tchap-desktop-prev-a783428
+bench-timeline: ui
+	cargo build -p tchap-desktop --locked
+	cp $(APP) /tmp/tchap-desktop-bench-timeline
+	scripts/with-synapse.sh xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh \
+	  node tests/e2e/bench-timeline.mjs --binary /tmp/tchap-desktop-bench-timeline \
+	  --baseline-binary $(BENCH_TIMELINE_BASELINE) $(BENCH_TIMELINE_ARGS)

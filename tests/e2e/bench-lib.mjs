@@ -98,12 +98,12 @@ const isWebKitProcess = (pid) => /^WebKit(Web|Network)Process$/.test(basename(ex
 /**
  * PSS (MiB) of the app process and every process under it, by kind. Other
  * programs' WebKit processes share library pages with ours and so lower our
- * PSS: first wait a while for them to end, then count those still there.
+ * PSS: first wait a while for them to end (`foreignWaitMs`), then count those still there.
  */
-export async function memory(appPid) {
+export async function memory(appPid, { foreignWaitMs = FOREIGN_WAIT_MS } = {}) {
   let tree = descendants(appPid);
   const foreign = () => allProcesses().filter((pid) => !tree.includes(pid) && isWebKitProcess(pid));
-  for (let waited = 0; waited < FOREIGN_WAIT_MS && foreign().length > 0; waited += 1000) await sleep(1000);
+  for (let waited = 0; waited < foreignWaitMs && foreign().length > 0; waited += 1000) await sleep(1000);
   tree = descendants(appPid);
   const mib = { app: pssKiB(appPid) / 1024, web: 0, network: 0, other: 0, total: 0, others: [] };
   for (const pid of tree) {

@@ -12,7 +12,7 @@ function sharedSecret() {
 
 export const PASSWORD = "correct horse battery staple";
 
-async function call(method, path, token, body) {
+export async function call(method, path, token, body) {
   const response = await fetch(`${homeserver}${path}`, {
     method,
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -23,12 +23,13 @@ async function call(method, path, token, body) {
   return json;
 }
 
-export async function register(prefix, displayname) {
+/** A new user (`admin`: a server administrator, for the admin API). */
+export async function register(prefix, displayname, { admin = false } = {}) {
   const url = "/_synapse/admin/v1/register";
   const { nonce } = await call("GET", url);
   const username = `${prefix}${randomBytes(4).toString("hex")}`;
-  const mac = createHmac("sha1", sharedSecret()).update(`${nonce}\0${username}\0${PASSWORD}\0notadmin`).digest("hex");
-  const answer = await call("POST", url, undefined, { nonce, username, password: PASSWORD, admin: false, displayname, mac });
+  const mac = createHmac("sha1", sharedSecret()).update(`${nonce}\0${username}\0${PASSWORD}\0${admin ? "admin" : "notadmin"}`).digest("hex");
+  const answer = await call("POST", url, undefined, { nonce, username, password: PASSWORD, admin, displayname, mac });
   return { username, userId: answer.user_id, token: answer.access_token };
 }
 
