@@ -52,5 +52,19 @@ test("a thread opens beside the room, and an answer there is a thread reply", as
     await eventually("our answer in the panel", async () => (await panel.getProperty("innerText")).includes("Ma réponse dans le fil"));
     await eventually("two replies under the first message", async () => (await (await log.$("button*=2 réponses")).isExisting()));
     assert.ok(!(await log.getProperty("innerText")).includes("Ma réponse dans le fil"), "the answer stays in the thread");
+    // The panel's first message follows the room: two replies there too.
+    await eventually("two replies in the panel's first message", async () => (await panel.getProperty("innerText")).includes("2 réponses"));
+
+    // The room's thread list: the thread, its count and its latest reply; it opens from there.
+    await (await browser.$('button[aria-label="Fils de discussion du salon"]')).click();
+    const list = await browser.$('aside[aria-label="Fils de discussion"]');
+    await list.waitForDisplayed({ timeout: 10000 });
+    await eventually("the thread in the list", async () => /Sujet : le budget 2027[\s\S]*2 réponses · dernière de Agnès Agent[\s\S]*Ma réponse dans le fil/.test(await list.getProperty("innerText")));
+    await (await list.$("button*=Sujet : le budget 2027")).click();
+    const opened = await browser.$('aside[aria-label="Fil de discussion"]');
+    await opened.waitForDisplayed({ timeout: 10000 });
+    await eventually("the thread opened from the list", async () => (await opened.getProperty("innerText")).includes("Première réponse dans le fil"));
+    await (await opened.$("button*=Tous les fils")).click();
+    await (await browser.$('aside[aria-label="Fils de discussion"]')).waitForDisplayed({ timeout: 10000 });
   });
 });

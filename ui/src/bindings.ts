@@ -62,6 +62,11 @@ export const commands = {
 	paginateThread: (roomId: string, rootEventId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_thread", { roomId, rootEventId })),
 	sendInThread: (roomId: string, rootEventId: string, body: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_in_thread", { roomId, rootEventId, body })),
 	markThreadRead: (roomId: string, rootEventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("mark_thread_read", { roomId, rootEventId })),
+	/**  Lists the room's threads over `on_update` and loads the first page. */
+	openThreadList: (roomId: string, onUpdate: Channel<ListDiff<ThreadSummary_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_thread_list", { roomId, onUpdate })),
+	/**  Loads older threads; `true` once every thread is listed. */
+	paginateThreadList: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_thread_list", { roomId })),
+	closeThreadList: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_thread_list", { roomId })),
 	/**  Sends a message with its mentions; a reply when `in_reply_to` (an event id) is given. */
 	sendComposed: (roomId: string, message: ComposedMessage, inReplyTo: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_composed", { roomId, message, inReplyTo })),
 	editMessage: (roomId: string, itemId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_message", { roomId, itemId, message })),
@@ -1183,6 +1188,54 @@ export type ThreadInfo_Serialize = {
 	latestSenderName: string | null,
 	/**  The user's read receipt in the thread is not on its latest reply. */
 	unread: boolean,
+};
+
+/**  A message of the list: who, when, what. */
+export type ThreadMessage = ThreadMessage_Serialize | ThreadMessage_Deserialize;
+
+/**  A message of the list: who, when, what. */
+export type ThreadMessage_Deserialize = {
+	senderId: string,
+	senderName: string,
+	senderDomain?: string | null,
+	senderIsExternal: boolean,
+	isOwn: boolean,
+	timestamp: number,
+	/**  `None` for an event the app cannot show (unknown or redacted kind). */
+	content?: MessageContent_Deserialize | null,
+};
+
+/**  A message of the list: who, when, what. */
+export type ThreadMessage_Serialize = {
+	senderId: string,
+	senderName: string,
+	senderDomain: string | null,
+	senderIsExternal: boolean,
+	isOwn: boolean,
+	timestamp: number,
+	/**  `None` for an event the app cannot show (unknown or redacted kind). */
+	content: MessageContent_Serialize | null,
+};
+
+/**  One thread of the list. */
+export type ThreadSummary = ThreadSummary_Serialize | ThreadSummary_Deserialize;
+
+/**  One thread of the list. */
+export type ThreadSummary_Deserialize = {
+	rootEventId: string,
+	root: ThreadMessage_Deserialize,
+	/**  Its latest reply, once the server or a sync has told us. */
+	latest?: ThreadMessage_Deserialize | null,
+	replies: number,
+};
+
+/**  One thread of the list. */
+export type ThreadSummary_Serialize = {
+	rootEventId: string,
+	root: ThreadMessage_Serialize,
+	/**  Its latest reply, once the server or a sync has told us. */
+	latest: ThreadMessage_Serialize | null,
+	replies: number,
 };
 
 export type TimelineItem = TimelineItem_Serialize | TimelineItem_Deserialize;

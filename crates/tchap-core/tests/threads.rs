@@ -8,7 +8,7 @@ use common::*;
 use serde_json::json;
 use tchap_core::{
     session,
-    timeline::{MessageContent, ThreadInfo, TimelineItem},
+    timeline::{MessageContent, ThreadInfo, ThreadSummary, TimelineItem},
 };
 
 fn thread_of<'a>(items: &'a [TimelineItem], wanted: &str) -> Option<&'a ThreadInfo> {
@@ -88,4 +88,56 @@ async fn threads_stay_in_their_panel_and_answers_go_there() {
     assert_eq!(sent["m.relates_to"]["rel_type"], "m.thread", "{sent}");
     assert_eq!(sent["m.relates_to"]["event_id"], root.as_str(), "{sent}");
     assert!(!readable_texts(&live.snapshot()).contains(&"Ma réponse dans le fil"), "our answer stays in the thread");
+}
+
+fn text_of(content: &Option<MessageContent>) -> Option<&str> {
+    match content {
+        Some(MessageContent::Text { body, .. }) => Some(body),
+        _ => None,
+    }
+}
+
+/// The room's threads, newest first, each with its first message, reply count
+/// and latest reply; a reply arriving while the list is open counts at once.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_thread_list_shows_each_thread_and_follows_new_replies() {
+    let reader = register("agent", "Agnès Agent").await;
+    let other = register("other", "Olivier Autre").await;
+    let raw = RawClient::new(&other);
+    let room_id = raw.create_room("Fils du service", &[&reader.user_id]).await;
+    let older = raw.send_text(&room_id, "Sujet : les congés").await;
+    raw.send_message(&room_id, thread_reply(&older, "Une réponse sur les congés")).await;
+    let newer = raw.send_text(&room_id, "Sujet : le déménagement").await;
+    raw.send_message(&room_id, thread_reply(&newer, "Première sur le déménagement")).await;
+    raw.send_message(&room_id, thread_reply(&newer, "Deuxième sur le déménagement")).await;
+    raw.send_text(&room_id, "Un message sans fil").await;
+
+    let data = data_dir();
+    let session = session::login(data.path(), &homeserver(), &reader.localpart, PASSWORD).await.unwrap();
+    join_invited_room(&session, &room_id).await;
+
+    let list: Mirror<ThreadSummary> = Mirror::new();
+    session.timelines().open_thread_list(&room_id, list.sink()).await.unwrap();
+    while !session.timelines().paginate_thread_list(&room_id).await.unwrap() {}
+    let threads = list.wait_until("both threads", |threads| threads.len() == 2).await;
+    let roots: Vec<_> = threads.iter().map(|t| text_of(&t.root.content)).collect();
+    assert_eq!(roots, [Some("Sujet : le déménagement"), Some("Sujet : les congés")], "newest thread first, no other message");
+    assert_eq!(threads[0].root_event_id, newer);
+    assert_eq!(threads[0].root.sender_name, "Olivier Autre");
+    assert_eq!(threads[0].replies, 2);
+    let latest = threads[0].latest.as_ref().expect("the latest reply");
+    assert_eq!(text_of(&latest.content), Some("Deuxième sur le déménagement"));
+    assert_eq!(latest.sender_name, "Olivier Autre");
+    assert_eq!(threads[1].replies, 1);
+
+    // Another reply arrives by sync while the list is open.
+    raw.send_message(&room_id, thread_reply(&older, "Encore une sur les congés")).await;
+    let threads = list
+        .wait_until("the new reply counted", |threads| {
+            threads.iter().any(|t| t.root_event_id == older && t.replies == 2 && t.latest.as_ref().is_some_and(|l| text_of(&l.content) == Some("Encore une sur les congés")))
+        })
+        .await;
+    let other_thread = threads.iter().find(|t| t.root_event_id == newer).unwrap();
+    assert_eq!(other_thread.replies, 2, "the other thread is unchanged");
+    session.timelines().close_thread_list(&room_id);
 }

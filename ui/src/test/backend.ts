@@ -74,6 +74,9 @@ export class FakeBackend {
       open_thread: () => null,
       close_thread: () => null,
       paginate_thread: () => true,
+      open_thread_list: () => null,
+      paginate_thread_list: () => true,
+      close_thread_list: () => null,
       send_in_thread: () => null,
       mark_thread_read: () => null,
       paginate_forwards: () => false,
@@ -155,7 +158,7 @@ export class FakeBackend {
   }
 
   /** The channel given to the last call of `cmd` (argument `onUpdate`). */
-  channel<T>(cmd: "subscribe_room_list" | "open_timeline" | "open_thread", roomId?: string): Channel<ListDiff<T>[]> {
+  channel<T>(cmd: "subscribe_room_list" | "open_timeline" | "open_thread" | "open_thread_list", roomId?: string): Channel<ListDiff<T>[]> {
     return this.#lastCall(cmd, roomId).args.onUpdate as Channel<ListDiff<T>[]>;
   }
 

@@ -7,6 +7,7 @@ pub mod formatted;
 mod actions;
 mod items;
 mod threads;
+mod thread_list;
 mod reactions;
 pub mod typing;
 
@@ -24,6 +25,7 @@ use matrix_sdk_ui::timeline::{EventTimelineItem, Timeline};
 
 pub use actions::{ComposedMessage, MessagePart};
 pub use items::*;
+pub use thread_list::{ThreadListBatch, ThreadMessage, ThreadSummary};
 pub use reactions::{MAX_REACTION_GROUPS, NamedUser, ReactionGroup};
 use reactions::People;
 
@@ -54,6 +56,8 @@ impl Drop for OpenTimeline {
 pub struct TimelineService {
     context: Arc<SessionContext>,
     open: Mutex<HashMap<String, OpenTimeline>>,
+    /// The thread lists the UI shows, by room.
+    thread_lists: Mutex<HashMap<String, thread_list::OpenThreadList>>,
 }
 
 fn parse_room_id(room_id: &str) -> AppResult<OwnedRoomId> {
@@ -62,7 +66,7 @@ fn parse_room_id(room_id: &str) -> AppResult<OwnedRoomId> {
 
 impl TimelineService {
     pub fn new(context: Arc<SessionContext>) -> Self {
-        Self { context, open: Mutex::default() }
+        Self { context, open: Mutex::default(), thread_lists: Mutex::default() }
     }
 
     fn room(&self, room_id: &str) -> AppResult<matrix_sdk::Room> {
@@ -120,6 +124,7 @@ impl TimelineService {
     /// Closes every timeline (the session stops).
     pub fn close_all(&self) {
         self.open.lock().unwrap().clear();
+        self.thread_lists.lock().unwrap().clear();
     }
 
     /// Loads older events; `true` once the start of the room is reached.

@@ -1,11 +1,28 @@
 import { screen, waitFor, within } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
-import type { TimelineItem } from "../../bindings";
+import type { ThreadSummary, TimelineItem } from "../../bindings";
 import { FakeBackend, message } from "../../test/backend";
 import { openRoom } from "../../test/room";
 
 const ROOM = "!projet:agent.tchap.gouv.fr";
 const root = message("root", "Sujet : le budget", { thread: { replies: 2, latestSenderName: "Bruno Petit", unread: true } });
+
+function summary(rootId: string, body: string, replies: number, latest: string | null): ThreadSummary {
+  const person = (name: string, timestamp: number) => ({
+    senderId: "@bruno.petit:agent.tchap.gouv.fr",
+    senderName: name,
+    senderDomain: "Dinum",
+    senderIsExternal: false,
+    isOwn: false,
+    timestamp,
+  });
+  return {
+    rootEventId: `$${rootId}`,
+    root: { ...person("Alice Martin", new Date(2026, 10, 24, 9, 30).getTime()), content: { type: "text", body, formatted: null } },
+    latest: latest ? { ...person("Bruno Petit", new Date(2026, 10, 24, 10, 0).getTime()), content: { type: "text", body: latest, formatted: null } } : null,
+    replies,
+  };
+}
 
 function pushThread(backend: FakeBackend, items: TimelineItem[]) {
   backend.push(backend.channel<TimelineItem>("open_thread", ROOM), [{ op: "reset", values: items }]);
@@ -66,5 +83,47 @@ describe("threads", () => {
     await user.click(within(article).getByRole("button", { name: "Fil" }));
     await screen.findByRole("complementary", { name: "Fil de discussion" });
     await waitFor(() => expect(backend.callsOf("open_thread")).toEqual([expect.objectContaining({ rootEventId: "$m1" })]));
+  });
+});
+
+describe("the room's thread list", () => {
+  it("lists the threads with their replies, opens one, and goes back to the list", async () => {
+    const backend = new FakeBackend();
+    const { user } = await openRoom(backend, ROOM, [message("m1", "Bonjour")]);
+    await user.click(screen.getByRole("button", { name: "Fils de discussion du salon" }));
+    const list = await screen.findByRole("complementary", { name: "Fils de discussion" });
+    await waitFor(() => expect(backend.callsOf("open_thread_list")).toEqual([expect.objectContaining({ roomId: ROOM })]));
+    backend.push(backend.channel<ThreadSummary>("open_thread_list", ROOM), [
+      { op: "reset", values: [summary("t2", "Sujet : le déménagement", 2, "D’accord pour jeudi"), summary("t1", "Sujet : les congés", 1, "Je prends la semaine 52")] },
+    ]);
+    const first = await within(list).findByRole("button", { name: /Sujet : le déménagement/ });
+    expect(first).toHaveTextContent("2 réponses · dernière de Bruno Petit");
+    expect(first).toHaveTextContent("D’accord pour jeudi");
+    expect(within(list).getByRole("button", { name: /Sujet : les congés/ })).toHaveTextContent("1 réponse");
+
+    // One opens in the thread panel, headed by its first message.
+    await user.click(first);
+    const panel = await screen.findByRole("complementary", { name: "Fil de discussion" });
+    await waitFor(() => expect(backend.callsOf("open_thread")).toEqual([expect.objectContaining({ rootEventId: "$t2" })]));
+    expect(within(panel).getByText("Sujet : le déménagement")).toBeInTheDocument();
+    expect(screen.queryByRole("complementary", { name: "Fils de discussion" })).toBeNull();
+
+    // Back to the list, asked afresh from the server.
+    await user.click(within(panel).getByRole("button", { name: /Tous les fils/ }));
+    await screen.findByRole("complementary", { name: "Fils de discussion" });
+    await waitFor(() => expect(backend.callsOf("open_thread_list")).toHaveLength(2));
+    await waitFor(() => expect(backend.callsOf("close_thread_list")).toHaveLength(1));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("complementary", { name: "Fils de discussion" })).toBeNull());
+  });
+
+  it("says when the room has no thread", async () => {
+    const backend = new FakeBackend();
+    const { user } = await openRoom(backend, ROOM, []);
+    await user.click(screen.getByRole("button", { name: "Fils de discussion du salon" }));
+    const list = await screen.findByRole("complementary", { name: "Fils de discussion" });
+    await waitFor(() => expect(backend.callsOf("open_thread_list")).toHaveLength(1));
+    backend.push(backend.channel<ThreadSummary>("open_thread_list", ROOM), [{ op: "reset", values: [] }]);
+    expect(await within(list).findByText(/Aucun fil de discussion dans ce salon/)).toBeInTheDocument();
   });
 });
