@@ -22,6 +22,13 @@ describe("list keys", () => {
     expect(listKeyAction("End", 0, 3, { wrap: true, homeEnd: false })).toBeNull();
   });
 
+  it("in tabs, ←/→ move and go round, ↑/↓ are not theirs", () => {
+    const tabs = { orientation: "horizontal", wrap: true } as const;
+    expect(listKeyAction("ArrowRight", 2, 3, tabs)).toEqual(moveTo(0));
+    expect(listKeyAction("ArrowLeft", 0, 3, tabs)).toEqual(moveTo(2));
+    expect(listKeyAction("ArrowDown", 0, 3, tabs)).toBeNull();
+  });
+
   it("in a grid, ←/→ move by one and ↑/↓ by a row, clamped at the ends", () => {
     const grid = { columns: 8 };
     expect(listKeyAction("ArrowRight", 3, 20, grid)).toEqual(moveTo(4));

@@ -7,6 +7,8 @@ export interface ListKeyOptions {
   wrap?: boolean;
   /** Options per row of a grid: ←/→ move by one, ↑/↓ by a row (clamped at the ends, never wrapping). */
   columns?: number;
+  /** Which arrows move in a one-line list: ↑/↓ (a listbox) or ←/→ (tabs). */
+  orientation?: "vertical" | "horizontal";
   /** Home/End reach the first/last option. Off where a text field keeps them for its caret. */
   homeEnd?: boolean;
   /** The keys that choose the active option. */
@@ -24,10 +26,10 @@ export function listKeyAction(
   key: string,
   index: number,
   count: number,
-  { wrap = false, columns, homeEnd = true, chooseKeys = ["Enter"] }: ListKeyOptions = {},
+  { wrap = false, columns, orientation = "vertical", homeEnd = true, chooseKeys = ["Enter"] }: ListKeyOptions = {},
 ): ListKeyAction | null {
   if (chooseKeys.includes(key)) return { kind: "choose" };
-  const step = stepOf(key, columns);
+  const step = columns === undefined ? lineStep(key, orientation) : gridStep(key, columns);
   if (step !== null) {
     if (count === 0) return { kind: "move", index };
     const target = index + step;
@@ -39,18 +41,16 @@ export function listKeyAction(
   return null;
 }
 
-/** How far an arrow moves: by one in a list, by one or by a row in a grid. */
-function stepOf(key: string, columns: number | undefined): number | null {
-  switch (key) {
-    case "ArrowDown":
-      return columns ?? 1;
-    case "ArrowUp":
-      return -(columns ?? 1);
-    case "ArrowRight":
-      return columns === undefined ? null : 1;
-    case "ArrowLeft":
-      return columns === undefined ? null : -1;
-    default:
-      return null;
-  }
+/** How far an arrow moves in a one-line list: by one, along its orientation only. */
+function lineStep(key: string, orientation: "vertical" | "horizontal"): number | null {
+  const [back, forth] = orientation === "vertical" ? ["ArrowUp", "ArrowDown"] : ["ArrowLeft", "ArrowRight"];
+  if (key === forth) return 1;
+  if (key === back) return -1;
+  return null;
+}
+
+/** How far an arrow moves in a grid: ←/→ by one, ↑/↓ by a row. */
+function gridStep(key: string, columns: number): number | null {
+  const steps: Record<string, number> = { ArrowRight: 1, ArrowLeft: -1, ArrowDown: columns, ArrowUp: -columns };
+  return steps[key] ?? null;
 }
