@@ -50,7 +50,9 @@ const HEADING = "## Whole app (release build, real window under Xvfb)";
 
 // What the polls look for in the page (run inside the webview).
 const LOGIN_FORM = "form input[type=password]";
-const ROOM_ROWS = 'nav [role="listbox"] > [role="option"]';
+// The sidebar draws only the rows near its viewport: the rooms it lists are the
+// sum of its listboxes' aria-setsize (each option says the size of its list).
+const ROOM_LISTS = 'nav [role="listbox"]';
 const CONVERSATIONS = '[role="listbox"][aria-label="Conversations"] > [role="option"]';
 const BARE_TITLE = "bare window"; // bare_window.rs's page title
 
@@ -61,8 +63,14 @@ async function roomRowsShown(browser, expected, { failOnLoginForm = false } = {}
   const allAt = await pollPage(
     browser,
     `${expected} room rows`,
-    (rows, form) => ({ rows: document.querySelectorAll(rows).length, login: document.querySelector(form) !== null }),
-    [ROOM_ROWS, LOGIN_FORM],
+    (lists, form) => ({
+      rows: [...document.querySelectorAll(lists)].reduce(
+        (sum, list) => sum + Number(list.querySelector('[role="option"]')?.getAttribute("aria-setsize") ?? 0),
+        0,
+      ),
+      login: document.querySelector(form) !== null,
+    }),
+    [ROOM_LISTS, LOGIN_FORM],
     ({ rows, login }) => {
       if (login && failOnLoginForm) throw new Error("the login form is shown: the session was not restored");
       if (rows >= firstCount) firstAt ??= now();
@@ -261,7 +269,7 @@ const block = [
   "### What is measured",
   "",
   "- *Process start*: the app process's start time, `/proc/PID/stat` field 22 (clock ticks since boot, 10 ms steps), placed on the wall clock against `/proc/uptime` read until it steps (offset well under 1 ms). The start is rounded down to its tick, so start-based figures may be up to 10 ms long. The process is found as the descendant of tauri-driver (under WebKitWebDriver) running the binary.",
-  `- *Shown / rows*: the page is polled through WebDriver (\`execute\`) every ${POLL_MS} ms; a time is when the poll that saw the state came back, so up to one poll (${POLL_MS} ms plus a round trip of a few ms) late. The first poll can only come once WebKitWebDriver has its session: a page shown sooner is reported at that moment. *Page navigation start* is the page's own \`performance.timeOrigin\` (the same wall clock): before it, native start-up (the process, Tauri, the WebKit processes and, here, the WebDriver automation session, which a normal launch does not have); after it, the page's own work. Rows: \`${ROOM_ROWS}\` (invites and joined rooms; the list is not virtualized).`,
+  `- *Shown / rows*: the page is polled through WebDriver (\`execute\`) every ${POLL_MS} ms; a time is when the poll that saw the state came back, so up to one poll (${POLL_MS} ms plus a round trip of a few ms) late. The first poll can only come once WebKitWebDriver has its session: a page shown sooner is reported at that moment. *Page navigation start* is the page's own \`performance.timeOrigin\` (the same wall clock): before it, native start-up (the process, Tauri, the WebKit processes and, here, the WebDriver automation session, which a normal launch does not have); after it, the page's own work. Rows: the rooms listed in \`${ROOM_LISTS}\` (invites and joined rooms), read from their options' \`aria-setsize\`: the list is virtualized and draws only the rows near its viewport, so the rows are drawn in the same update that lists them.`,
   "- *Cold*: fresh data folder, login form filled (server pre-filled by `TCHAP_DEFAULT_HOMESERVER`), times from the click on \"Se connecter\": password login as a new device, initial sync, list painted. *Warm*: the same folder relaunched, session restored from the keyring without login, times from process start.",
   `- *PSS*: the sum of \`Pss:\` in \`/proc/PID/smaps_rollup\` of the app process and all its descendants (WebKitWebProcess, WebKitNetworkProcess, any other), after the security dialog of a new device is postponed, the first conversation opened (its timeline shown) and ${SETTLE_MS / 1000} s of settling. PSS splits shared pages among all the processes mapping them, so the sum is this set's share, and it drops while another program's WebKit processes run (hence the wait for them, and the note above); tauri-driver and WebKitWebDriver are not counted. The bare window: the same sum ${SETTLE_MS / 1000} s after its page shows.`,
   "",

@@ -1,6 +1,7 @@
 import { Channel } from "@tauri-apps/api/core";
 import { type AppError, commands, type SearchHit } from "../../bindings";
 import { call } from "../../lib/ipc";
+import { listKeyAction } from "../../lib/ui/listKeys";
 
 /** One room's messages, or every joined room's. */
 export type SearchScope = { kind: "room"; roomId: string } | { kind: "all" };
@@ -78,19 +79,9 @@ export class SearchStore {
   }
 }
 
-/** The option after a key press in a list of `length` (wrapping at both ends), or null for another key. */
+/** The option after a key press in a list of `length` (wrapping at both ends), or null for another key (or no option). */
 export function nextActive(key: string, active: number, length: number): number | null {
   if (length === 0) return null;
-  switch (key) {
-    case "ArrowDown":
-      return (active + 1) % length;
-    case "ArrowUp":
-      return (active - 1 + length) % length;
-    case "Home":
-      return 0;
-    case "End":
-      return length - 1;
-    default:
-      return null;
-  }
+  const action = listKeyAction(key, active, length, { wrap: true });
+  return action?.kind === "move" ? action.index : null;
 }
