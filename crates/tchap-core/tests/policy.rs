@@ -39,7 +39,8 @@ async fn the_policys_proxy_and_authority_carry_every_request() {
     let status = policy::in_force().status();
     assert_eq!(status.invalid_reason, None);
     assert_eq!(status.managed_keys, [PolicyKey::ProxyUrl, PolicyKey::ExtraCaFile]);
-    let check = attachment_seen_from(data.path(), homeserver_relay.url()).await;
+    // The colleague's client is under the same policy: through the relay too.
+    let check = attachment_seen_from_with(data.path(), homeserver_relay.url(), homeserver_relay.url()).await;
     assert_eq!(check, MediaCheck::Clean, "signed in through the policy's proxy, trusting its authority; the attachment scanned");
     for relay in [&homeserver_relay, &scanner_relay] {
         assert!(proxy.saw(&format!("CONNECT {}", relay.authority())), "{} through the policy's proxy: {:?}", relay.url(), proxy.requests());
