@@ -10,7 +10,9 @@ use url::Url;
 
 use crate::{identity::ServerEntry, network};
 
-/// A server of the email discovery list, as the policy names it.
+/// A server of the email discovery list, as the policy names it: the
+/// fields of `ServerEntry`, but strict (`config.json` tolerates unknown
+/// fields, a policy does not).
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyServer {
