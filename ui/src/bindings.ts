@@ -91,6 +91,7 @@ export const commands = {
 	/**  "Envoyer les indicateurs de saisie" (on by default). */
 	typingNoticesEnabled: () => __TAURI_INVOKE<boolean>("typing_notices_enabled"),
 	setTypingNoticesEnabled: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_typing_notices_enabled", { enabled })),
+	policyStatus: () => __TAURI_INVOKE<PolicyStatus_Serialize>("policy_status"),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -404,7 +405,17 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  *  A message a link or a reply points at cannot be found: deleted,
  *  never existed, or out of reach (before the user joined).
  */
-"event_not_found" | "internal";
+"event_not_found" | 
+/**  The organisation's policy sets this, the user cannot change it. */
+"managed_by_policy" | "internal";
+
+/**
+ *  Features an organisation may switch off: a closed list of what the app
+ *  can really do without.
+ */
+export type Feature = 
+/**  Telling others "… est en train d'écrire…". */
+"typing_notices";
 
 /**  One allowed element and the few attributes it may carry, already checked. */
 export type FormattedElement = FormattedElement_Serialize | FormattedElement_Deserialize;
@@ -844,6 +855,36 @@ export type Person_Serialize = {
 	/**  The person's ministry or organisation; none for externals. */
 	domain: string | null,
 	isExternal: boolean,
+};
+
+/**  The policy's keys, as the file and the UI name them. */
+export type PolicyKey = "servers" | "allow_custom_homeserver" | "updater" | "proxy_url" | "extra_ca_file" | "notification_privacy" | "media_cache_max_mib" | "disabled_features";
+
+/**  What the UI shows of the policy. */
+export type PolicyStatus = PolicyStatus_Serialize | PolicyStatus_Deserialize;
+
+/**  What the UI shows of the policy. */
+export type PolicyStatus_Deserialize = {
+	/**  The settings the user cannot change. */
+	managedKeys: PolicyKey[],
+	/**  Why the policy could not be read (the safe defaults hold). */
+	invalidReason?: string | null,
+	disabledFeatures: Feature[],
+	updates: UpdatesSetting,
+	/**  The file (or registry key) the policy came from. */
+	source?: string | null,
+};
+
+/**  What the UI shows of the policy. */
+export type PolicyStatus_Serialize = {
+	/**  The settings the user cannot change. */
+	managedKeys: PolicyKey[],
+	/**  Why the policy could not be read (the safe defaults hold). */
+	invalidReason: string | null,
+	disabledFeatures: Feature[],
+	updates: UpdatesSetting,
+	/**  The file (or registry key) the policy came from. */
+	source: string | null,
 };
 
 /**  A file ready to be sent, as the preview dialog shows it. */
@@ -1298,6 +1339,13 @@ export type UndecryptableReason =
 "withheld" | 
 /**  The sender's device is not trusted; hidden for safety. */
 "untrustedSender";
+
+/**  What the updater is to do (the updater itself is built elsewhere). */
+export type UpdatesSetting = {
+	enabled: boolean,
+	/**  The organisation's mirror; empty: the app's own endpoints. */
+	endpoints: string[],
+};
 
 export type ValidationMailSent = {
 	/**  Seconds before another mail can be asked for. */

@@ -4,7 +4,8 @@
 //! demo), else `config.json` in the data folder (deployed by IT teams), else
 //! Tchap's production servers. `TCHAP_DEFAULT_HOMESERVER` pre-fills the
 //! advanced sign-in's server field. `proxy_url` and `extra_ca_file` set how
-//! every request crosses the network (`network`).
+//! every request crosses the network (`network`). An administrator's
+//! policy (`policy`) wins over this file for the keys it sets.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +16,7 @@ use crate::{
     identity::{ServerEntry, ServerList},
     media::{cache::CacheLimits, service::MediaSettings},
     network::NetworkSettings,
+    policy::{Policy, PolicyInForce},
 };
 
 /// The server proposed in the advanced sign-in when nothing else is configured.
@@ -146,8 +148,28 @@ fn media_settings(file: &ConfigFile, scanner_from_env: Option<String>) -> MediaS
     MediaSettings { scanner_url, cache_limits }
 }
 
+impl ConfigFile {
+    /// The administrator's policy over this file: each key it sets replaces
+    /// the file's (its CA file is an absolute path).
+    fn under(mut self, policy: &Policy) -> Self {
+        if let Some(servers) = &policy.servers {
+            self.servers = Some(servers.iter().map(ServerEntry::from).collect());
+        }
+        self.allow_custom_homeserver = policy.allow_custom_homeserver.or(self.allow_custom_homeserver);
+        self.proxy_url = policy.proxy_url.clone().or(self.proxy_url);
+        self.extra_ca_file = policy.extra_ca_file.clone().or(self.extra_ca_file);
+        self.media_cache_max_mib = policy.media_cache_max_mib.or(self.media_cache_max_mib);
+        self
+    }
+}
+
 impl AppConfig {
+    /// `config.json` under the policy of this run.
     pub fn load(data_dir: &Path) -> Self {
+        Self::load_under(data_dir, crate::policy::in_force())
+    }
+
+    pub fn load_under(data_dir: &Path, policy: &PolicyInForce) -> Self {
         let path = std::env::var_os("TCHAP_CONFIG").map(PathBuf::from).unwrap_or_else(|| data_dir.join("config.json"));
         let file = match std::fs::read_to_string(&path) {
             Ok(text) => serde_json::from_str::<ConfigFile>(&text).unwrap_or_else(|error| {
@@ -156,7 +178,8 @@ impl AppConfig {
                 ConfigFile::default()
             }),
             Err(_) => ConfigFile::default(),
-        };
+        }
+        .under(policy.policy());
         let from_env = std::env::var("TCHAP_DEFAULT_HOMESERVER").ok().map(|url| url.trim().to_owned()).filter(|url| !url.is_empty());
         let mut config = Self::from_parts(file.clone(), from_env);
         config.media = media_settings(&file, std::env::var("TCHAP_CONTENT_SCANNER").ok());
@@ -241,5 +264,49 @@ mod tests {
         assert!(!config.email_sign_in);
         assert!(config.allow_custom_homeserver);
         assert_eq!(config.default_homeserver, "http://127.0.0.1:8008");
+    }
+
+    #[test]
+    fn the_policy_wins_over_config_json_key_by_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let ca = dir.path().join("autorite.pem");
+        std::fs::write(&ca, include_str!("policy/test-ca.pem")).unwrap();
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"servers": [{"server_name": "agent.config.fr"}], "allow_custom_homeserver": true, "proxy_url": "http://config-proxy:1",
+                "media_cache_max_mib": 900, "identity_url": "http://127.0.0.1:2"}"#,
+        )
+        .unwrap();
+        let policy = serde_json::json!({
+            "servers": [{"server_name": "agent.politique.fr", "label": "Politique"}],
+            "allow_custom_homeserver": false,
+            "proxy_url": "http://politique-proxy:3128",
+            "extra_ca_file": ca,
+            "media_cache_max_mib": 64,
+        });
+        let in_force = PolicyInForce::from_document(policy.to_string().as_bytes(), "test");
+        let config = AppConfig::load_under(dir.path(), &in_force);
+        assert_eq!(config.servers.entries.iter().map(|s| s.server_name.as_str()).collect::<Vec<_>>(), ["agent.politique.fr"]);
+        assert_eq!(config.servers.identity_url.as_deref(), Some("http://127.0.0.1:2"), "what the policy leaves out stays config.json's");
+        assert!(config.email_sign_in && !config.allow_custom_homeserver);
+        assert_eq!(config.network.proxy().unwrap().host_str(), Some("politique-proxy"));
+        assert_eq!(config.network.extra_roots(), 1);
+        assert_eq!(config.media.cache_limits.max_bytes, 64 * 1024 * 1024);
+
+        let without = AppConfig::load_under(dir.path(), &PolicyInForce::none());
+        assert_eq!(without.servers.entries[0].server_name, "agent.config.fr");
+        assert!(without.allow_custom_homeserver);
+        assert_eq!(without.network.proxy().unwrap().host_str(), Some("config-proxy"));
+        assert_eq!(without.media.cache_limits.max_bytes, 900 * 1024 * 1024);
+    }
+
+    #[test]
+    fn an_invalid_policy_closes_the_server_field_and_keeps_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.json"), r#"{"proxy_url": "http://config-proxy:1"}"#).unwrap();
+        let config = AppConfig::load_under(dir.path(), &PolicyInForce::from_document(b"{\"servers\": 12}", "test"));
+        assert!(!config.allow_custom_homeserver, "no typed server");
+        assert_eq!(config.servers.entries.len(), TCHAP_SERVERS.len(), "Tchap's own servers");
+        assert_eq!(config.network.proxy().unwrap().host_str(), Some("config-proxy"), "the proxy cannot be guessed: config.json's");
     }
 }

@@ -112,6 +112,8 @@ pub enum ErrorCode {
     /// A message a link or a reply points at cannot be found: deleted,
     /// never existed, or out of reach (before the user joined).
     EventNotFound,
+    /// The organisation's policy sets this, the user cannot change it.
+    ManagedByPolicy,
     Internal,
 }
 
@@ -215,6 +217,11 @@ impl AppError {
 
     pub fn internal(context: &str, error: impl std::fmt::Display) -> Self {
         Self::new(ErrorCode::Internal, format!("{context}: {error}"))
+    }
+
+    /// A setting the administrator's policy holds (`what`: which one).
+    pub fn managed_by_policy(what: &str) -> Self {
+        Self::new(ErrorCode::ManagedByPolicy, format!("{what}: set by the organisation's policy"))
     }
 
     pub fn not_logged_in() -> Self {

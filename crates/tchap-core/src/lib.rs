@@ -20,6 +20,7 @@ pub mod members;
 pub mod network;
 mod new_members;
 pub mod notifications;
+pub mod policy;
 pub mod preferences;
 pub mod profile_lock;
 pub mod room_keys;

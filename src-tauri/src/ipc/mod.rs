@@ -12,6 +12,7 @@ mod links;
 mod media;
 mod navigation;
 mod notifications;
+mod policy;
 #[cfg(test)]
 mod private_bus;
 mod registration;
@@ -79,6 +80,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             typing::unwatch_typing,
             typing::typing_notices_enabled,
             typing::set_typing_notices_enabled,
+            policy::policy_status,
             attachments::attachment_size_limit,
             attachments::pick_attachment_files,
             attachments::prepare_attachment_path,

@@ -4,7 +4,7 @@ use tauri::{AppHandle, State};
 use tchap_core::{
     account_validity::RenewalMailSent,
     config::AppConfig,
-    error::AppResult,
+    error::{AppError, AppResult},
     session::{self, SessionInfo, SyncState},
     state::AppState,
 };
@@ -62,6 +62,10 @@ pub async fn login(
 ) -> AppResult<SessionInfo> {
     logged("login", async {
         let data_dir = &state.paths.data_dir;
+        let typed = homeserver.as_deref().is_some_and(|typed| !typed.trim().is_empty());
+        if typed && !state.config.allow_custom_homeserver {
+            return Err(AppError::managed_by_policy("typed homeserver"));
+        }
         let homeserver = session::resolve_homeserver(&state.config.servers, &state.config.network, homeserver.as_deref(), &username).await?;
         let session = if remember {
             session::login(data_dir, &homeserver, &username, &password).await?

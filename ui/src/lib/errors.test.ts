@@ -59,6 +59,7 @@ const CODES: Record<ErrorCode, true> = {
   notification_settings_not_saved: true,
   invalid_link: true,
   event_not_found: true,
+  managed_by_policy: true,
   internal: true,
 };
 const ALL_CODES = Object.keys(CODES) as ErrorCode[];

@@ -10,6 +10,7 @@ import type {
   AppError,
   ErrorCode,
   ListDiff,
+  PolicyStatus,
   RoomDetails,
   RoomSummary,
   SasEmoji,
@@ -35,6 +36,15 @@ export const CONFIG: AppConfig = {
   defaultHomeserver: "https://matrix.agent.tchap.gouv.fr",
   emailSignIn: true,
   allowCustomHomeserver: true,
+};
+
+/** No administrator's policy: every setting is the user's. */
+export const NO_POLICY: PolicyStatus = {
+  managedKeys: [],
+  invalidReason: null,
+  disabledFeatures: [],
+  updates: { enabled: true, endpoints: [] },
+  source: null,
 };
 
 /** Seven SAS emojis, as the backend sends them (English descriptions, shown translated). */
@@ -96,6 +106,7 @@ export class FakeBackend {
       watch_typing: () => null,
       unwatch_typing: () => null,
       typing_notices_enabled: () => true,
+      policy_status: () => NO_POLICY,
       set_typing_notices_enabled: () => null,
       accept_invite: () => null,
       decline_invite: () => null,

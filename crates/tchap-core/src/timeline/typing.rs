@@ -9,21 +9,35 @@ use std::{
 use tokio::sync::broadcast::error::RecvError;
 
 use super::reactions::NamedUser;
-use crate::{context::SessionContext, error::{AppError, AppResult}, identity::person_name, preferences::SEND_TYPING_NOTICES};
+use crate::{
+    context::SessionContext,
+    error::{AppError, AppResult},
+    identity::person_name,
+    policy::{self, Feature, PolicyInForce},
+    preferences::SEND_TYPING_NOTICES,
+};
 
 /// More writers than this are "several people" in the UI: their names are not needed.
 const MAX_NAMED_WRITERS: usize = 3;
 
 /// The user's choice to let others see them typing, and the notices sent
-/// under it.
+/// under it; off, and not the user's to change, when the organisation's
+/// policy switches the feature off.
 pub struct TypingNotices {
     data_dir: PathBuf,
     enabled: AtomicBool,
+    switched_off_by_policy: bool,
 }
 
 impl TypingNotices {
     pub fn load(data_dir: &Path) -> Self {
-        Self { data_dir: data_dir.to_owned(), enabled: AtomicBool::new(SEND_TYPING_NOTICES.load(data_dir)) }
+        Self::load_under(data_dir, policy::in_force())
+    }
+
+    pub fn load_under(data_dir: &Path, policy: &PolicyInForce) -> Self {
+        let switched_off_by_policy = policy.policy().disables(Feature::TypingNotices);
+        let enabled = !switched_off_by_policy && SEND_TYPING_NOTICES.load(data_dir);
+        Self { data_dir: data_dir.to_owned(), enabled: AtomicBool::new(enabled), switched_off_by_policy }
     }
 
     pub fn enabled(&self) -> bool {
@@ -32,6 +46,9 @@ impl TypingNotices {
 
     /// Kept only once saved: a failed save leaves the setting as it was.
     pub async fn set_enabled(&self, enabled: bool) -> AppResult<()> {
+        if self.switched_off_by_policy {
+            return Err(AppError::managed_by_policy("typing notices"));
+        }
         SEND_TYPING_NOTICES.save(&self.data_dir, enabled).await?;
         self.enabled.store(enabled, Ordering::Relaxed);
         Ok(())
@@ -88,4 +105,22 @@ pub fn watch(context: &SessionContext, room_id: &str, sink: impl Fn(Vec<NamedUse
 
 pub fn unwatch(context: &SessionContext, room_id: &str) {
     context.abort_task(&task_name(room_id));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorCode;
+
+    #[tokio::test]
+    async fn a_policy_switching_typing_notices_off_wins_over_the_user() {
+        let dir = tempfile::tempdir().unwrap();
+        SEND_TYPING_NOTICES.save(dir.path(), true).await.unwrap();
+        let policy = PolicyInForce::from_document(br#"{"disabled_features": ["typing_notices"]}"#, "test");
+        let notices = TypingNotices::load_under(dir.path(), &policy);
+        assert!(!notices.enabled(), "nothing tells others the user is writing");
+        assert_eq!(notices.set_enabled(true).await.unwrap_err().code, ErrorCode::ManagedByPolicy);
+        assert!(!notices.enabled());
+        assert!(TypingNotices::load_under(dir.path(), &PolicyInForce::none()).enabled(), "the user's choice was kept");
+    }
 }

@@ -201,6 +201,12 @@ pub fn configure_workstation(data_dir: &Path, ca: Option<&TestCa>, scanner: &str
 /// `homeserver`, joins the colleague's room, and asks for the file, which
 /// goes through the content scanner.
 pub async fn attachment_seen_from(data_dir: &Path, homeserver: &str) -> tchap_core::media::service::MediaCheck {
+    attachment_seen_from_with(data_dir, homeserver, &super::homeserver()).await
+}
+
+/// The same, the colleague signed in on `colleague_homeserver` (when the
+/// process's network settings send every client through the relay).
+pub async fn attachment_seen_from_with(data_dir: &Path, homeserver: &str, colleague_homeserver: &str) -> tchap_core::media::service::MediaCheck {
     use tchap_core::{
         media::service::MediaVariant,
         rooms::{self, NewRoomKind},
@@ -210,7 +216,7 @@ pub async fn attachment_seen_from(data_dir: &Path, homeserver: &str) -> tchap_co
     let colleague_user = super::register("collegue", "Claire Collègue").await;
     let agent_user = super::register("agent", "Alain Agent").await;
     let colleague_data = super::data_dir();
-    let colleague = session::login(colleague_data.path(), &super::homeserver(), &colleague_user.user_id, super::PASSWORD).await.unwrap();
+    let colleague = session::login(colleague_data.path(), colleague_homeserver, &colleague_user.user_id, super::PASSWORD).await.unwrap();
     let agent = session::login(data_dir, homeserver, &agent_user.user_id, super::PASSWORD).await.expect("signed in through the ministry's network");
     let room_id = rooms::create_room_of_kind(colleague.context(), "Réseau du ministère", NewRoomKind::Private).await.unwrap();
     rooms::invite(colleague.context(), &room_id, &agent_user.user_id, false).await.unwrap();

@@ -184,8 +184,10 @@ pub fn notification_privacy(notifier: State<'_, Notifier>) -> bool {
 #[specta::specta]
 pub async fn set_notification_privacy(state: State<'_, AppState>, notifier: State<'_, Notifier>, enabled: bool) -> AppResult<()> {
     let saved = privacy::save(&state.paths.data_dir, enabled).await;
-    // Showing less is never wrong: on at once, even if it could not be saved.
-    if enabled || saved.is_ok() {
+    // Showing less is never wrong: on at once, even if it could not be saved
+    // (but never against the organisation's policy).
+    let managed = saved.as_ref().is_err_and(|e| e.code == tchap_core::error::ErrorCode::ManagedByPolicy);
+    if (enabled && !managed) || saved.is_ok() {
         notifier.privacy.store(enabled, Ordering::Relaxed);
     }
     logged_sync("set_notification_privacy", saved)

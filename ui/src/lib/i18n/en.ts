@@ -737,4 +737,8 @@ export const en: Messages = {
   "error.media_too_large": "This file is too large to be opened here.",
   "error.notification_settings_not_saved": "The notification setting could not be saved. Try again.",
   "error.invalid_link": "This is not a valid Tchap link.",
+  "policy.invalid": "Your organisation's policy cannot be read: the app uses safe default settings.",
+  "policy.invalidReason": "Reason: {reason}",
+  "policy.managed": "Managed by your organisation",
+  "error.managed_by_policy": "This setting is managed by your organisation.",
 };

@@ -760,6 +760,10 @@ export const fr = {
   "error.media_too_large": "Ce fichier est trop volumineux pour être ouvert ici.",
   "error.notification_settings_not_saved": "Le réglage des notifications n'a pas pu être enregistré. Réessayez.",
   "error.invalid_link": "Ce lien n'est pas un lien Tchap valide.",
+  "policy.invalid": "La politique de votre organisation est illisible : l'application utilise des réglages sûrs par défaut.",
+  "policy.invalidReason": "Raison : {reason}",
+  "policy.managed": "Géré par votre organisation",
+  "error.managed_by_policy": "Ce réglage est géré par votre organisation.",
 } as const;
 
 export type MessageKey = keyof typeof fr;
