@@ -140,6 +140,29 @@ describe("Alt+↑/↓", () => {
   });
 });
 
+describe("the room switcher of a large account", () => {
+  it("lists 50 conversations at most and says how many more typing would reach", async () => {
+    const backend = new FakeBackend();
+    const user = userEvent.setup();
+    render(MainScreen, { session: new SessionStore(), user: SESSION });
+    await waitFor(() => expect(backend.callsOf("subscribe_room_list")).toHaveLength(1));
+    const many = Array.from({ length: 300 }, (_, i) => room(`!r${i}:x`, `Salon ${String(i + 1).padStart(3, "0")}`));
+    backend.pushRooms([{ op: "reset", values: many }]);
+    await screen.findByRole("listbox", { name: "Conversations" });
+
+    await user.keyboard("{Control>}k{/Control}");
+    const dialog = await screen.findByRole("dialog", { name: "Aller à une conversation" });
+    const results = within(dialog).getByRole("listbox", { name: "Conversations trouvées" });
+    expect(within(results).getAllByRole("option")).toHaveLength(50);
+    expect(within(dialog).getByRole("status")).toHaveTextContent("… et 250 autres conversations : précisez le nom pour les trouver.");
+
+    // Typing narrows it down to what is there, the last room included.
+    await user.keyboard("300");
+    expect(within(results).getAllByRole("option").map((o) => o.textContent?.trim())).toEqual([expect.stringContaining("Salon 300")]);
+    expect(within(dialog).getByRole("status")).toHaveTextContent("");
+  });
+});
+
 describe("keyboard shortcuts help", () => {
   it("opens with Ctrl+/ or the header's button, lists the shortcuts in French, closes with Escape", async () => {
     const { user } = await mainScreenWithRooms();

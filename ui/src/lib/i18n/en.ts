@@ -281,6 +281,8 @@ export const en: Messages = {
   "switcher.search": "Room or person name",
   "switcher.results": "Matching conversations",
   "switcher.none": "No conversation matches “{query}”.",
+  "switcher.more.one": "… and {count} more conversation: type more of the name to find it.",
+  "switcher.more.other": "… and {count} more conversations: type more of the name to find them.",
   "switcher.hint": "Up and down arrows to choose, Enter to open, Escape to close.",
 
   "search.inRoom": "Search this room",

@@ -288,6 +288,8 @@ export const fr = {
   "switcher.search": "Nom du salon ou de la personne",
   "switcher.results": "Conversations trouvées",
   "switcher.none": "Aucune conversation ne correspond à « {query} ».",
+  "switcher.more.one": "… et {count} autre conversation : précisez le nom pour la trouver.",
+  "switcher.more.other": "… et {count} autres conversations : précisez le nom pour les trouver.",
   "switcher.hint": "Flèches haut et bas pour choisir, Entrée pour ouvrir, Échap pour fermer.",
 
   "search.inRoom": "Rechercher dans ce salon",
