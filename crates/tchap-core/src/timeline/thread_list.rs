@@ -25,9 +25,10 @@ use crate::{
 
 /// Senders' display names for the messages whose profile the SDK could not
 /// read from the store (members not loaded yet, lazily loaded rooms): the
-/// room's member, else the server's profile, asked once per sender.
+/// room's member, else the server's profile, asked once per sender (a
+/// sender without a name is remembered too, so each diff does not ask again).
 #[derive(Default)]
-struct KnownNames(HashMap<OwnedUserId, String>);
+struct KnownNames(HashMap<OwnedUserId, Option<String>>);
 
 impl KnownNames {
     async fn learn(&mut self, room: &Room, items: &[&ThreadListItem]) {
@@ -44,9 +45,7 @@ impl KnownNames {
                         profile.ok().and_then(|p| p.get_static::<DisplayName>().ok().flatten())
                     }
                 };
-                if let Some(name) = name {
-                    self.0.insert(event.sender.clone(), name);
-                }
+                self.0.insert(event.sender.clone(), name);
             }
         }
     }
@@ -54,7 +53,7 @@ impl KnownNames {
     fn of<'a>(&'a self, event: &'a ThreadListItemEvent) -> Option<&'a str> {
         match &event.sender_profile {
             TimelineDetails::Ready(profile) => profile.display_name.as_deref(),
-            _ => self.0.get(&event.sender).map(String::as_str),
+            _ => self.0.get(&event.sender).and_then(Option::as_deref),
         }
     }
 }
