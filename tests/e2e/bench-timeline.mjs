@@ -59,6 +59,8 @@ if (!BASELINE) throw new Error("--baseline-binary is missing: the app built from
 for (const binary of [OURS, BASELINE]) if (!existsSync(binary)) throw new Error(`${binary} is missing`);
 const SETTLE_MS = 3000;
 const PSS_GROWTH_AIM_MIB = 50;
+/** How long after coming back down to the latest messages PSS is read again. */
+const BACK_SETTLE_MS = 15000;
 const LOG = '[role="log"]';
 const CONVERSATIONS = '[role="listbox"][aria-label="Conversations"] > [role="option"]';
 const MARKS = { start: "<!-- timeline-bench:start -->", end: "<!-- timeline-bench:end -->", heading: "## Long rooms (real window under Xvfb)" };
@@ -113,6 +115,14 @@ const shownAndIdle = (selector, text) => {
     if (r.height > 0 && r.bottom > box.top && r.top < box.bottom) return true;
   }
   return false;
+};
+
+/** Scrolls the log to its bottom (run in the page). */
+const scrollDown = (selector) => {
+  const log = document.querySelector(selector);
+  if (!log) return;
+  log.scrollTop = log.scrollHeight;
+  log.dispatchEvent(new Event("scroll"));
 };
 
 async function signIn(browser, viewer) {
@@ -207,7 +217,18 @@ async function scrollBack(binary, label, seed) {
       }
       await sleep(SETTLE_MS);
       const end = await memory(pid, { foreignWaitMs: 10000 });
-      return { start, samples, end, capped, loaded: events - oldest + 1, seconds: samples.at(-1).seconds };
+      // Back down to the latest messages, as a reader returning to the
+      // conversation; PSS once the app had time to let go of what it loaded.
+      const backStarted = now();
+      for (;;) {
+        await browser.execute(scrollDown, LOG);
+        await sleep(200);
+        if (await browser.execute(shownAndIdle, LOG, seed.rooms.history.newest)) break;
+        if (now() - backStarted > 120000) throw new Error("the newest message is not shown again after scrolling down");
+      }
+      await sleep(BACK_SETTLE_MS);
+      const back = await memory(pid, { foreignWaitMs: 10000 });
+      return { start, samples, end, back, capped, loaded: events - oldest + 1, seconds: samples.at(-1).seconds };
     });
   } finally {
     if (options.keep) console.error(`bench-timeline: data folder kept: ${dataDir}`);
@@ -336,6 +357,15 @@ function scrollSummary(label, run) {
   return `- ${label}: ${where} in ${last.seconds.toFixed(0)} s; PSS ${mib(run.start.total)} MiB at the start (app ${mib(run.start.app)}, web ${mib(run.start.web)}, network ${mib(run.start.network)}), then ${growthCell(run, last)} MiB.`;
 }
 
+function backSummary() {
+  const line = (label, run) =>
+    run?.back ? `${label} +${mib(run.back.total - run.start.total)} MiB (app +${mib(run.back.app - run.start.app)}, web +${mib(run.back.web - run.start.web)})` : `${label} not measured`;
+  const ratio = scroll.ours?.back && scroll.baseline?.back
+    ? `: ours ÷ baseline **${((scroll.ours.back.total - scroll.ours.start.total) / (scroll.baseline.back.total - scroll.baseline.start.total)).toFixed(2)}×**`
+    : "";
+  return `- Back down at the latest messages, ${BACK_SETTLE_MS / 1000} s later (PSS growth from the room opened): ${line("ours", scroll.ours)}; ${line("baseline", scroll.baseline)}${ratio}. Ours starts the live timeline afresh once the reader is back at the latest messages of a room read far back (the SDK's event cache shrinks the room to its last chunk, the page's store starts again from it).`;
+}
+
 function scrollRatio() {
   const o = scroll.ours?.samples.at(-1);
   const b = scroll.baseline?.samples.at(-1);
@@ -379,6 +409,7 @@ const block = [
   scrollSummary("Ours", scroll.ours),
   scrollSummary("Baseline", scroll.baseline),
   scrollRatio(),
+  backSummary(),
   "",
   `### Opening a room of ${seed.members} members`,
   "",

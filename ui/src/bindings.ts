@@ -45,6 +45,12 @@ export const commands = {
 	subscribeRoomList: (onUpdate: Channel<ListDiff<RoomSummary_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("subscribe_room_list", { onUpdate })),
 	openTimeline: (roomId: string, atEvent: string | null, onUpdate: Channel<ListDiff<TimelineItem_Deserialize>[]>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("open_timeline", { roomId, atEvent, onUpdate })),
 	closeTimeline: (roomId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("close_timeline", { roomId })),
+	/**
+	 *  The reader is back at the latest messages of a room read far back: the
+	 *  live timeline starts afresh on its channel so older messages are let go
+	 *  of (they load again when needed); `true` when it did.
+	 */
+	lightenTimeline: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("lighten_timeline", { roomId })),
 	/**  Loads older messages; `true` once the start of the room is reached. */
 	paginateBackwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_backwards", { roomId })),
 	/**

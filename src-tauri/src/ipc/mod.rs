@@ -55,6 +55,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             rooms::subscribe_room_list,
             timeline::open_timeline,
             timeline::close_timeline,
+            timeline::lighten_timeline,
             timeline::paginate_backwards,
             timeline::paginate_forwards,
             timeline::send_message,

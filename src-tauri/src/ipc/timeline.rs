@@ -37,6 +37,15 @@ pub fn close_timeline(state: State<'_, AppState>, room_id: String) -> AppResult<
     logged_sync("close_timeline", state.session().map(|s| s.timelines().close(&room_id)))
 }
 
+/// The reader is back at the latest messages of a room read far back: the
+/// live timeline starts afresh on its channel so older messages are let go
+/// of (they load again when needed); `true` when it did.
+#[tauri::command]
+#[specta::specta]
+pub async fn lighten_timeline(state: State<'_, AppState>, room_id: String) -> AppResult<bool> {
+    logged("lighten_timeline", async { state.session()?.timelines().lighten(&room_id).await }).await
+}
+
 /// Loads older messages; `true` once the start of the room is reached.
 #[tauri::command]
 #[specta::specta]

@@ -10,6 +10,7 @@ mod threads;
 mod thread_list;
 mod reactions;
 pub mod typing;
+mod unload;
 
 use std::{
     collections::HashMap,
@@ -39,10 +40,16 @@ use crate::{
 /// Events asked from the server per back-pagination.
 const PAGINATION_BATCH: u16 = 30;
 
+/// Where a timeline's batches go (the UI's channel).
+type Sink = Arc<dyn Fn(TimelineBatch) + Send + Sync>;
+
 /// A timeline the UI is showing, and the task forwarding its changes.
 struct OpenTimeline {
     timeline: Arc<Timeline>,
     forwarder: tokio::task::JoinHandle<()>,
+    /// Kept to start the live timeline afresh on the same channel.
+    sink: Sink,
+    live: bool,
     /// Every event of the room while it is on screen, not only the latest.
     _subscription: RoomSubscription,
 }
@@ -94,10 +101,18 @@ impl TimelineService {
 
     async fn open_focused(&self, room_id: &str, focus: Focus<'_>, sink: impl Fn(TimelineBatch) + Send + Sync + 'static) -> AppResult<()> {
         let room = self.room(room_id)?;
-        let key = focus.key(room_id);
-        let timeline = Arc::new(focus::build(&room, focus).await?);
+        // Boxed: the timeline builder's future is too deep to nest inline.
+        Box::pin(self.start(&room, focus, Arc::new(sink))).await
+    }
+
+    /// Builds the timeline, sends the UI its items (a reset), then its
+    /// changes, and keeps it in place of the previous one of the same key.
+    async fn start(&self, room: &matrix_sdk::Room, focus: Focus<'_>, sink: Sink) -> AppResult<()> {
+        let key = focus.key(room.room_id().as_str());
+        let live = matches!(focus, Focus::Live);
+        let timeline = Arc::new(focus::build(room, focus).await?);
         let (items, stream) = timeline.subscribe().await;
-        let mut people = People::of_room(&room).await;
+        let mut people = People::of_room(room).await;
         let mut to_ui = move |item: &Arc<matrix_sdk_ui::timeline::TimelineItem>| {
             if let Some(event) = item.as_event() {
                 people.learn_sender(event);
@@ -105,16 +120,44 @@ impl TimelineService {
             to_ui_item(item, &people)
         };
         sink(vec![ListDiff::Reset { values: items.iter().map(&mut to_ui).collect() }]);
+        let forwarded = sink.clone();
         let forwarder = tokio::spawn(async move {
             // Batches that arrive together are merged into one message to the UI.
             let mut stream = Box::pin(stream.ready_chunks(32));
             while let Some(batches) = stream.next().await {
-                sink(batches.into_iter().flatten().map(|diff| map_diff(diff, &mut to_ui)).collect());
+                forwarded(batches.into_iter().flatten().map(|diff| map_diff(diff, &mut to_ui)).collect());
             }
         });
         let _subscription = self.context.subscribe_room(room.room_id());
-        self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, _subscription });
+        self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, sink, live, _subscription });
         Ok(())
+    }
+
+    /// The reader is back at the latest messages of a room read far back:
+    /// starts its live timeline afresh on the same channel (a reset with the
+    /// latest messages) so the SDK and the UI let go of the older ones (see
+    /// `unload`). Does nothing to a timeline opened at a message, or to a
+    /// room with few events loaded. `true` when it started afresh.
+    pub async fn lighten(&self, room_id: &str) -> AppResult<bool> {
+        let room = self.room(room_id)?;
+        let loaded = unload::events_in_memory(&room).await;
+        if loaded <= unload::LIGHTEN_ABOVE_EVENTS {
+            return Ok(false);
+        }
+        let previous = {
+            let mut open = self.open.lock().unwrap();
+            match open.get(room_id) {
+                Some(timeline) if timeline.live => open.remove(room_id),
+                _ => None,
+            }
+        };
+        let Some(previous) = previous else { return Ok(false) };
+        let sink = previous.sink.clone();
+        // The SDK shrinks the room once the timeline's subscription is gone.
+        drop(previous);
+        unload::wait_for_shrink(&room, loaded).await;
+        Box::pin(self.start(&room, Focus::Live, sink)).await?;
+        Ok(true)
     }
 
     pub fn close(&self, room_id: &str) {

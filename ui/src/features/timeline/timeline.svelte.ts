@@ -8,6 +8,15 @@ import { nextReadEvent } from "./readReceipts";
 // leaving a room and coming back quickly must not let a late close_timeline
 // close the new subscription.
 const queues = new Map<string, Promise<unknown>>();
+
+/**
+ * Items beyond which the reader's return to the latest messages lets the
+ * backend start the live timeline afresh (older items let go of, loaded
+ * again when scrolled back to); and how many more before asking again when
+ * it declined.
+ */
+export const LIGHTEN_ABOVE_ITEMS = 400;
+const LIGHTEN_RETRY_AFTER_ITEMS = 200;
 function inOrder<T>(roomId: string, task: () => Promise<T>): Promise<T> {
   const previous = queues.get(roomId);
   const next = previous ? previous.then(task, task) : task();
@@ -42,6 +51,8 @@ export class TimelineStore {
   #closed = false;
   /** The last event marked read from here. */
   #lastMarked: string | null = null;
+  /** The item count when `lighten` last asked in vain (0: ask when needed). */
+  #lightenedAt = 0;
 
   constructor(roomId: string, focusedEventId: string | null = null) {
     this.roomId = roomId;
@@ -97,6 +108,26 @@ export class TimelineStore {
     this.paginatingForwards = false;
     if (res.status === "ok") this.reachedLatest = res.data;
     else this.paginationError = res.error;
+  }
+
+  /**
+   * The reader is back at the latest messages: after a long read back, the
+   * live timeline starts afresh on the same channel (a reset with the latest
+   * messages), so neither the page nor the backend keeps thousands of items.
+   */
+  lighten(): void {
+    const count = this.items.length;
+    if (this.#closed || this.focusedEventId !== null || count <= LIGHTEN_ABOVE_ITEMS) return;
+    if (this.#lightenedAt > 0 && count < this.#lightenedAt + LIGHTEN_RETRY_AFTER_ITEMS) return;
+    this.#lightenedAt = count;
+    void inOrder(this.roomId, async () => {
+      if (this.#closed || !this.#channel) return;
+      const res = await call(commands.lightenTimeline(this.roomId));
+      if (res.status === "ok" && res.data) this.#lightenedAt = 0;
+      // It may have let go of the old timeline before failing to start the
+      // new one: open it again on the same channel.
+      else if (res.status === "error" && !this.#closed) await call(commands.openTimeline(this.roomId, null, this.#channel));
+    });
   }
 
   send(body: string): Promise<Result<null>> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { deferred, FakeBackend, message } from "../../test/backend";
-import { TimelineStore } from "./timeline.svelte";
+import { appError, deferred, FakeBackend, message } from "../../test/backend";
+import { LIGHTEN_ABOVE_ITEMS, TimelineStore } from "./timeline.svelte";
 
 describe("TimelineStore", () => {
   it("sends one pagination request at a time and stops at the start", async () => {
@@ -62,5 +62,70 @@ describe("TimelineStore", () => {
     opened.resolve(null);
     await Promise.all([closing, reopening]);
     expect(backend.calls.map((c) => c.cmd)).toEqual(["open_timeline", "close_timeline", "open_timeline"]);
+  });
+
+  describe("back at the latest messages after a long read back", () => {
+    const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => message(`m${from + i}`, `note ${from + i}`));
+    const settle = () => new Promise((r) => setTimeout(r, 0));
+
+    it("asks the backend to start afresh, once, on the same channel", async () => {
+      const backend = new FakeBackend({ lighten_timeline: () => true });
+      const timeline = new TimelineStore("!r:x");
+      await timeline.open();
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(LIGHTEN_ABOVE_ITEMS) }]);
+      timeline.lighten();
+      await settle();
+      expect(backend.callsOf("lighten_timeline")).toHaveLength(0);
+
+      backend.pushTimeline("!r:x", [{ op: "pushFront", value: message("old", "plus ancien") }]);
+      timeline.lighten();
+      timeline.lighten();
+      await settle();
+      expect(backend.callsOf("lighten_timeline")).toEqual([{ roomId: "!r:x" }]);
+      // The backend answers with a reset of the latest messages through the same channel.
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(20, 1000) }]);
+      expect(timeline.items).toHaveLength(20);
+    });
+
+    it("does not ask again at every scroll when the backend declined", async () => {
+      const backend = new FakeBackend({ lighten_timeline: () => false });
+      const timeline = new TimelineStore("!r:x");
+      await timeline.open();
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(LIGHTEN_ABOVE_ITEMS + 1) }]);
+      for (let i = 0; i < 5; i++) timeline.lighten();
+      await settle();
+      expect(backend.callsOf("lighten_timeline")).toHaveLength(1);
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(LIGHTEN_ABOVE_ITEMS + 300) }]);
+      timeline.lighten();
+      await settle();
+      expect(backend.callsOf("lighten_timeline")).toHaveLength(2);
+    });
+
+    it("never lightens the history around a message", async () => {
+      const backend = new FakeBackend({ lighten_timeline: () => true });
+      const timeline = new TimelineStore("!r:x", "$target");
+      await timeline.open();
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(LIGHTEN_ABOVE_ITEMS + 1) }]);
+      timeline.lighten();
+      await settle();
+      expect(backend.callsOf("lighten_timeline")).toHaveLength(0);
+    });
+
+    it("opens the live timeline again when starting afresh failed", async () => {
+      const backend = new FakeBackend({
+        lighten_timeline: () => {
+          throw appError("internal");
+        },
+      });
+      const timeline = new TimelineStore("!r:x");
+      await timeline.open();
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(LIGHTEN_ABOVE_ITEMS + 1) }]);
+      timeline.lighten();
+      await settle();
+      await settle();
+      expect(backend.callsOf("open_timeline")).toHaveLength(2);
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(3) }]);
+      expect(timeline.items).toHaveLength(3);
+    });
   });
 });

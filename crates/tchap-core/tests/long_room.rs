@@ -1,0 +1,66 @@
+//! A room read far back lets go of its older messages once the reader is
+//! back at the latest ones: the live timeline starts afresh from the last
+//! messages, and the older ones load again, from the local store, when the
+//! reader scrolls back.
+
+mod common;
+
+use common::*;
+use tchap_core::session;
+
+const NOTES: usize = 400;
+
+/// The room's events the SDK holds in memory (its event cache).
+async fn events_in_memory(session: &tchap_core::session::Session, room_id: &str) -> usize {
+    let room = session.client().get_room(&matrix_sdk::ruma::RoomId::parse(room_id).unwrap()).unwrap();
+    let (cache, _handles) = room.event_cache().await.unwrap();
+    cache.events().await.unwrap().len()
+}
+
+fn notes_in(items: &[tchap_core::timeline::TimelineItem]) -> usize {
+    readable_texts(items).iter().filter(|text| text.starts_with("note ")).count()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_room_read_far_back_is_lightened_back_at_the_latest_messages() {
+    let reader = register("reader", "Régine Lectrice").await;
+    let other = register("writer", "Walter Rédacteur").await;
+    let raw = RawClient::new(&other);
+    let room_id = raw.create_room("Archives du service", &[&reader.user_id]).await;
+    for n in 1..=NOTES {
+        raw.send_text(&room_id, &format!("note {n}")).await;
+    }
+
+    let data = data_dir();
+    let session = session::login(data.path(), &homeserver(), &reader.localpart, PASSWORD).await.unwrap();
+    join_invited_room(&session, &room_id).await;
+    let timelines = session.timelines();
+
+    let shown = Mirror::new();
+    timelines.open(&room_id, shown.sink()).await.unwrap();
+    shown.wait_until("the latest note", |items| readable_texts(items).contains(&"note 400")).await;
+    // A short history is not worth starting again.
+    assert!(!timelines.lighten(&room_id).await.unwrap(), "nothing to let go of yet");
+
+    // Read back to the start of the room: every note is held.
+    while !timelines.paginate_backwards(&room_id).await.unwrap() {}
+    let items = shown.wait_until("every note", |items| notes_in(items) == NOTES).await;
+    let read_back = items.len();
+    let held = events_in_memory(&session, &room_id).await;
+    assert!(held >= NOTES, "{held} events in memory after reading back");
+
+    // Back at the latest messages: the timeline starts afresh on the same
+    // channel, with the latest notes only.
+    assert!(timelines.lighten(&room_id).await.unwrap(), "a room read far back is lightened");
+    let items = shown.wait_until("the latest notes only", |items| notes_in(items) < NOTES / 2).await;
+    assert!(readable_texts(&items).contains(&"note 400"), "the latest message is still shown");
+    assert!(items.len() < read_back / 2, "{} items left of {read_back}", items.len());
+    let held_now = events_in_memory(&session, &room_id).await;
+    assert!(held_now < held / 2, "the SDK still holds {held_now} of {held} events");
+
+    // It is still live, and the history loads again.
+    raw.send_text(&room_id, "après l'allègement").await;
+    shown.wait_until("a new message", |items| readable_texts(items).contains(&"après l'allègement")).await;
+    while !timelines.paginate_backwards(&room_id).await.unwrap() {}
+    shown.wait_until("every note again", |items| notes_in(items) == NOTES).await;
+}
