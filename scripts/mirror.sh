@@ -135,9 +135,9 @@ if [ -d "$OUT/pool" ]; then
   cd "$OUT"
   gpg_sign() { # ARGS... : gpg with the mirror's key (and its passphrase if any)
     if [ -n "${TCHAP_MIRROR_GPG_PASSPHRASE:-}" ]; then
-      gpg --batch --yes --pinentry-mode loopback --passphrase-fd 0 --local-user "$TCHAP_MIRROR_GPG_KEY" "$@" <<<"$TCHAP_MIRROR_GPG_PASSPHRASE"
+      gpg --batch --quiet --yes --pinentry-mode loopback --passphrase-fd 0 --local-user "$TCHAP_MIRROR_GPG_KEY" "$@" <<<"$TCHAP_MIRROR_GPG_PASSPHRASE"
     else
-      gpg --batch --yes --local-user "$TCHAP_MIRROR_GPG_KEY" "$@"
+      gpg --batch --quiet --yes --local-user "$TCHAP_MIRROR_GPG_KEY" "$@"
     fi
   }
   rm -rf dists.new && mkdir -p "dists.new/$SUITE"

@@ -22,6 +22,8 @@ SOURCE=/etc/apt/sources.list.d/tchap-lifecycle-test.list
 KEYRING=/etc/apt/keyrings/tchap-lifecycle-test.gpg
 fail() { echo "deb lifecycle: FAIL: $*" >&2; exit 1; }
 step() { echo "deb lifecycle: $*"; }
+# sudo drops the environment: DEBIAN_FRONTEND goes through env.
+apt_get() { $SUDO env DEBIAN_FRONTEND=noninteractive apt-get "$@"; }
 installed_version() { dpkg-query -W -f='${db:Status-Abbrev} ${Version}' "$PACKAGE" 2>/dev/null | awk '$1 == "ii" { print $2 }'; }
 [ -z "$(installed_version)" ] || fail "$PACKAGE is already installed here: this test will not touch an administrator's install"
 
@@ -34,16 +36,14 @@ fi
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/tchap-deb-lifecycle-XXXXXX")
 SERVER_PID=
-packages_before=$(dpkg-query -W -f='${Package}\n' | sort)
 cleanup() {
   status=$?
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null
   if [ -n "$(dpkg-query -W -f='${Status}' "$PACKAGE" 2>/dev/null | grep -v 'not-installed' || true)" ]; then
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq "$PACKAGE" >/dev/null 2>&1 || true
+    apt_get purge -y -qq "$PACKAGE" >/dev/null 2>&1 || true
   fi
-  # Only what apt pulled in for the package, never what was there before.
-  added=$(comm -13 <(echo "$packages_before") <(dpkg-query -W -f='${Package}\n' | sort) || true)
-  [ -z "$added" ] || DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq $added >/dev/null 2>&1 || true
+  # What apt pulled in for the package (noted by apt_install), nothing else.
+  [ -s "$WORK/pulled-in" ] && apt_get purge -y -qq $(cat "$WORK/pulled-in") >/dev/null 2>&1
   $SUDO rm -f "$SOURCE" "$KEYRING"
   [ -n "${PORT:-}" ] && $SUDO find /var/lib/apt/lists -maxdepth 2 -name "127.0.0.1:${PORT}_*" -delete 2>/dev/null
   rm -rf "$WORK"
@@ -57,7 +57,7 @@ export GNUPGHOME=$WORK/gnupg
 mkdir -m 700 "$GNUPGHOME"
 gpg_key() { # NAME: a new signing key, prints its fingerprint
   gpg --batch --quiet --passphrase '' --quick-gen-key "$1 <test@tchap.invalid>" ed25519 sign never 2>/dev/null
-  gpg --batch --with-colons --list-secret-keys "$1" | awk -F: '$1 == "fpr" { print $10; exit }'
+  gpg --batch --with-colons --list-secret-keys "$1" 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }'
 }
 ARCHIVE_KEY=$(gpg_key "Tchap test archive")
 INTRUDER_KEY=$(gpg_key "Not the archive")
@@ -72,7 +72,8 @@ V2=$(awk -F. -v OFS=. '{ $3 = $3 + 1; print }' <<<"${V1%%[-+~]*}")
 mkdir -p "$WORK/newer" && cp "$DEB" "$WORK/newer/v1.deb"
 dpkg-deb -R "$DEB" "$WORK/newer/tree"
 sed -i "s/^Version: .*/Version: $V2/" "$WORK/newer/tree/DEBIAN/control"
-dpkg-deb --root-owner-group -Zxz -b "$WORK/newer/tree" "$WORK/newer/v2.deb" >/dev/null
+# (quick compression: this package's size is not what is tested)
+dpkg-deb --root-owner-group -Zgzip -z1 -b "$WORK/newer/tree" "$WORK/newer/v2.deb" >/dev/null
 rm -rf "$WORK/newer/tree"
 
 # One static server for the good mirror and the two bad ones.
@@ -95,9 +96,18 @@ $SUDO install -D -m 644 "$WORK/www/good/tchap-archive-keyring.gpg" "$KEYRING"
 # Debian's (whose lists stay as they were, for the dependencies).
 use_source() { echo "deb [signed-by=$KEYRING] $BASE/$1 stable main" | $SUDO tee "$SOURCE" >/dev/null; }
 update_ours() {
-  $SUDO apt-get update -qq -o Dir::Etc::sourcelist="$SOURCE" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
+  apt_get update -qq -o Dir::Etc::sourcelist="$SOURCE" -o Dir::Etc::sourceparts=- -o APT::Get::List-Cleanup=0
 }
-apt_install() { DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "$@"; }
+packages() { dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' | awk '$1 == "ii" { print $2 }' | sort; }
+# Installs, noting which packages came with it so that cleanup removes them
+# (and only them: other work on this machine may install packages meanwhile).
+apt_install() {
+  local before status=0
+  before=$(packages)
+  apt_get install -y -qq "$@" || status=$?
+  comm -13 <(echo "$before") <(packages) | grep -vx "$PACKAGE" >>"$WORK/pulled-in" || true
+  return $status
+}
 
 step "apt refuses a repository whose Release was altered after signing, and one signed by an unknown key"
 cp -a "$WORK/www/good" "$WORK/www/altered"
@@ -154,7 +164,7 @@ publish good "$ARCHIVE_KEY" "$WORK/newer/v1.deb"
 grep -q "\"version\": \"$V2\"" "$WORK/www/good/latest.json" || fail "republishing $V1 moved latest.json back"
 update_ours
 apt-cache madison "$PACKAGE" | grep -q " $V1 " || fail "the repository no longer offers $V1 (fleets pin it to roll back)"
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --only-upgrade "$PACKAGE" >/dev/null
+apt_install --only-upgrade "$PACKAGE" >/dev/null
 [ "$(installed_version)" = "$V2" ] || fail "$PACKAGE was not upgraded to $V2 (got '$(installed_version)')"
 
 step "the upgraded app opens signed in"
@@ -163,11 +173,11 @@ run_installed after-upgrade
 step "apt-get remove, then purge: the package's files go, the user's data stays"
 snapshot() { (cd "$DATA" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
 before=$(snapshot)
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get remove -y -qq "$PACKAGE" >/dev/null
+apt_get remove -y -qq "$PACKAGE" >/dev/null
 [ ! -e /usr/bin/tchap-desktop ] || fail "/usr/bin/tchap-desktop is still there after remove"
 [ ! -e "$DESKTOP" ] || fail "the desktop entry is still there after remove"
 [ "$(snapshot)" = "$before" ] || fail "remove changed the user's data folder"
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq "$PACKAGE" >/dev/null
+apt_get purge -y -qq "$PACKAGE" >/dev/null
 dpkg-query -W -f='${Status}' "$PACKAGE" 2>/dev/null | grep -q "install ok" && fail "$PACKAGE is still known to dpkg after purge"
 [ "$(snapshot)" = "$before" ] || fail "purge changed the user's data folder"
 echo "deb lifecycle: $PACKAGE $V1 installed, launched, signed in, upgraded to $V2 with the session kept, removed, purged; tampered and unknown-key repositories refused"

@@ -34,7 +34,13 @@ if (phase === "first-launch") {
 } else if (phase === "after-upgrade") {
   test("after the apt upgrade the app opens signed in", async () => {
     await withApp({ homeserver, dataDir }, "failure-installed-after-upgrade.png", async (app) => {
-      await assertSignedIn(app.browser);
+      try {
+        await assertSignedIn(app.browser);
+      } catch (error) {
+        const login = await app.browser.$("aria/Connexion à Tchap").isDisplayed().catch(() => false);
+        assert.equal(login, false, "the upgraded app opens on its login screen: the session was not kept");
+        throw error;
+      }
     });
   });
 } else {
