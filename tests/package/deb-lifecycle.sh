@@ -71,8 +71,10 @@ V1=$(dpkg-deb -f "$DEB" Version)
 V2=$(awk -F. -v OFS=. '{ $3 = $3 + 1; print }' <<<"${V1%%[-+~]*}")
 mkdir -p "$WORK/newer" && cp "$DEB" "$WORK/newer/v1.deb"
 dpkg-deb -R "$DEB" "$WORK/newer/tree"
+# Also the same version rebuilt (other bytes), which the mirror must refuse to
+# publish over the first. Quick compression: their size is not what is tested.
+dpkg-deb --root-owner-group -Zgzip -z1 -b "$WORK/newer/tree" "$WORK/newer/v1-rebuilt.deb" >/dev/null
 sed -i "s/^Version: .*/Version: $V2/" "$WORK/newer/tree/DEBIAN/control"
-# (quick compression: this package's size is not what is tested)
 dpkg-deb --root-owner-group -Zgzip -z1 -b "$WORK/newer/tree" "$WORK/newer/v2.deb" >/dev/null
 rm -rf "$WORK/newer/tree"
 
@@ -162,6 +164,9 @@ grep -q "\"version\": \"$V2\"" "$WORK/www/good/latest.json" || fail "latest.json
 # Publishing an older build again adds nothing and moves nothing back.
 publish good "$ARCHIVE_KEY" "$WORK/newer/v1.deb"
 grep -q "\"version\": \"$V2\"" "$WORK/www/good/latest.json" || fail "republishing $V1 moved latest.json back"
+pool_v1=$(sha256sum "$WORK"/www/good/pool/main/t/$PACKAGE/*_${V1}_*.deb)
+if publish good "$ARCHIVE_KEY" "$WORK/newer/v1-rebuilt.deb" 2>/dev/null; then fail "the mirror replaced the published $V1 with other content"; fi
+[ "$(sha256sum "$WORK"/www/good/pool/main/t/$PACKAGE/*_${V1}_*.deb)" = "$pool_v1" ] || fail "the published $V1 changed"
 update_ours
 apt-cache madison "$PACKAGE" | grep -q " $V1 " || fail "the repository no longer offers $V1 (fleets pin it to roll back)"
 apt_install --only-upgrade "$PACKAGE" >/dev/null
