@@ -61,7 +61,8 @@ for arg in "$@"; do
       ;;
     *) die "$file: only .deb and .msi bundles are published" ;;
   esac
-  [ -n "$version" ] || die "$file: no version found"
+  # The version names folders and URLs: nothing but a version's characters.
+  [[ $version =~ ^[0-9][0-9A-Za-z.+~-]*$ ]] || die "$file: no usable version found (got '$version')"
   [ "$version" = "${versions[0]:-$version}" ] || die "$file is version $version, ${bundles[0]} is ${versions[0]}: publish one version at a time"
   for other in "${platforms[@]}"; do
     if [ "$other" = "$platform" ]; then die "two bundles for $platform: name one with BUNDLE=PLATFORM"; fi

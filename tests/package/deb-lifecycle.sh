@@ -135,6 +135,7 @@ done
 DESKTOP=/usr/share/applications/Tchap.desktop
 grep -Eq '^MimeType=(.*;)?x-scheme-handler/tchap(;|$)' "$DESKTOP" || fail "the desktop entry does not declare the tchap scheme"
 grep -q '^Exec=tchap-desktop %u$' "$DESKTOP" || fail "the desktop entry does not start the installed binary"
+grep -q '^Icon=tchap-desktop$' "$DESKTOP" || fail "the desktop entry does not name the installed icons"
 # Every PNG icon tauri.conf.json declares is installed, each plain size
 # directory holding an image of its size (icons at 32, 128, 512 px).
 declared=$(python3 -c "import json; print(sum(i.endswith('.png') for i in json.load(open('$ROOT/tauri.conf.json'))['bundle']['icon']))")
