@@ -7,7 +7,7 @@ export TCHAP_CACHE ?= $(HOME)/.cache/tchap
 APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
 DEMO_DIR := $(TCHAP_CACHE)/demo
 
-.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app bench-media bench-search bench-timeline
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb mirror clean-demo bench bench-app bench-media bench-search bench-timeline
 
 deps:
 	scripts/install-deps.sh
@@ -23,6 +23,7 @@ test: app
 	scripts/with-synapse.sh scripts/with-scanner.sh scripts/with-federation.sh $(MAKE) --no-print-directory test-rust test-e2e
 	tests/keyring/kept.sh
 	tests/package/deb.sh
+	scripts/with-synapse.sh tests/package/deb-lifecycle.sh
 
 # Backend tests (no window) against the Synapse, its content scanner
 # (tests/scanner) and the local Tchap federation (tests/federation) started
@@ -47,6 +48,15 @@ clean-demo:
 # The Linux package, with the configuration at the top level (see README).
 deb: ui
 	cd src-tauri && TAURI_APP_PATH=. ../ui/node_modules/.bin/tauri build --bundles deb $(DEB_FLAGS)
+
+# The mirror the fleet updates from (scripts/mirror.sh: latest.json for the
+# updater, the signed bundles, a signed apt repository), from the newest
+# release .deb unless BUNDLES names others (.deb, .msi). Publishing again adds.
+#   TAURI_SIGNING_PRIVATE_KEY=… TCHAP_MIRROR_GPG_KEY=… \
+#   make mirror MIRROR_DIR=/srv/tchap MIRROR_URL=https://mirror.example/tchap [BUNDLES="a.deb b.msi"]
+BUNDLES ?= $(firstword $(shell ls -t $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb 2>/dev/null))
+mirror:
+	scripts/mirror.sh $(if $(MIRROR_NOTES),--notes "$(MIRROR_NOTES)") "$(MIRROR_DIR)" "$(MIRROR_URL)" $(BUNDLES)
 
 # Room-list figures, ours beside a bare matrix-sdk-ui program, written to
 # BENCHMARKS.md (see crates/tchap-core/examples/bench_room_list.rs), against a

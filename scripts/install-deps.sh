@@ -21,6 +21,8 @@ APT_PACKAGES=(
   python3-dbusmock
   # The tray test's StatusNotifierWatcher and X client (GLib's and X's Python bindings).
   python3-gi libx11-6
+  # The fleet's mirror (scripts/mirror.sh): the apt repository's indexes and signatures.
+  apt-utils gnupg
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
