@@ -7,7 +7,7 @@ export TCHAP_CACHE ?= $(HOME)/.cache/tchap
 APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
 DEMO_DIR := $(TCHAP_CACHE)/demo
 
-.PHONY: deps ui app test test-ui test-rust test-e2e demo deb clean-demo bench bench-app bench-media bench-search bench-timeline
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb msi clean-demo bench bench-app bench-media bench-search bench-timeline
 
 deps:
 	scripts/install-deps.sh
@@ -23,6 +23,7 @@ test: app
 	scripts/with-synapse.sh scripts/with-scanner.sh scripts/with-federation.sh $(MAKE) --no-print-directory test-rust test-e2e
 	tests/keyring/kept.sh
 	tests/package/deb.sh
+	tests/package/msi.sh
 
 # Backend tests (no window) against the Synapse, its content scanner
 # (tests/scanner) and the local Tchap federation (tests/federation) started
@@ -47,6 +48,16 @@ clean-demo:
 # The Linux package, with the configuration at the top level (see README).
 deb: ui
 	cd src-tauri && TAURI_APP_PATH=. ../ui/node_modules/.bin/tauri build --bundles deb $(DEB_FLAGS)
+
+# The two Windows installers, cross-built here (packaging/windows/build-msi.sh,
+# README "Deployment → Windows"): Tchap-user.msi (per-user, updater) and
+# Tchap-machine.msi (per-machine, no updater) in MSI_DIR. The release profile
+# takes about an hour on a 2-core machine; `make test` checks a quicker build
+# (MSI_PROFILE=windows-ci, tests/package/msi.sh).
+MSI_PROFILE ?= release
+MSI_DIR ?= $(CARGO_TARGET_DIR)/msi
+msi: ui
+	packaging/windows/build-msi.sh $(MSI_PROFILE) $(MSI_DIR)
 
 # Room-list figures, ours beside a bare matrix-sdk-ui program, written to
 # BENCHMARKS.md (see crates/tchap-core/examples/bench_room_list.rs), against a

@@ -21,6 +21,9 @@ APT_PACKAGES=(
   python3-dbusmock
   # The tray test's StatusNotifierWatcher and X client (GLib's and X's Python bindings).
   python3-gi libx11-6
+  # The Windows installers, cross-built: the mingw toolchain (and its objdump)
+  # for the exe, msitools' wixl to make the MSIs and msiinfo/msidump/msiextract to check them.
+  gcc-mingw-w64-x86-64 msitools wixl
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -40,6 +43,12 @@ for dir in ui tests/e2e; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.lock-installed)
   fi
 done
+
+# The Rust standard library for the Windows cross build.
+if ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  echo "install-deps: rustup target add x86_64-pc-windows-gnu"
+  rustup target add x86_64-pc-windows-gnu
+fi
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: cargo install tauri-driver"
