@@ -22,7 +22,8 @@ APT_PACKAGES=(
   # The tray test's StatusNotifierWatcher and X client (GLib's and X's Python bindings).
   python3-gi libx11-6
   # The Windows installers, cross-built: the mingw toolchain (and its objdump)
-  # for the exe, msitools' wixl to make the MSIs and msiinfo/msidump/msiextract to check them.
+  # for the exe, wixl to make the MSIs, msitools'
+  # msiinfo/msibuild/msiextract to finish and check them.
   gcc-mingw-w64-x86-64 msitools wixl
 )
 missing=()

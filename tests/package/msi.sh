@@ -9,6 +9,9 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 OUT=$TARGET_DIR/msi-test
 "$ROOT/packaging/windows/build-msi.sh" windows-ci "$OUT" >/dev/null
+# msiinfo writes a table's binary streams (the Icon table's) to the current folder.
+SCRATCH=$(mktemp -d); trap 'rm -rf "$SCRATCH"' EXIT
+cd "$SCRATCH"
 
 # Fixed for the life of the product: a new code would install beside the old
 # version instead of upgrading it.
@@ -45,16 +48,19 @@ for VARIANT in user machine; do
   # The exe (a real x86-64 Windows program) and every non-system DLL it loads.
   exe_key=$(match File '$3 == "tchap-desktop.exe" {print $1}')
   [ -n "$exe_key" ] || fail "tchap-desktop.exe is not in the File table"
-  extract=$(mktemp -d); trap 'rm -rf "$extract"' EXIT
-  (cd "$extract" && msiextract "$MSI" >/dev/null)
-  exe=$(find "$extract" -name tchap-desktop.exe)
+  mkdir extract && (cd extract && msiextract "$MSI" >/dev/null)
+  exe=$(find extract -name tchap-desktop.exe)
   file -b "$exe" | grep -q '^PE32+ executable.*x86-64' || fail "the packaged exe is not an x86-64 Windows program"
   cmp -s "$exe" "$OUT/stage-$VARIANT/tchap-desktop.exe" || fail "the packaged exe is not this variant's build"
-  for dll in $(x86_64-w64-mingw32-objdump -p "$exe" | awk '/DLL Name:/ {print $3}'); do
-    [ -e "/usr/x86_64-w64-mingw32/lib/lib$(basename "${dll,,}" .dll).a" ] && continue   # a Windows system DLL
+  for dll in $(x86_64-w64-mingw32-objdump -p "$exe" | awk '/DLL Name:/ {print $3}' | sort -fu); do
+    name=$(basename "${dll,,}" .dll)
+    # Windows' own: API sets, those mingw has an import library for, and the two
+    # Rust's std and the windows crates link without one.
+    [[ $name == api-ms-win-* || $name == bcryptprimitives || $name == combase ]] && continue
+    [ -e "/usr/x86_64-w64-mingw32/lib/lib$name.a" ] && continue
     [ -n "$(match File "tolower(\$3) == \"${dll,,}\"")" ] || fail "the exe loads $dll, which the MSI does not install"
   done
-  rm -rf "$extract"
+  rm -rf extract
   # Writes to HKLM go to the 64-bit registry view, files to the 64-bit folders.
   [ -z "$(match Component '!bit($4, 256)')" ] || fail "a component is not marked 64-bit"
 
