@@ -53,8 +53,9 @@ for VARIANT in user machine; do
   cp "$BUILT/tchap-desktop.exe" "$ROOT/icons/icon.ico" "$STAGE/"
   sign "$STAGE/tchap-desktop.exe"
   DEFINES=(Variant="$VARIANT" Version="$VERSION" Publisher="$PUBLISHER" ExePath=tchap-desktop.exe IconPath=icon.ico)
-  # The mingw build loads the WebView2 loader from a DLL beside the exe; the
-  # MSVC build links it statically.
+  # The mingw build loads the WebView2 loader from a DLL beside the exe (which
+  # tauri-build copies there); the MSVC build links it statically
+  # (webview2-com-sys picks by target_env).
   if [[ $TARGET == *-gnu ]]; then
     cp "$BUILT/WebView2Loader.dll" "$STAGE/"
     DEFINES+=(LoaderDll=WebView2Loader.dll)
@@ -74,10 +75,13 @@ for VARIANT in user machine; do
     grep -v -e AllowSameVersionUpgrades -e 'builder.vala:[0-9]*: unimplemented' -e '^$' "$STAGE/wixl.log" >&2 || true
     fix_wixl_gaps "$MSI"
   else
-    # ICE38/43/64/91 are the user-profile rules the per-machine variant cannot
-    # meet with HKLM key paths; the tables are checked by tests/package/msi.sh.
+    # ICE38/43/57/64/91 are user-profile rules (HKCU key paths for anything in
+    # the Start menu, a RemoveFolder for every profile folder) that the
+    # per-machine variant's HKLM key paths and the per-user variant's shared
+    # %LOCALAPPDATA%\Programs (never removed) break on purpose; the tables are
+    # checked by tests/package/msi.sh.
     (cd "$STAGE" && candle -nologo -arch x64 "${DEFINES[@]/#/-d}" -out tchap.wixobj "$ROOT/packaging/windows/tchap.wxs" \
-      && light -nologo -sice:ICE38 -sice:ICE43 -sice:ICE64 -sice:ICE91 -out "$MSI" tchap.wixobj)
+      && light -nologo -sice:ICE38 -sice:ICE43 -sice:ICE57 -sice:ICE64 -sice:ICE91 -out "$MSI" tchap.wixobj)
   fi
   sign "$MSI"
   echo "build-msi: $MSI"
