@@ -7,7 +7,7 @@ export TCHAP_CACHE ?= $(HOME)/.cache/tchap
 APP := $(CARGO_TARGET_DIR)/debug/tchap-desktop
 DEMO_DIR := $(TCHAP_CACHE)/demo
 
-.PHONY: deps ui app test test-ui test-rust test-e2e demo deb mirror clean-demo bench bench-app bench-media bench-search bench-timeline
+.PHONY: deps ui app test test-ui test-rust test-e2e demo deb mirror msi clean-demo bench bench-app bench-media bench-search bench-timeline
 
 deps:
 	scripts/install-deps.sh
@@ -24,6 +24,7 @@ test: app
 	tests/keyring/kept.sh
 	tests/package/deb.sh
 	scripts/with-synapse.sh tests/package/deb-lifecycle.sh
+	tests/package/msi.sh
 
 # Backend tests (no window) against the Synapse, its content scanner
 # (tests/scanner) and the local Tchap federation (tests/federation) started
@@ -57,6 +58,15 @@ deb: ui
 BUNDLES ?= $(firstword $(shell ls -t $(CARGO_TARGET_DIR)/release/bundle/deb/*.deb 2>/dev/null))
 mirror:
 	scripts/mirror.sh $(if $(MIRROR_NOTES),--notes "$(MIRROR_NOTES)") "$(MIRROR_DIR)" "$(MIRROR_URL)" $(BUNDLES)
+# The two Windows installers, cross-built here (packaging/windows/build-msi.sh,
+# README "Deployment → Windows"): Tchap-user.msi (per-user, updater) and
+# Tchap-machine.msi (per-machine, no updater) in MSI_DIR. The release profile
+# takes about an hour on a 2-core machine; `make test` checks a quicker build
+# (MSI_PROFILE=windows-ci, tests/package/msi.sh).
+MSI_PROFILE ?= release
+MSI_DIR ?= $(CARGO_TARGET_DIR)/msi
+msi: ui
+	packaging/windows/build-msi.sh $(MSI_PROFILE) $(MSI_DIR)
 
 # Room-list figures, ours beside a bare matrix-sdk-ui program, written to
 # BENCHMARKS.md (see crates/tchap-core/examples/bench_room_list.rs), against a

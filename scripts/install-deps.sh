@@ -23,6 +23,10 @@ APT_PACKAGES=(
   python3-gi libx11-6
   # The fleet's mirror (scripts/mirror.sh): the apt repository's indexes and signatures.
   apt-utils gnupg
+  # The Windows installers, cross-built: the mingw toolchain (and its objdump)
+  # for the exe, wixl to make the MSIs, msitools'
+  # msiinfo/msibuild/msiextract to finish and check them.
+  gcc-mingw-w64-x86-64 msitools wixl
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -42,6 +46,12 @@ for dir in ui tests/e2e; do
     (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.lock-installed)
   fi
 done
+
+# The Rust standard library for the Windows cross build.
+if ! rustup target list --installed | grep -qx x86_64-pc-windows-gnu; then
+  echo "install-deps: rustup target add x86_64-pc-windows-gnu"
+  rustup target add x86_64-pc-windows-gnu
+fi
 
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: cargo install tauri-driver"
