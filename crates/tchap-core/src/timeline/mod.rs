@@ -157,6 +157,7 @@ impl TimelineService {
         drop(previous);
         unload::wait_for_shrink(&room, loaded).await;
         Box::pin(self.start(&room, Focus::Live, sink)).await?;
+        unload::return_freed_memory();
         Ok(true)
     }
 

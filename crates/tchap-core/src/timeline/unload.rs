@@ -23,6 +23,17 @@ pub(super) async fn events_in_memory(room: &matrix_sdk::Room) -> usize {
     }
 }
 
+/// Hands the heap pages freed by a shrink back to the system. glibc's
+/// allocator keeps freed memory for later allocations, so without this the
+/// app's memory (PSS) would not go down after a long room is let go of.
+pub(super) fn return_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only walks the allocator's own free lists.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 /// Waits until the room's event cache has shrunk below `before` events (its
 /// last subscriber was just dropped), or gives up after a short while: the
 /// new timeline then simply starts from what is still loaded.
