@@ -46,4 +46,10 @@ impl SearchIndexWriter {
         self.last_commit_opstamp = self.inner.commit()?; // TODO: This is blocking. Handle it.
         Ok(self.last_commit_opstamp)
     }
+
+    /// Drops the writer once the merges its commits started have finished
+    /// (dropping it otherwise abandons them).
+    pub(crate) fn wait_merging_threads(self) -> Result<(), TantivyError> {
+        self.inner.wait_merging_threads() // Blocking, like commit.
+    }
 }

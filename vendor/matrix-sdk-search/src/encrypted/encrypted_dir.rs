@@ -13,10 +13,11 @@
 // limitations under the License.
 
 use std::{
+    collections::HashMap,
     fs::{File, create_dir_all},
     io::{BufWriter, Cursor, Error as IoError, ErrorKind, Read, Write},
-    path::Path,
-    sync::Arc,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex, Weak},
 };
 
 use aes::{
@@ -177,6 +178,51 @@ pub struct EncryptedMmapDirectory {
     mmap_dir: tantivy::directory::MmapDirectory,
     encryption_key: KeyBuffer,
     mac_key: KeyBuffer,
+    /// Shared by the clones tantivy makes of this directory.
+    decrypted: Arc<DecryptedFiles>,
+}
+
+/// The decrypted content of the files some reader still holds, so that
+/// opening one again (each reader reload, each merge) does not decrypt it
+/// again. Held weakly: a file's plaintext is freed with its last reader.
+///
+/// Sound because tantivy writes each file it opens with `open_read` (segment
+/// and delete files) once and never rewrites it; `meta.json` and
+/// `managed.json`, which are rewritten, go through `atomic_read`, never
+/// cached. Any write or delete of a path still forgets it, in case.
+#[derive(Debug, Default)]
+struct DecryptedFiles {
+    inner: Mutex<DecryptedFilesInner>,
+}
+
+#[derive(Debug, Default)]
+struct DecryptedFilesInner {
+    files: HashMap<PathBuf, Weak<[u8]>>,
+    /// Bumped by each write or delete: a decryption that started before one
+    /// is not cached (it may have read what was then replaced).
+    generation: u64,
+}
+
+impl DecryptedFiles {
+    fn get(&self, path: &Path) -> (Option<Arc<[u8]>>, u64) {
+        let inner = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        (inner.files.get(path).and_then(Weak::upgrade), inner.generation)
+    }
+
+    fn insert(&self, path: &Path, data: &Arc<[u8]>, read_at_generation: u64) {
+        let mut inner = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if inner.generation != read_at_generation {
+            return;
+        }
+        inner.files.retain(|_, data| data.strong_count() > 0);
+        inner.files.insert(path.to_owned(), Arc::downgrade(data));
+    }
+
+    fn forget(&self, path: &Path) {
+        let mut inner = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        inner.files.remove(path);
+        inner.generation += 1;
+    }
 }
 
 impl EncryptedMmapDirectory {
@@ -188,7 +234,7 @@ impl EncryptedMmapDirectory {
         // Open our underlying bare Tantivy mmap based directory.
         let mmap_dir = tantivy::directory::MmapDirectory::open(path)?;
 
-        Ok(EncryptedMmapDirectory { mmap_dir, encryption_key, mac_key })
+        Ok(EncryptedMmapDirectory { mmap_dir, encryption_key, mac_key, decrypted: Default::default() })
     }
     /// Open a encrypted mmap directory. If the directory is empty a new
     ///   directory key will be generated and encrypted with the given
@@ -544,6 +590,11 @@ impl Directory for EncryptedMmapDirectory {
     }
 
     fn open_read(&self, path: &Path) -> Result<FileSlice, OpenReadError> {
+        let (cached, generation) = self.decrypted.get(path);
+        if let Some(data) = cached {
+            return Ok(FileSlice::from(data));
+        }
+
         let source = self.mmap_dir.open_read(path)?;
 
         let bytes = source
@@ -564,11 +615,17 @@ impl Directory for EncryptedMmapDirectory {
             .read_to_end(&mut decrypted)
             .map_err(|err| <IoError as IntoTvError<OpenReadError>>::into_tv_err(err, path))?;
 
+        let decrypted: Arc<[u8]> = decrypted.into();
+        self.decrypted.insert(path, &decrypted, generation);
         Ok(FileSlice::from(decrypted))
     }
 
     fn delete(&self, path: &Path) -> Result<(), DeleteError> {
-        self.mmap_dir.delete(path)
+        // Forgotten after the change: a decryption under way meanwhile is
+        // then not cached (see `DecryptedFiles::insert`).
+        let deleted = self.mmap_dir.delete(path);
+        self.decrypted.forget(path);
+        deleted
     }
 
     fn exists(&self, path: &Path) -> Result<bool, OpenReadError> {
@@ -576,7 +633,9 @@ impl Directory for EncryptedMmapDirectory {
     }
 
     fn open_write(&self, path: &Path) -> Result<WritePtr, OpenWriteError> {
-        let file = match self.mmap_dir.open_write(path)?.into_inner() {
+        let opened = self.mmap_dir.open_write(path);
+        self.decrypted.forget(path);
+        let file = match opened?.into_inner() {
             Ok(f) => f,
             Err(e) => {
                 let error = IoError::from(e);
@@ -625,7 +684,9 @@ impl Directory for EncryptedMmapDirectory {
             writer.write_all(data)?;
         }
 
-        self.mmap_dir.atomic_write(path, &encrypted)
+        let written = self.mmap_dir.atomic_write(path, &encrypted);
+        self.decrypted.forget(path);
+        written
     }
 
     fn watch(&self, watch_callback: WatchCallback) -> Result<WatchHandle, tantivy::TantivyError> {
@@ -655,9 +716,80 @@ impl<
 
 #[cfg(test)]
 mod tests {
+    use std::{io::Write, path::Path};
+
+    use tantivy::directory::{Directory, TerminatingWrite};
     use tempfile::tempdir;
 
     use crate::encrypted::encrypted_dir::{EncryptedMmapDirectory, PBKDF_COUNT};
+
+    fn write_file(dir: &EncryptedMmapDirectory, path: &str, data: &[u8]) {
+        let mut writer = dir.open_write(Path::new(path)).expect("Can't open a file to write");
+        writer.write_all(data).unwrap();
+        writer.terminate().unwrap();
+    }
+
+    fn read_file(dir: &EncryptedMmapDirectory, path: &str) -> tantivy::directory::OwnedBytes {
+        dir.open_read(Path::new(path)).expect("Can't read the file").read_bytes().unwrap()
+    }
+
+    #[test]
+    fn a_file_still_read_is_decrypted_once() {
+        let tmpdir = tempdir().unwrap();
+        let dir = EncryptedMmapDirectory::open_or_create(tmpdir.path(), "wordpass", PBKDF_COUNT)
+            .expect("Can't create a new store");
+        write_file(&dir, "segment.idx", b"postings");
+
+        let first = read_file(&dir, "segment.idx");
+        let again = read_file(&dir.clone(), "segment.idx");
+        assert_eq!(again.as_slice(), b"postings");
+        assert_eq!(first.as_slice().as_ptr(), again.as_slice().as_ptr(), "decrypted twice");
+
+        drop((first, again));
+        assert!(dir.decrypted.get(Path::new("segment.idx")).0.is_none(), "kept after its readers");
+        assert_eq!(read_file(&dir, "segment.idx").as_slice(), b"postings");
+    }
+
+    #[test]
+    fn a_deleted_then_rewritten_file_is_read_anew() {
+        let tmpdir = tempdir().unwrap();
+        let dir = EncryptedMmapDirectory::open_or_create(tmpdir.path(), "wordpass", PBKDF_COUNT)
+            .expect("Can't create a new store");
+        write_file(&dir, "segment.del", b"old");
+        let old = read_file(&dir, "segment.del");
+
+        dir.delete(Path::new("segment.del")).unwrap();
+        assert!(dir.open_read(Path::new("segment.del")).is_err(), "a deleted file was still read");
+        write_file(&dir, "segment.del", b"new");
+        assert_eq!(read_file(&dir, "segment.del").as_slice(), b"new");
+        assert_eq!(old.as_slice(), b"old", "a reader keeps what it opened");
+    }
+
+    #[test]
+    fn atomic_files_are_always_read_from_disk() {
+        let tmpdir = tempdir().unwrap();
+        let dir = EncryptedMmapDirectory::open_or_create(tmpdir.path(), "wordpass", PBKDF_COUNT)
+            .expect("Can't create a new store");
+        dir.atomic_write(Path::new("meta.json"), b"first").unwrap();
+        assert_eq!(dir.atomic_read(Path::new("meta.json")).unwrap(), b"first");
+        dir.clone().atomic_write(Path::new("meta.json"), b"second").unwrap();
+        assert_eq!(dir.atomic_read(Path::new("meta.json")).unwrap(), b"second");
+    }
+
+    #[test]
+    fn files_of_a_store_are_unreadable_with_another_store_key() {
+        let tmpdir = tempdir().unwrap();
+        let dir = EncryptedMmapDirectory::open_or_create(tmpdir.path(), "wordpass", PBKDF_COUNT)
+            .expect("Can't create a new store");
+        write_file(&dir, "segment.idx", b"postings");
+        let _held = read_file(&dir, "segment.idx");
+
+        let other = tempdir().unwrap();
+        let stranger = EncryptedMmapDirectory::open_or_create(other.path(), "wordpass", PBKDF_COUNT)
+            .expect("Can't create a new store");
+        std::fs::copy(tmpdir.path().join("segment.idx"), other.path().join("segment.idx")).unwrap();
+        assert!(stranger.open_read(Path::new("segment.idx")).is_err(), "read with another key");
+    }
 
     #[test]
     fn create_new_store_and_reopen() {

@@ -15,14 +15,14 @@
 /// A module for building a [`RoomIndex`]
 pub mod builder;
 
-use std::{collections::HashSet, fmt};
+use std::{collections::HashSet, fmt, sync::OnceLock};
 
 use ruma::{
     EventId, OwnedEventId, OwnedRoomId, RoomId, events::room::message::OriginalSyncRoomMessageEvent,
 };
 use tantivy::{
-    Index, IndexReader, TantivyDocument, collector::TopDocs, directory::error::OpenDirectoryError,
-    query::QueryParser, schema::Value,
+    Index, IndexReader, ReloadPolicy, TantivyDocument, collector::TopDocs,
+    directory::error::OpenDirectoryError, query::QueryParser, schema::Value,
 };
 use tracing::{debug, error, warn};
 
@@ -56,6 +56,10 @@ pub struct RoomIndex {
     schema: RoomMessageSchema,
     query_parser: QueryParser,
     room_id: OwnedRoomId,
+    /// One reader for the index's lifetime, reloaded after each commit:
+    /// opening a reader opens every segment (and, encrypted, decrypts it),
+    /// too costly for each query and each added event.
+    reader: OnceLock<IndexReader>,
     uncommitted_adds: HashSet<OwnedEventId>,
     uncommitted_removes: HashSet<OwnedEventId>,
 }
@@ -77,6 +81,7 @@ impl RoomIndex {
             schema,
             query_parser,
             room_id: room_id.to_owned(),
+            reader: OnceLock::new(),
             uncommitted_adds: HashSet::new(),
             uncommitted_removes: HashSet::new(),
         }
@@ -88,9 +93,15 @@ impl RoomIndex {
         Ok(SearchIndexWriter::new(writer, self.schema.clone()))
     }
 
-    /// Get a [`IndexReader`] for this index.
-    fn get_reader(&self) -> Result<IndexReader, IndexError> {
-        Ok(self.index.reader_builder().try_into()?)
+    /// The [`IndexReader`] of this index, opened on first use. Reloaded only
+    /// by [`RoomIndex::commit_and_reload`] (so a search right after a commit
+    /// sees it, without a watcher thread per reader).
+    fn get_reader(&self) -> Result<&IndexReader, IndexError> {
+        if let Some(reader) = self.reader.get() {
+            return Ok(reader);
+        }
+        let reader = self.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(self.reader.get_or_init(|| reader))
     }
 
     /// Commit added events to [`RoomIndex`]. The changes are not reflected in
@@ -104,22 +115,26 @@ impl RoomIndex {
         Ok(last_commit_opstamp)
     }
 
-    /// Commit added events to [`RoomIndex`] and
-    /// update searchers so that they reflect the state of the last
-    /// `.commit()`.
+    /// Commit added events to [`RoomIndex`], let the merges this commit
+    /// started finish, then update the searchers so that they reflect the
+    /// state of the last `.commit()`.
     ///
-    /// Every commit should be rapidly reflected on your `IndexReader` and you
-    /// should not need to call `reload()` at all.
-    ///
-    /// This automatic reload can take 10s of milliseconds to kick in however,
-    /// and in unit tests it can be nice to deterministically force the
-    /// reload of searchers.
-    fn commit_and_reload(&mut self, writer: &mut SearchIndexWriter) -> Result<OpStamp, IndexError> {
+    /// The writer is dropped here: kept alive, each room's index would hold
+    /// its indexing and merging threads. But dropping a writer abandons its
+    /// merges, so they are waited for first; otherwise every commit would
+    /// leave new segments that are never merged and every search would read
+    /// more and more segments.
+    fn commit_and_reload(&mut self, mut writer: SearchIndexWriter) -> Result<OpStamp, IndexError> {
         debug!(
             "RoomIndex: committing and reloading: uncommitted: {:?}, {:?}",
             self.uncommitted_adds, self.uncommitted_removes
         );
-        let last_commit_opstamp = self.commit(writer)?;
+        let last_commit_opstamp = self.commit(&mut writer)?;
+        // The commit is durable whatever happens to a merge: a failed one
+        // only leaves its segments unmerged, to be merged after a later commit.
+        if let Err(err) = writer.wait_merging_threads() {
+            warn!("RoomIndex: merging segments failed: {err}");
+        }
         self.get_reader()?.reload()?;
         Ok(last_commit_opstamp)
     }
@@ -281,7 +296,7 @@ impl RoomIndex {
     pub fn execute(&mut self, operation: RoomIndexOperation) -> Result<(), IndexError> {
         let mut writer = self.get_writer()?;
         self.execute_with_retry(&mut writer, &operation, 5)?;
-        self.commit_and_reload(&mut writer)?;
+        self.commit_and_reload(writer)?;
         Ok(())
     }
 
@@ -301,7 +316,7 @@ impl RoomIndex {
             next_operation = operations.next();
         }
 
-        self.commit_and_reload(&mut writer)?;
+        self.commit_and_reload(writer)?;
 
         Ok(())
     }
