@@ -8,6 +8,8 @@
 
 mod crawl;
 pub mod highlight;
+#[cfg(test)]
+mod index_tests;
 mod store;
 
 use std::{

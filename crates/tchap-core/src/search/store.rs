@@ -21,7 +21,7 @@ pub fn index_dir(account_dir: &Path) -> PathBuf {
     account_dir.join(INDEX_FOLDER)
 }
 
-fn passphrase(store_key: &[u8; 32]) -> Zeroizing<String> {
+pub(super) fn passphrase(store_key: &[u8; 32]) -> Zeroizing<String> {
     Zeroizing::new(hex::encode(blake3::derive_key(KEY_CONTEXT, store_key)))
 }
 

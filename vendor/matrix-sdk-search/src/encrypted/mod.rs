@@ -1,0 +1,2 @@
+pub mod encrypted_dir;
+pub mod encrypted_stream;
