@@ -214,6 +214,10 @@ export const commands = {
 	 *  change, for as long as the session lives.
 	 */
 	watchSearchIndexing: (onChange: Channel<number>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_search_indexing", { onChange })),
+	updateStatus: () => __TAURI_INVOKE<UpdateStatus>("update_status"),
+	watchUpdates: (onChange: Channel<UpdateStatus>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_updates", { onChange })),
+	checkForUpdate: () => __TAURI_INVOKE<null>("check_for_update"),
+	installUpdate: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("install_update")),
 };
 
 /** Events */
@@ -1413,3 +1417,6 @@ function makeEvent<TListen, TEmit = TListen>(name: string, serialize?: (payload:
     return Object.assign(fn, base);
 }
 
+
+export type FailureReason = "unreachable" | "bad_answer" | "signature_invalid" | "incomplete" | "insecure_endpoint";
+export type UpdateStatus = { kind: "managedByOrganisation" } | { kind: "disabled" } | { kind: "noSource" } | { kind: "noKey" } | { kind: "checking" } | { kind: "upToDate"; checkedAt: number; refusedVersion: string | null } | { kind: "downloading"; version: string } | { kind: "ready"; version: string } | { kind: "failed"; reason: FailureReason; checkedAt: number; retryAt: number } | { kind: "installing"; version: string } | { kind: "installFailed"; version: string };

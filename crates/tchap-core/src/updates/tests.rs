@@ -123,3 +123,21 @@ async fn a_truncated_or_oversized_download_is_refused() {
     assert_eq!(download(&network, &serve_once(1000, 400).await).await, Err(FailureReason::Incomplete), "cut short");
     assert_eq!(download(&network, &serve_once(MAX_UPDATE_BYTES + 1, 10).await).await, Err(FailureReason::Incomplete), "announced too large");
 }
+
+#[tokio::test]
+async fn the_updaters_client_goes_through_the_configured_proxy() {
+    let proxy = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let proxy_url = Url::parse(&format!("http://{}", proxy.local_addr().unwrap())).unwrap();
+    let asked = tokio::spawn(async move {
+        let (mut socket, _) = proxy.accept().await.unwrap();
+        let mut request = vec![0u8; 4096];
+        let read = socket.read(&mut request).await.unwrap();
+        socket.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}").await.unwrap();
+        String::from_utf8_lossy(&request[..read]).lines().next().unwrap_or_default().to_owned()
+    });
+    let setup = client_setup(&NetworkSettings::new(Some(proxy_url), Vec::new())).unwrap();
+    let client = setup(reqwest::ClientBuilder::new()).build().unwrap();
+    let answer = client.get("http://miroir.interieur.gouv.fr/tchap/latest.json").send().await.unwrap();
+    assert!(answer.status().is_success());
+    assert_eq!(asked.await.unwrap(), "GET http://miroir.interieur.gouv.fr/tchap/latest.json HTTP/1.1", "the proxy got the request");
+}
