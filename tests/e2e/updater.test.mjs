@@ -161,9 +161,7 @@ test("an older or the same version is refused, and never downloaded", async () =
 
 test("a mirror that is down is retried, and the update found once it is back", async () => {
   const mirror = new Mirror(mirrorFiles({ version: "0.2.0" }));
-  const port = await new Promise((ok) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => probe.close(() => ok(probe.address().port)));
-  });
+  const port = await freePort();
   const policy = policyFile(`http://127.0.0.1:${port}/latest.json`);
   await withApp(launch(policy, { TCHAP_TEST_UPDATE_RETRY_SECS: "8" }), "updater-down-failure.png", async (app) => {
     const status = await statusBecomes(app.browser, "the mirror unreachable", (s) => s.kind === "failed");
@@ -199,13 +197,21 @@ test("the policy's proxy carries the check and the download", async () => {
 /** Debian's tinyproxy on a free loopback port, logging each request line. */
 async function startProxy() {
   const dir = mkdtempSync(join(tmpdir(), "tchap-proxy-"));
-  const port = await new Promise((ok) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => probe.close(() => ok(probe.address().port)));
-  });
+  const port = await freePort();
   const log = join(dir, "tinyproxy.log");
   const config = join(dir, "tinyproxy.conf");
   writeFileSync(config, `Port ${port}\nListen 127.0.0.1\nTimeout 600\nLogFile "${log}"\nLogLevel Info\nMaxClients 100\nAllow 127.0.0.1\nDisableViaHeader Yes\n`);
   const child = spawn("tinyproxy", ["-d", "-c", config], { stdio: "ignore" });
   await portOpen(port);
   return { url: `http://127.0.0.1:${port}`, log, stop: () => child.kill() };
+}
+
+/** A loopback port nothing listens on. */
+function freePort() {
+  return new Promise((ok) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => ok(port));
+    });
+  });
 }

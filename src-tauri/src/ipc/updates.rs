@@ -172,7 +172,7 @@ mod with_plugin {
 
     struct PluginMirror {
         app: AppHandle,
-        endpoints: Vec<url::Url>,
+        endpoints: Vec<tauri::Url>,
         network: NetworkSettings,
         pubkey: String,
         ready: Arc<std::sync::Mutex<Option<Downloaded>>>,

@@ -26,7 +26,7 @@ describe("update banner", () => {
     send({ kind: "ready", version: "0.2.0" });
     await screen.findByText("Mise à jour disponible — redémarrer pour l'installer");
     expect(document.activeElement).toBe(composer);
-    expect(screen.getByRole("status")).toHaveAttribute("aria-live", "polite");
+    expect(document.querySelector(".update")).toHaveAttribute("aria-live", "polite");
     composer.remove();
   });
 
