@@ -220,6 +220,20 @@ export const commands = {
 	 *  change, for as long as the session lives.
 	 */
 	watchSearchIndexing: (onChange: Channel<number>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_search_indexing", { onChange })),
+	updateStatus: () => __TAURI_INVOKE<UpdateStatus_Serialize>("update_status"),
+	/**
+	 *  Sends the current status on `on_change`, then each change, until the
+	 *  window goes away. (async: the forwarding task needs the async runtime.)
+	 */
+	watchUpdates: (onChange: Channel<UpdateStatus_Deserialize>) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("watch_updates", { onChange })),
+	/**  "Rechercher une mise à jour": checks now instead of at the next planned time. */
+	checkForUpdate: () => __TAURI_INVOKE<void>("check_for_update"),
+	/**
+	 *  "Redémarrer pour mettre à jour": installs the verified download, then
+	 *  restarts. The UI calls it only on the user's click, never with a message
+	 *  being written.
+	 */
+	installUpdate: () => typedError<null, AppError_Serialize>(__TAURI_INVOKE("install_update")),
 };
 
 /** Events */
@@ -414,6 +428,18 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
 "event_not_found" | 
 /**  The organisation's policy sets this, the user cannot change it. */
 "managed_by_policy" | "internal";
+
+export type FailureReason = 
+/**  No answer: network, proxy, certificate, or the mirror is down. */
+"unreachable" | 
+/**  The mirror answered, but not a usable `latest.json` (or nothing for this system). */
+"bad_answer" | 
+/**  The download does not match its signature (tampered with, or another key). */
+"signature_invalid" | 
+/**  The download stopped before its end, or is larger than an update can be. */
+"incomplete" | 
+/**  A mirror address over plain http (release builds want https). */
+"insecure_endpoint";
 
 /**
  *  Features an organisation may switch off: a closed list of what the app
@@ -1345,6 +1371,48 @@ export type UndecryptableReason =
 "withheld" | 
 /**  The sender's device is not trusted; hidden for safety. */
 "untrustedSender";
+
+export type UpdateStatus = UpdateStatus_Serialize | UpdateStatus_Deserialize;
+
+export type UpdateStatus_Deserialize = 
+/**  A build without the updater: the organisation pushes updates itself. */
+{ kind: "managedByOrganisation" } | 
+/**  The administrator's policy turned updates off (or could not be read). */
+{ kind: "disabled" } | 
+/**  No mirror named by the policy and none built in. */
+{ kind: "noSource" } | 
+/**  This build has no public key to check updates with: none is installed. */
+{ kind: "noKey" } | 
+/**  The first check has not answered yet. */
+{ kind: "checking" } | { kind: "upToDate"; checkedAt: number; 
+/**  An older (or unreadable) version the mirror offered, refused. */
+refusedVersion?: string | null } | { kind: "downloading"; version: string } | 
+/**  Downloaded and verified: installed when the user restarts. */
+{ kind: "ready"; version: string } | 
+/**  Each failure is retried at `retry_at`. */
+{ kind: "failed"; reason: FailureReason; checkedAt: number; retryAt: number } | { kind: "installing"; version: string } | 
+/**  The installer did not run (or was refused its rights); the download is kept. */
+{ kind: "installFailed"; version: string };
+
+export type UpdateStatus_Serialize = 
+/**  A build without the updater: the organisation pushes updates itself. */
+{ kind: "managedByOrganisation" } | 
+/**  The administrator's policy turned updates off (or could not be read). */
+{ kind: "disabled" } | 
+/**  No mirror named by the policy and none built in. */
+{ kind: "noSource" } | 
+/**  This build has no public key to check updates with: none is installed. */
+{ kind: "noKey" } | 
+/**  The first check has not answered yet. */
+{ kind: "checking" } | { kind: "upToDate"; checkedAt: number; 
+/**  An older (or unreadable) version the mirror offered, refused. */
+refusedVersion: string | null } | { kind: "downloading"; version: string } | 
+/**  Downloaded and verified: installed when the user restarts. */
+{ kind: "ready"; version: string } | 
+/**  Each failure is retried at `retry_at`. */
+{ kind: "failed"; reason: FailureReason; checkedAt: number; retryAt: number } | { kind: "installing"; version: string } | 
+/**  The installer did not run (or was refused its rights); the download is kept. */
+{ kind: "installFailed"; version: string };
 
 /**  What the updater is to do (the updater itself is built elsewhere). */
 export type UpdatesSetting = {

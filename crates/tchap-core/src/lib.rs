@@ -33,4 +33,5 @@ pub mod security;
 pub mod session;
 pub mod state;
 pub mod timeline;
+pub mod updates;
 pub mod verification;

@@ -25,6 +25,7 @@ mod threads;
 mod timeline;
 mod tray;
 mod typing;
+mod updates;
 mod verification;
 
 use tauri::Manager;
@@ -144,6 +145,10 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             search::search_room_messages,
             search::search_all_messages,
             search::watch_search_indexing,
+            updates::update_status,
+            updates::watch_updates,
+            updates::check_for_update,
+            updates::install_update,
         ])
         .events(collect_events![events::SyncStateChanged, events::SessionEnded, events::SecurityStatusChanged, events::VerificationRequested, events::VerificationWithdrawn,
             notifications::OpenRoomRequested,
@@ -197,7 +202,8 @@ pub fn run() {
         .plugin(navigation::guard())
         .register_asynchronous_uri_scheme_protocol(media::SCHEME, media::serve)
         .plugin(tauri_plugin_dialog::init())
-        .plugin(tauri_plugin_autostart::Builder::new().build())
+        .plugin(tauri_plugin_autostart::Builder::new().build());
+    let app = updates::plugin(app)
         .manage(attachments::OfferedFiles::default())
         .invoke_handler(move |invoke| match invoke.message.command() {
             attachments::PREPARE_BYTES_COMMAND => raw_body_commands(invoke),
@@ -234,6 +240,7 @@ pub fn run() {
             app.manage(HeldProfile(lock));
             tracing::info!(version = env!("CARGO_PKG_VERSION"), "Tchap desktop starting");
             let config = AppConfig::load(&paths.data_dir);
+            updates::start(app.handle(), &config.network);
             app.manage(notifications::Notifier::new(tchap_core::notifications::privacy::load(&paths.data_dir)));
             app.manage(desktop_prefs::DesktopPrefs::load(&paths.data_dir));
             app.manage(tchap_core::timeline::typing::TypingNotices::load(&paths.data_dir));

@@ -146,6 +146,9 @@ export class FakeBackend {
       autostart_enabled: () => false,
       set_autostart: () => null,
       take_pending_link: () => null,
+      watch_updates: () => null,
+      check_for_update: () => null,
+      install_update: () => null,
       ...overrides,
     };
     mockIPC(

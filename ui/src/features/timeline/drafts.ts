@@ -13,3 +13,8 @@ export function setDraft(roomId: string, text: string): void {
 export function clearDrafts(): void {
   drafts.clear();
 }
+
+/** Whether any room has unsent text (a restart would lose it). */
+export function hasDrafts(): boolean {
+  return drafts.size > 0;
+}

@@ -766,6 +766,31 @@ export const fr = {
   "policy.invalidReason": "Raison : {reason}",
   "policy.managed": "Géré par votre organisation",
   "error.managed_by_policy": "Ce réglage est géré par votre organisation.",
+  // updates
+  "updates.banner": "Mise à jour disponible — redémarrer pour l'installer",
+  "updates.restart": "Redémarrer pour mettre à jour",
+  "updates.restartAnyway": "Redémarrer quand même",
+  "updates.writing":
+    "Un message est en cours d'écriture : envoyez-le ou effacez-le avant de redémarrer, sinon il sera perdu.",
+  "updates.managedByOrganisation": "Les mises à jour sont gérées par votre organisation.",
+  "updates.disabled": "Désactivées par votre organisation",
+  "updates.noSource": "Aucun serveur de mises à jour n'est configuré.",
+  "updates.noKey": "Mises à jour indisponibles : cette version n'a pas de clé pour les vérifier.",
+  "updates.checking": "Recherche d'une mise à jour…",
+  "updates.upToDate": "À jour",
+  "updates.refusedOlder": "(version {version} proposée par le serveur refusée : elle n'est pas plus récente)",
+  "updates.downloading": "Téléchargement de la mise à jour {version}…",
+  "updates.ready": "Mise à jour {version} prête",
+  "updates.installing": "Installation de la mise à jour {version}…",
+  "updates.installFailed": "L'installation de la mise à jour {version} a échoué.",
+  "updates.failed.unreachable": "Serveur de mises à jour injoignable, nouvel essai à {time}",
+  "updates.failed.bad_answer": "Réponse du serveur de mises à jour illisible, nouvel essai à {time}",
+  "updates.failed.signature_invalid": "Signature invalide : mise à jour refusée (nouvel essai à {time})",
+  "updates.failed.incomplete": "Téléchargement incomplet : mise à jour refusée (nouvel essai à {time})",
+  "updates.failed.insecure_endpoint": "Adresse du serveur de mises à jour refusée : https est requis.",
+  "updates.lastCheck": "Dernière vérification : {when}",
+  "updates.when": "{day} à {time}",
+  "updates.checkNow": "Rechercher une mise à jour",
 } as const;
 
 export type MessageKey = keyof typeof fr;
