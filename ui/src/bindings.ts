@@ -92,6 +92,8 @@ export const commands = {
 	typingNoticesEnabled: () => __TAURI_INVOKE<boolean>("typing_notices_enabled"),
 	setTypingNoticesEnabled: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_typing_notices_enabled", { enabled })),
 	policyStatus: () => __TAURI_INVOKE<PolicyStatus_Serialize>("policy_status"),
+	aboutInfo: () => typedError<AboutInfo_Serialize, AppError_Serialize>(__TAURI_INVOKE("about_info")),
+	exportBugReport: () => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("export_bug_report")),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -228,6 +230,9 @@ export const events = {
 };
 
 /* Types */
+export type AboutInfo = AboutInfo_Serialize;
+export type AboutInfo_Serialize = { appName: string, version: string, variant: BuildVariant, os: string, policy: PolicyStatus_Serialize, homeserver: string | null, logDir: string };
+export type BuildVariant = "selfUpdating" | "managedByOrganisation";
 /**  The tags the spec allows and the UI renders, nothing else. */
 export type AllowedTag = "del" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "p" | "a" | "ul" | "ol" | "sup" | "sub" | "li" | "b" | "i" | "u" | "strong" | "em" | "s" | "code" | "hr" | "br" | "div" | "table" | "thead" | "tbody" | "tr" | "th" | "td" | "caption" | "pre" | "span" | "details" | "summary";
 
@@ -407,7 +412,7 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  */
 "event_not_found" | 
 /**  The organisation's policy sets this, the user cannot change it. */
-"managed_by_policy" | "internal";
+"managed_by_policy" | "disk_full" | "internal";
 
 /**
  *  Features an organisation may switch off: a closed list of what the app

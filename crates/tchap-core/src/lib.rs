@@ -32,5 +32,6 @@ pub mod secret;
 pub mod security;
 pub mod session;
 pub mod state;
+pub mod support;
 pub mod timeline;
 pub mod verification;
