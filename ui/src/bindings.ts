@@ -98,6 +98,12 @@ export const commands = {
 	typingNoticesEnabled: () => __TAURI_INVOKE<boolean>("typing_notices_enabled"),
 	setTypingNoticesEnabled: (enabled: boolean) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("set_typing_notices_enabled", { enabled })),
 	policyStatus: () => __TAURI_INVOKE<PolicyStatus_Serialize>("policy_status"),
+	aboutInfo: () => typedError<AboutInfo_Serialize, AppError_Serialize>(__TAURI_INVOKE("about_info")),
+	/**
+	 *  Asks where to save the bug report, then writes it there; the path
+	 *  written, none if the user cancelled.
+	 */
+	exportBugReport: () => typedError<string | null, AppError_Serialize>(__TAURI_INVOKE("export_bug_report")),
 	/**  The largest file the server accepts, in bytes (a JavaScript number). */
 	attachmentSizeLimit: () => typedError<number | null, AppError_Serialize>(__TAURI_INVOKE("attachment_size_limit")),
 	/**  Opens the system's file chooser (several files); the paths chosen, none if cancelled. */
@@ -248,6 +254,35 @@ export const events = {
 };
 
 /* Types */
+/**  What Settings → À propos shows, and what heads a bug report. */
+export type AboutInfo = AboutInfo_Serialize | AboutInfo_Deserialize;
+
+/**  What Settings → À propos shows, and what heads a bug report. */
+export type AboutInfo_Deserialize = {
+	appName: string,
+	version: string,
+	variant: BuildVariant,
+	/**  The system's name, version and architecture. */
+	os: string,
+	policy: PolicyStatus_Deserialize,
+	/**  The signed-in account's server, none before signing in. */
+	homeserver?: string | null,
+	logDir: string,
+};
+
+/**  What Settings → À propos shows, and what heads a bug report. */
+export type AboutInfo_Serialize = {
+	appName: string,
+	version: string,
+	variant: BuildVariant,
+	/**  The system's name, version and architecture. */
+	os: string,
+	policy: PolicyStatus_Serialize,
+	/**  The signed-in account's server, none before signing in. */
+	homeserver: string | null,
+	logDir: string,
+};
+
 /**  The tags the spec allows and the UI renders, nothing else. */
 export type AllowedTag = "del" | "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote" | "p" | "a" | "ul" | "ol" | "sup" | "sub" | "li" | "b" | "i" | "u" | "strong" | "em" | "s" | "code" | "hr" | "br" | "div" | "table" | "thead" | "tbody" | "tr" | "th" | "td" | "caption" | "pre" | "span" | "details" | "summary";
 
@@ -291,6 +326,13 @@ export type BlockedBecause =
 "infected" | 
 /**  A kind of file the administration does not allow (`MCS_MIME_TYPE_FORBIDDEN`). */
 "typeForbidden" | "other";
+
+/**  How this build is updated: a compile-time fact of the app. */
+export type BuildVariant = 
+/**  The app checks the mirror and updates itself. */
+"selfUpdating" | 
+/**  Built without the updater: the organisation deploys new versions. */
+"managedByOrganisation";
 
 export type CancelReason = 
 /**  The user, here or on the other side, said the emojis differ. */
@@ -427,7 +469,9 @@ export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "n
  */
 "event_not_found" | 
 /**  The organisation's policy sets this, the user cannot change it. */
-"managed_by_policy" | "internal";
+"managed_by_policy" | 
+/**  The disk (or the user's quota) is full: the file was not written. */
+"disk_full" | "internal";
 
 export type FailureReason = 
 /**  No answer: network, proxy, certificate, or the mirror is down. */

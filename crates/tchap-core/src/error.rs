@@ -114,6 +114,8 @@ pub enum ErrorCode {
     EventNotFound,
     /// The organisation's policy sets this, the user cannot change it.
     ManagedByPolicy,
+    /// The disk (or the user's quota) is full: the file was not written.
+    DiskFull,
     Internal,
 }
 

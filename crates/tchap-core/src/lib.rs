@@ -32,6 +32,7 @@ pub mod secret;
 pub mod security;
 pub mod session;
 pub mod state;
+pub mod support;
 pub mod timeline;
 pub mod updates;
 pub mod verification;

@@ -2,6 +2,7 @@
 //! thin adapter to a `tchap-core` service), the plugins, and the generated
 //! TypeScript bindings.
 
+mod about;
 mod attachments;
 mod connection;
 mod desktop_prefs;
@@ -83,6 +84,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             typing::typing_notices_enabled,
             typing::set_typing_notices_enabled,
             policy::policy_status,
+            about::about_info,
+            about::export_bug_report,
             attachments::attachment_size_limit,
             attachments::pick_attachment_files,
             attachments::prepare_attachment_path,

@@ -60,6 +60,7 @@ const CODES: Record<ErrorCode, true> = {
   invalid_link: true,
   event_not_found: true,
   managed_by_policy: true,
+  disk_full: true,
   internal: true,
 };
 const ALL_CODES = Object.keys(CODES) as ErrorCode[];

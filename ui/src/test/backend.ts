@@ -6,6 +6,7 @@ import type { Channel } from "@tauri-apps/api/core";
 import { emit } from "@tauri-apps/api/event";
 import { mockIPC } from "@tauri-apps/api/mocks";
 import type {
+  AboutInfo,
   AppConfig,
   AppError,
   ErrorCode,
@@ -45,6 +46,17 @@ export const NO_POLICY: PolicyStatus = {
   disabledFeatures: [],
   updates: { enabled: true, endpoints: [] },
   source: null,
+};
+
+/** Settings → À propos of a build that updates itself, with no policy. */
+export const ABOUT: AboutInfo = {
+  appName: "Tchap",
+  version: "1.4.2",
+  variant: "selfUpdating",
+  os: "Debian GNU/Linux 12 (bookworm) [64-bit] x86_64",
+  policy: NO_POLICY,
+  homeserver: "https://matrix.agent.tchap.gouv.fr/",
+  logDir: "/home/marie/.local/share/fr.gouv.tchap.desktop/logs",
 };
 
 /** Seven SAS emojis, as the backend sends them (English descriptions, shown translated). */
@@ -149,6 +161,8 @@ export class FakeBackend {
       watch_updates: () => null,
       check_for_update: () => null,
       install_update: () => null,
+      about_info: () => ABOUT,
+      export_bug_report: () => null,
       ...overrides,
     };
     mockIPC(

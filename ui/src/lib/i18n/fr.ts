@@ -791,6 +791,25 @@ export const fr = {
   "updates.lastCheck": "Dernière vérification : {when}",
   "updates.when": "{day} à {time}",
   "updates.checkNow": "Rechercher une mise à jour",
+  "error.disk_full": "Le disque est plein : le fichier n'a pas été enregistré. Libérez de la place ou choisissez un autre emplacement, puis réessayez.",
+  "about.title": "À propos",
+  "about.version": "Version",
+  "about.updates": "Mises à jour",
+  "about.selfUpdating": "Installées par l'application",
+  "about.managedByOrganisation": "Gérées par votre organisation",
+  "about.system": "Système",
+  "about.policy": "Politique de l'organisation",
+  "about.noPolicy": "Aucune politique",
+  "about.policyFrom": "Lue depuis {source}",
+  "about.policyInvalid": "Illisible ({source}) : {reason}. Des réglages sûrs par défaut s'appliquent.",
+  "about.server": "Serveur du compte",
+  "about.notSignedIn": "Non connecté",
+  "about.logFolder": "Dossier des journaux",
+  "about.reportHint":
+    "Le rapport de bug contient la version, le système et les derniers journaux de l'application, sans vos messages, mots de passe ni clés. Envoyez-le à votre support informatique.",
+  "about.export": "Exporter un rapport de bug…",
+  "about.exporting": "Export en cours…",
+  "about.exported": "Rapport enregistré : {path}",
 } as const;
 
 export type MessageKey = keyof typeof fr;
