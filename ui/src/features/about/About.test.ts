@@ -31,6 +31,8 @@ describe("Paramètres → À propos", () => {
     expect(valueOf(section, "Politique de l'organisation")).toBe("Aucune politique");
     expect(valueOf(section, "Serveur du compte")).toBe("https://matrix.agent.tchap.gouv.fr/");
     expect(valueOf(section, "Dossier des journaux")).toBe("/home/marie/.local/share/fr.gouv.tchap.desktop/logs");
+    // The updater's line and its button, in a build that updates itself.
+    expect(within(section).getByRole("button", { name: "Rechercher une mise à jour" })).toBeInTheDocument();
   });
 
   it("says when updates are the organisation's and where the policy was read", async () => {
@@ -44,6 +46,7 @@ describe("Paramètres → À propos", () => {
     const { section } = await openAbout();
     await waitFor(() => expect(valueOf(section, "Mises à jour")).toBe("Gérées par votre organisation"));
     expect(valueOf(section, "Politique de l'organisation")).toBe("Lue depuis /etc/fr.gouv.tchap.desktop/policy.json");
+    expect(within(section).queryByRole("button", { name: "Rechercher une mise à jour" })).toBeNull();
   });
 
   it("says an unreadable policy was replaced by safe defaults, and why", async () => {
