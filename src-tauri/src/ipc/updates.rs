@@ -279,12 +279,15 @@ mod with_plugin {
     }
 
     /// A .deb/.rpm the bundler marked, an AppImage, or any Windows/macOS build.
+    #[cfg(target_os = "linux")]
     fn installed_from_a_package(app: &AppHandle) -> bool {
-        if !cfg!(target_os = "linux") {
-            return true;
-        }
         use tauri::utils::{config::BundleType, platform::bundle_type};
         matches!(bundle_type(), Some(BundleType::Deb | BundleType::Rpm)) || app.env().appimage.is_some()
+    }
+
+    #[cfg(not(target_os = "linux"))]
+    fn installed_from_a_package(_app: &AppHandle) -> bool {
+        true
     }
 
     /// Lets the sync save its position before the process is replaced, as
