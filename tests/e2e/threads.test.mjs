@@ -36,8 +36,9 @@ test("a thread opens beside the room, and an answer there is a thread reply", as
     assert.match(await summary.getProperty("innerText"), /dernière de Olivier Autre/);
     await summary.click();
 
+    // Generous: on a loaded CI machine the panel's timeline can take a while.
     const panel = await browser.$('aside[aria-label="Fil de discussion"]');
-    await panel.waitForDisplayed({ timeout: 10000 });
+    await panel.waitForDisplayed({ timeout: 30000 });
     await eventually("the thread's reply in the panel", async () => (await panel.getProperty("innerText")).includes("Première réponse dans le fil"));
     assert.match(await panel.getProperty("innerText"), /Sujet : le budget 2027/);
 
