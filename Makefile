@@ -46,9 +46,11 @@ clean-demo:
 	-tests/federation/federation.sh stop $(DEMO_DIR)/federation
 	rm -rf $(DEMO_DIR)
 
-# The Linux package, with the configuration at the top level (see README).
+# The Linux package, with the configuration at the top level (see README),
+# repacked with xz (packaging/linux/xz-deb.sh).
 deb: ui
 	cd src-tauri && TAURI_APP_PATH=. ../ui/node_modules/.bin/tauri build --bundles deb $(DEB_FLAGS)
+	packaging/linux/xz-deb.sh "$$(ls -t $(CARGO_TARGET_DIR)/$(if $(findstring --debug,$(DEB_FLAGS)),debug,release)/bundle/deb/*.deb | head -1)"
 
 # The mirror the fleet updates from (scripts/mirror.sh: latest.json for the
 # updater, the signed bundles, a signed apt repository), from the newest

@@ -4,7 +4,9 @@
 // policy (TCHAP_POLICY_FILE): a newer version is downloaded, verified and
 // waits for the user's restart; a tampered artifact, an older or the same
 // version are refused; a mirror that is down is retried (and the update
-// found once it is back); a policy's proxy carries every request. No
+// found once it is back); a policy's proxy carries every request; a mirror
+// behind the ministry's own certificate authority is reached with the
+// policy's extra CA file, and refused without it. No
 // homeserver needed: the updater works from the login screen.
 //
 // Debug builds only: TCHAP_TEST_UPDATER_PUBKEY gives the app the test key,
@@ -15,6 +17,7 @@ import { execFileSync, spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
+import { createServer as createTlsServer } from "node:https";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { application, portOpen, withApp } from "./app.mjs";
@@ -45,12 +48,15 @@ class Mirror {
   requests = [];
   #server = null;
 
-  constructor(files) {
+  /** `tls`: `{ key, cert }` to serve over https. */
+  constructor(files, tls = null) {
     this.files = files;
+    this.tls = tls;
   }
 
   async start(port = 0) {
-    this.#server = createServer((request, response) => {
+    const serve = (handler) => (this.tls ? createTlsServer(this.tls, handler) : createServer(handler));
+    this.#server = serve((request, response) => {
       const path = new URL(request.url, "http://mirror").pathname;
       this.requests.push(path);
       if (path === "/latest.json") {
@@ -65,7 +71,7 @@ class Mirror {
     });
     await new Promise((ok) => this.#server.listen(port, "127.0.0.1", ok));
     this.port = this.#server.address().port;
-    this.base = `http://127.0.0.1:${this.port}`;
+    this.base = `${this.tls ? "https" : "http"}://127.0.0.1:${this.port}`;
     return this;
   }
 
@@ -193,6 +199,38 @@ test("the policy's proxy carries the check and the download", async () => {
     await mirror.stop();
   }
 });
+
+test("an https mirror signed by the ministry's own authority is reached with the policy's CA file, refused without it", async () => {
+  const authority = testAuthority();
+  const mirror = await new Mirror(mirrorFiles({ version: "0.2.0" }), { key: authority.serverKey, cert: authority.serverCert }).start();
+  try {
+    await withApp(launch(policyFile(`${mirror.base}/latest.json`)), "updater-unknown-ca-failure.png", async (app) => {
+      const status = await statusBecomes(app.browser, "the unknown authority refused", (s) => s.kind === "failed");
+      assert.equal(status.reason, "unreachable");
+    });
+    assert.deepEqual(mirror.requests, [], "nothing is asked of a server the app cannot authenticate");
+    const policy = policyFile(`${mirror.base}/latest.json`, { extra_ca_file: authority.caFile });
+    await withApp(launch(policy), "updater-extra-ca-failure.png", async (app) => {
+      await statusBecomes(app.browser, "ready over https", (s) => s.kind === "ready");
+    });
+    assert.deepEqual(mirror.requests, ["/latest.json", "/Tchap_0.2.0_amd64.deb"]);
+  } finally {
+    await mirror.stop();
+  }
+});
+
+/** A certificate authority (as a ministry's IT runs) and a server certificate for 127.0.0.1 it signed. */
+function testAuthority() {
+  const dir = mkdtempSync(join(tmpdir(), "tchap-ca-"));
+  const openssl = (...args) => execFileSync("openssl", args, { cwd: dir, stdio: "ignore" });
+  const key = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  openssl("req", ...key, "-x509", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Autorite de test du ministere",
+    "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign");
+  openssl("req", ...key, "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=127.0.0.1");
+  writeFileSync(join(dir, "server.ext"), "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=serverAuth\n");
+  openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "2", "-extfile", "server.ext");
+  return { caFile: join(dir, "ca.pem"), serverKey: readFileSync(join(dir, "server.key")), serverCert: readFileSync(join(dir, "server.pem")) };
+}
 
 /** Debian's tinyproxy on a free loopback port, logging each request line. */
 async function startProxy() {

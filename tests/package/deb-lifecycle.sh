@@ -137,11 +137,14 @@ grep -Eq '^MimeType=(.*;)?x-scheme-handler/tchap(;|$)' "$DESKTOP" || fail "the d
 grep -q '^Exec=tchap-desktop %u$' "$DESKTOP" || fail "the desktop entry does not start the installed binary"
 grep -q '^Icon=tchap-desktop$' "$DESKTOP" || fail "the desktop entry does not name the installed icons"
 # Every PNG icon tauri.conf.json declares is installed, each plain size
-# directory holding an image of its size (icons at 32, 128, 512 px).
+# directory holding an image of its size: the sizes desktops ask for, and
+# none under a HiDPI (`@2`) directory, which menus at 1x do not look in.
 declared=$(python3 -c "import json; print(sum(i.endswith('.png') for i in json.load(open('$ROOT/tauri.conf.json'))['bundle']['icon']))")
 icons=(/usr/share/icons/hicolor/*/apps/tchap-desktop.png)
 [ ${#icons[@]} -ge "$declared" ] && [ -f "${icons[0]}" ] || fail "${#icons[@]} icons installed, $declared declared"
-for size in 32 128 512; do
+hidpi=$(ls -d /usr/share/icons/hicolor/*@2 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
+[ -z "$hidpi" ] || fail "icons installed only for HiDPI: $hidpi"
+for size in 16 24 32 48 64 128 256 512; do
   icon=/usr/share/icons/hicolor/${size}x${size}/apps/tchap-desktop.png
   [ -f "$icon" ] || fail "no ${size}x${size} icon"
   file "$icon" | grep -q "PNG image data, $size x $size" || fail "$icon is not $size px"

@@ -9,6 +9,7 @@ make -C "$ROOT" --no-print-directory deb DEB_FLAGS=--debug >/dev/null
 DEB=$(ls -t "$TARGET"/debug/bundle/deb/*.deb | head -1)
 fail() { echo "deb check: $*" >&2; exit 1; }
 
+ar t "$DEB" | grep -qx data.tar.xz || fail "the package is not compressed with xz"
 info=$(dpkg-deb -I "$DEB")
 conf() { python3 -c "import json,sys; c=json.load(open('$ROOT/tauri.conf.json')); print(eval(sys.argv[1]))" "$1"; }
 grep -q "^ Section: $(conf 'c["bundle"]["linux"]["deb"]["section"]')$" <<<"$info" || fail "section not taken from tauri.conf.json"

@@ -76,6 +76,9 @@ export const commands = {
 	/**  Sends a message with its mentions; a reply when `in_reply_to` (an event id) is given. */
 	sendComposed: (roomId: string, message: ComposedMessage, inReplyTo: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_composed", { roomId, message, inReplyTo })),
 	editMessage: (roomId: string, itemId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_message", { roomId, itemId, message })),
+	/**  Keeps the composer's unsent text for the room, across restarts; an empty message clears it. */
+	saveDraft: (roomId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("save_draft", { roomId, message })),
+	loadDraft: (roomId: string) => typedError<Draft | null, AppError_Serialize>(__TAURI_INVOKE("load_draft", { roomId })),
 	redactMessage: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("redact_message", { roomId, itemId })),
 	/**  Fetches the message a reply quotes; the quote updates through the timeline channel. */
 	loadReplyDetails: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("load_reply_details", { roomId, eventId })),
@@ -362,6 +365,11 @@ export type ConnectionState = { state: "online" } | { state: "offline"; waiting:
 { state: "reconnecting"; waiting: number };
 
 /**  Stable codes: the UI keys its French sentences on them, never rename one. */
+export type Draft = {
+	text: string,
+	mentions: MessagePart[],
+};
+
 export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | 
 /**  What was asked for does not exist (any other than a room). */
 "not_found" | "invalid_user_id" | "user_not_found" | "forbidden" | "network" | "storage" | 

@@ -226,3 +226,34 @@ async fn a_mention_notifies_the_peer_and_links_them() {
     let err = room.session.timelines().send_composed(&room.room_id, &everyone, None).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::Forbidden);
 }
+
+/// A half-written message, with its mention, is there again after a
+/// restart (the SDK's draft, in the encrypted state store: never in clear on
+/// disk); an emptied field clears it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_and_its_mention_outlive_a_restart_and_are_never_on_disk_in_clear() {
+    let me = register("brouillon", "Martine Agent").await;
+    let peer_user = register("peer", "Olivier Autre").await;
+    let room_id = RawClient::new(&peer_user).create_room("Brouillons", &[&me.user_id]).await;
+    let data = data_dir();
+    let session = session::login(data.path(), &homeserver(), &me.localpart, PASSWORD).await.unwrap();
+    join_invited_room(&session, &room_id).await;
+
+    const SECRET: &str = "le budget ornithorynque";
+    let olivier = MessagePart::User { user_id: peer_user.user_id.clone(), name: "Olivier Autre".into() };
+    let draft = ComposedMessage { parts: vec![MessagePart::Text { text: "Merci ".into() }, olivier.clone(), MessagePart::Text { text: format!(" pour {SECRET}") }] };
+    session.timelines().save_draft(&room_id, &draft).await.unwrap();
+    session.stop().await;
+    drop(session);
+    assert!(!dir_contains(data.path(), SECRET.as_bytes()), "a draft is message text: never written in clear");
+
+    let again = session::restore(data.path()).await.unwrap().expect("the session reopens");
+    let loaded = again.timelines().load_draft(&room_id).await.unwrap().expect("the draft is kept");
+    assert_eq!(loaded.text, format!("Merci Olivier Autre pour {SECRET}"));
+    assert_eq!(loaded.mentions, vec![olivier]);
+
+    // Emptied (sent, or erased): nothing comes back.
+    again.timelines().save_draft(&room_id, &ComposedMessage { parts: vec![] }).await.unwrap();
+    assert_eq!(again.timelines().load_draft(&room_id).await.unwrap(), None);
+    again.stop().await;
+}

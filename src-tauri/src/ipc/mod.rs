@@ -74,6 +74,8 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             threads::close_thread_list,
             timeline::send_composed,
             timeline::edit_message,
+            timeline::save_draft,
+            timeline::load_draft,
             timeline::redact_message,
             timeline::load_reply_details,
             timeline::can_mention_room,

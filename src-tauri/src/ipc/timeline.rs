@@ -4,7 +4,7 @@ use tauri::{State, ipc::Channel};
 use tchap_core::{
     error::AppResult,
     state::AppState,
-    timeline::{ComposedMessage, TimelineBatch},
+    timeline::{ComposedMessage, Draft, TimelineBatch},
 };
 
 use super::{logged, logged_sync};
@@ -96,6 +96,19 @@ pub async fn send_composed(state: State<'_, AppState>, room_id: String, message:
 #[specta::specta]
 pub async fn edit_message(state: State<'_, AppState>, room_id: String, item_id: String, message: ComposedMessage) -> AppResult<()> {
     logged("edit_message", async { state.session()?.timelines().edit(&room_id, &item_id, &message).await }).await
+}
+
+/// Keeps the composer's unsent text for the room, across restarts; an empty message clears it.
+#[tauri::command]
+#[specta::specta]
+pub async fn save_draft(state: State<'_, AppState>, room_id: String, message: ComposedMessage) -> AppResult<()> {
+    logged("save_draft", async { state.session()?.timelines().save_draft(&room_id, &message).await }).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn load_draft(state: State<'_, AppState>, room_id: String) -> AppResult<Option<Draft>> {
+    logged("load_draft", async { state.session()?.timelines().load_draft(&room_id).await }).await
 }
 
 #[tauri::command]

@@ -110,6 +110,8 @@ export class FakeBackend {
       mark_read: () => null,
       send_composed: () => null,
       edit_message: () => null,
+      save_draft: () => null,
+      load_draft: () => null,
       redact_message: () => null,
       load_reply_details: () => null,
       can_mention_room: () => false,

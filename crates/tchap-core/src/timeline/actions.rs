@@ -10,7 +10,7 @@ use matrix_sdk::ruma::{
     },
 };
 use matrix_sdk::room::edit::EditedContent;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::TimelineService;
 use crate::error::{AppError, AppResult, ErrorCode};
@@ -22,7 +22,7 @@ pub struct ComposedMessage {
     pub parts: Vec<MessagePart>,
 }
 
-#[derive(Debug, Clone, Deserialize, specta::Type)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum MessagePart {
     Text { text: String },
@@ -35,7 +35,7 @@ pub enum MessagePart {
 }
 
 /// The text shown for an `@room` mention (the word other clients look for).
-const AT_ROOM: &str = "@room";
+pub(super) const AT_ROOM: &str = "@room";
 
 /// Markdown with every ASCII punctuation escaped: a name shown as a link's
 /// text, never read as markup (a name like `[x](javascript:…)` stays text).

@@ -5,6 +5,7 @@
 mod focus;
 pub mod formatted;
 mod actions;
+mod drafts;
 mod items;
 mod threads;
 mod thread_list;
@@ -25,6 +26,7 @@ use matrix_sdk::{
 use matrix_sdk_ui::timeline::{EventTimelineItem, Timeline};
 
 pub use actions::{ComposedMessage, MessagePart};
+pub use drafts::Draft;
 pub use items::*;
 pub use thread_list::{ThreadListBatch, ThreadMessage, ThreadSummary};
 pub use reactions::{MAX_REACTION_GROUPS, NamedUser, ReactionGroup};

@@ -1,15 +1,16 @@
 // What the composer is doing besides writing a new message: answering a
 // message, or changing one of ours. Pure helpers, tested without a window.
-import type { MessageContent, TimelineItem } from "../../bindings";
+import type { FormattedNode, MessageContent, TimelineItem } from "../../bindings";
 import type { MessageKey, Params } from "../../lib/i18n/translate";
 import { messageText } from "../../lib/timelineView";
+import type { Mention } from "./mentions";
 
 type EventItem = Extract<TimelineItem, { kind: "event" }>;
 
 export type ComposerMode =
   | { kind: "new" }
   | { kind: "reply"; eventId: string; senderName: string; quote: string }
-  | { kind: "edit"; itemId: string; text: string };
+  | { kind: "edit"; itemId: string; text: string; mentions: Mention[] };
 
 export const NEW_MESSAGE: ComposerMode = { kind: "new" };
 
@@ -39,7 +40,36 @@ export function replyTo(item: EventItem, t: Translate): ComposerMode | null {
 export function editOf(item: EventItem): ComposerMode | null {
   const text = editableText(item.content);
   if (!item.canEdit || text === null) return null;
-  return { kind: "edit", itemId: item.id, text };
+  return { kind: "edit", itemId: item.id, text, mentions: mentionsOf(item.content, text) };
+}
+
+/**
+ * The people a message mentions, as pills for its edit: each mention link
+ * of its formatted body whose text is in the plain one. Without them, the
+ * edit would go out with no mention.
+ */
+export function mentionsOf(content: MessageContent, text: string): Mention[] {
+  const found: Mention[] = [];
+  const walk = (nodes: readonly FormattedNode[]) => {
+    for (const node of nodes) {
+      if (node.type !== "element") continue;
+      const userId = node.tag === "a" ? node.mentionUserId : null;
+      if (!userId) {
+        walk(node.children);
+        continue;
+      }
+      const label = textOf(node.children);
+      if (label && text.includes(label) && !found.some((m) => m.label === label)) {
+        found.push({ label, part: { type: "user", userId, name: label } });
+      }
+    }
+  };
+  if ("formatted" in content && content.formatted) walk(content.formatted);
+  return found;
+}
+
+function textOf(nodes: readonly FormattedNode[]): string {
+  return nodes.map((n) => (n.type === "text" ? n.text : textOf(n.children))).join("");
 }
 
 /** ↑ in an empty composer: the user's latest message that can be edited. */

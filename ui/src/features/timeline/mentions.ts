@@ -1,6 +1,7 @@
 // Mentions typed in the composer: `@` for people, `#` for rooms. The
 // textarea holds plain text; the mentions the user picked are remembered by
-// their label and turned into links when the message is sent.
+// their label, drawn as pills under the text and turned into links when the
+// message is sent.
 import type { MessagePart } from "../../bindings";
 
 export type MentionTrigger = "@" | "#";
@@ -66,26 +67,54 @@ export function suggestions(all: readonly Candidate[], query: string): Candidate
   return all.filter((c) => matches(c, query)).slice(0, MAX_CANDIDATES);
 }
 
+/** A stretch of the composer's text: plain, or a mention shown as a pill. */
+export type Segment = { text: string; mention: Mention | null; start: number };
+
 /**
- * The message to send: the text cut around the mentions still present as
- * the user inserted them (a label the user has since changed is plain text).
+ * The text cut around the mentions still present as the user inserted them
+ * (a label the user has since changed is plain text). The pills the field
+ * shows and the message sent are both cut this way, so what looks like a
+ * mention is one.
  */
-export function toParts(text: string, mentions: readonly Mention[]): MessagePart[] {
-  const parts: MessagePart[] = [];
-  let rest = text;
+export function segments(text: string, mentions: readonly Mention[]): Segment[] {
+  const out: Segment[] = [];
+  let from = 0;
   for (;;) {
     let next: { at: number; mention: Mention } | null = null;
     for (const mention of mentions) {
-      const at = rest.indexOf(mention.label);
+      const at = text.indexOf(mention.label, from);
       if (at >= 0 && (next === null || at < next.at)) next = { at, mention };
     }
     if (!next) break;
-    if (next.at > 0) parts.push({ type: "text", text: rest.slice(0, next.at) });
-    parts.push(next.mention.part);
-    rest = rest.slice(next.at + next.mention.label.length);
+    if (next.at > from) out.push({ text: text.slice(from, next.at), mention: null, start: from });
+    out.push({ text: next.mention.label, mention: next.mention, start: next.at });
+    from = next.at + next.mention.label.length;
   }
-  if (rest) parts.push({ type: "text", text: rest });
-  return parts;
+  if (from < text.length) out.push({ text: text.slice(from), mention: null, start: from });
+  return out;
+}
+
+/** The message to send. */
+export function toParts(text: string, mentions: readonly Mention[]): MessagePart[] {
+  return segments(text, mentions).map((s) => (s.mention ? s.mention.part : { type: "text", text: s.text }));
+}
+
+/**
+ * A pill goes as one piece, as in Element: Backspace just after it (or
+ * Delete just before it) takes the whole mention out. Null when the caret
+ * is not at a pill's edge.
+ */
+export function removePillAt(
+  text: string,
+  mentions: readonly Mention[],
+  caret: number,
+  key: "Backspace" | "Delete",
+): { text: string; caret: number } | null {
+  const pill = segments(text, mentions).find(
+    (s) => s.mention && (key === "Backspace" ? s.start + s.text.length === caret : s.start === caret),
+  );
+  if (!pill) return null;
+  return { text: text.slice(0, pill.start) + text.slice(pill.start + pill.text.length), caret: pill.start };
 }
 
 export function hasMentions(parts: readonly MessagePart[]): boolean {

@@ -104,6 +104,36 @@ describe("edit", () => {
     expect(backend.callsOf("edit_message")).toHaveLength(1);
   });
 
+  it("editing a message that mentions someone keeps the mention, as a pill", async () => {
+    const backend = new FakeBackend();
+    const mention = {
+      type: "element" as const,
+      tag: "a" as const,
+      href: "https://matrix.to/#/@bruno.petit:agent.tchap.gouv.fr",
+      inApp: true,
+      mentionUserId: "@bruno.petit:agent.tchap.gouv.fr",
+      children: [{ type: "text" as const, text: "Bruno Petit" }],
+    };
+    const item = own("m1", "Merci Bruno Petit !");
+    item.content = { type: "text", body: "Merci Bruno Petit !", formatted: [{ type: "text", text: "Merci " }, mention, { type: "text", text: " !" }] };
+    const { user } = await openRoom(backend, ROOM, [item]);
+
+    await user.click(composer());
+    await user.keyboard("{ArrowUp}");
+    expect(composer()).toHaveValue("Merci Bruno Petit !");
+    expect(screen.getByText("Bruno Petit", { selector: "mark" })).toBeInTheDocument();
+    await user.keyboard("{End} Bien reçu.{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("edit_message")[0].message).toEqual({
+        parts: [
+          { type: "text", text: "Merci " },
+          { type: "user", userId: "@bruno.petit:agent.tchap.gouv.fr", name: "Bruno Petit" },
+          { type: "text", text: " ! Bien reçu." },
+        ],
+      }),
+    );
+  });
+
   it("offers Modifier and Supprimer on one's own messages only, and shows (modifié)", async () => {
     const backend = new FakeBackend();
     await openRoom(backend, ROOM, [own("m1", "À moi"), message("m2", "À Alice", { edited: true })]);
@@ -192,6 +222,73 @@ describe("mentions", () => {
           },
         },
       ]),
+    );
+  });
+
+  it("a chosen mention is a pill: read out, removed whole by Backspace, plain text once changed", async () => {
+    const backend = new FakeBackend({ room_members: () => members });
+    const { user } = await openRoom(backend, ROOM);
+    await user.click(composer());
+    await user.keyboard("Merci @bru");
+    await screen.findByRole("listbox", { name: "Suggestions de mention" });
+    await user.keyboard("{Enter}");
+    expect(screen.getByText("Bruno Petit", { selector: "mark" })).toBeInTheDocument();
+    expect(composer()).toHaveAccessibleDescription(/Mentionnés : Bruno Petit\./);
+
+    // The first Backspace takes the space, the second the whole pill.
+    await user.keyboard("{Backspace}{Backspace}");
+    expect(composer()).toHaveValue("Merci ");
+    expect(screen.queryByText("Bruno Petit", { selector: "mark" })).toBeNull();
+    expect(composer()).not.toHaveAccessibleDescription(/Mentionnés/);
+
+    // A pill the user types into is no longer a mention, and is not sent as one.
+    await user.keyboard("@bru");
+    await screen.findByRole("listbox", { name: "Suggestions de mention" });
+    await user.keyboard("{Enter}{ArrowLeft}{ArrowLeft}{Backspace}");
+    expect(composer()).toHaveValue("Merci Bruno Pett ");
+    expect(screen.queryByText(/Bruno/, { selector: "mark" })).toBeNull();
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(backend.callsOf("send_message")).toEqual([{ roomId: ROOM, body: "Merci Bruno Pett" }]));
+  });
+
+  it("a draft keeps its pills across rooms and is saved for the next start; sending clears it", async () => {
+    const backend = new FakeBackend({ room_members: () => members });
+    const { user } = await openRoom(backend, ROOM);
+    await user.click(composer());
+    await user.keyboard("Merci @bru");
+    await screen.findByRole("listbox", { name: "Suggestions de mention" });
+    await user.keyboard("{Enter}pour le CR");
+    const bruno = { type: "user", userId: "@bruno.petit:agent.tchap.gouv.fr", name: "Bruno Petit" };
+    const draft = { parts: [{ type: "text", text: "Merci " }, bruno, { type: "text", text: " pour le CR" }] };
+
+    // Another room, and back: the text and its pill are there.
+    await user.click(screen.getByRole("option", { name: "Autre salon" }));
+    await waitFor(() => expect(backend.callsOf("save_draft")).toContainEqual({ roomId: ROOM, message: draft }));
+    expect(composer()).toHaveValue("");
+    await user.click(screen.getByRole("option", { name: "Équipe projet" }));
+    await waitFor(() => expect(composer()).toHaveValue("Merci Bruno Petit pour le CR"));
+    expect(screen.getByText("Bruno Petit", { selector: "mark" })).toBeInTheDocument();
+
+    // Sent: the mention goes with it and the saved draft is cleared.
+    await user.click(composer());
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(backend.callsOf("send_composed")).toEqual([{ roomId: ROOM, inReplyTo: null, message: draft }]));
+    await waitFor(() => expect(backend.callsOf("save_draft").at(-1)).toEqual({ roomId: ROOM, message: { parts: [] } }), { timeout: 3000 });
+  });
+
+  it("a draft saved before the app restarted comes back with its pill", async () => {
+    const bruno = { type: "user", userId: "@bruno.petit:agent.tchap.gouv.fr", name: "Bruno Petit" };
+    const backend = new FakeBackend({
+      room_members: () => members,
+      load_draft: ({ roomId }) => (roomId === ROOM ? { text: "Merci Bruno Petit, à demain", mentions: [bruno] } : null),
+    });
+    const { user } = await openRoom(backend, ROOM);
+    await waitFor(() => expect(composer()).toHaveValue("Merci Bruno Petit, à demain"));
+    expect(screen.getByText("Bruno Petit", { selector: "mark" })).toBeInTheDocument();
+    await user.click(composer());
+    await user.keyboard("{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("send_composed")[0].message).toEqual({ parts: [{ type: "text", text: "Merci " }, bruno, { type: "text", text: ", à demain" }] }),
     );
   });
 

@@ -40,7 +40,7 @@ describe("update banner", () => {
 
   it("never restarts over a message being written: it warns, the user decides", async () => {
     const backend = new FakeBackend();
-    setDraft("!salle:agent.tchap.gouv.fr", "Bonjour, je vous envoie le compte rendu");
+    setDraft("!salle:agent.tchap.gouv.fr", { text: "Bonjour, je vous envoie le compte rendu", mentions: [] });
     const send = await shown(UpdateBanner, backend);
     send({ kind: "ready", version: "0.2.0" });
     await fireEvent.click(await screen.findByRole("button", { name: "Redémarrer pour mettre à jour" }));

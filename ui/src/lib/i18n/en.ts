@@ -485,6 +485,7 @@ export const en: Messages = {
   "composer.label": "Message",
   "composer.placeholder": "Write a message…",
   "composer.hint": "Enter to send, Shift + Enter for a new line.",
+  "composer.mentioned": "Mentioned: {names}.",
   "composer.send": "Send",
   "messageActions.label": "Message actions",
   "thread.label": "Thread",

@@ -496,6 +496,7 @@ export const fr = {
   "composer.label": "Message",
   "composer.placeholder": "Écrire un message…",
   "composer.hint": "Entrée pour envoyer, Maj + Entrée pour aller à la ligne.",
+  "composer.mentioned": "Mentionnés : {names}.",
   "composer.send": "Envoyer",
   "messageActions.label": "Actions sur le message",
   "thread.label": "Fil de discussion",

@@ -1,0 +1,197 @@
+//! The composer's unsent text, per room, kept across restarts in the SDK's
+//! state store (`Room::save_composer_draft`), which is encrypted at rest with
+//! the stores' key from the keyring: a draft is message text, never written
+//! in clear.
+//!
+//! The SDK's draft has a plain text and an HTML one. The plain text is what
+//! the field held; the HTML is the same text with the mentions the user
+//! picked as links (as Element X keeps its pills), read back to give the
+//! composer its pills again.
+
+use matrix_sdk::{
+    ComposerDraft, ComposerDraftType,
+    ruma::{RoomId, UserId},
+};
+use serde::Serialize;
+
+use super::{
+    ComposedMessage, MessagePart, TimelineService,
+    actions::AT_ROOM,
+    formatted::{self, AllowedTag, FormattedNode},
+};
+use crate::{
+    error::{AppError, AppResult},
+    links::{self, Link},
+};
+
+/// The `@room` pill's link in a draft: not an address, a marker only this
+/// module writes and reads (a user id cannot be `@room`).
+const AT_ROOM_HREF: &str = "https://matrix.to/#/@room";
+
+/// A draft given back to the composer: its text, and the mentions in it
+/// (each one's name is its label in the text).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+pub struct Draft {
+    pub text: String,
+    pub mentions: Vec<MessagePart>,
+}
+
+impl TimelineService {
+    /// Keeps what the composer holds for the room; an empty one clears it.
+    pub async fn save_draft(&self, room_id: &str, message: &ComposedMessage) -> AppResult<()> {
+        let room = self.room(room_id)?;
+        let draft = composer_draft(message);
+        let saved = match draft {
+            Some(draft) => room.save_composer_draft(draft, None).await,
+            None => room.clear_composer_draft(None).await,
+        };
+        saved.map_err(|e| AppError::storage("draft", e))
+    }
+
+    pub async fn load_draft(&self, room_id: &str) -> AppResult<Option<Draft>> {
+        let room = self.room(room_id)?;
+        let draft = room.load_composer_draft(None).await.map_err(|e| AppError::storage("draft", e))?;
+        Ok(draft.and_then(read_draft))
+    }
+}
+
+fn composer_draft(message: &ComposedMessage) -> Option<ComposerDraft> {
+    let mut plain = String::new();
+    let mut html = String::new();
+    for part in &message.parts {
+        let (label, href) = match part {
+            MessagePart::Text { text } => {
+                plain.push_str(text);
+                html.push_str(&escape(text));
+                continue;
+            }
+            MessagePart::User { user_id, name } => (name.as_str(), UserId::parse(user_id).ok().map(|id| id.matrix_to_uri().to_string())),
+            MessagePart::Room { room_id, name } => (name.as_str(), RoomId::parse(room_id).ok().map(|id| id.matrix_to_uri().to_string())),
+            MessagePart::AtRoom => (AT_ROOM, Some(AT_ROOM_HREF.to_owned())),
+        };
+        plain.push_str(label);
+        match href {
+            Some(href) => html.push_str(&format!("<a href=\"{}\">{}</a>", escape(&href), escape(label))),
+            None => html.push_str(&escape(label)),
+        }
+    }
+    if plain.trim().is_empty() {
+        return None;
+    }
+    Some(ComposerDraft { plain_text: plain, html_text: Some(html), draft_type: ComposerDraftType::NewMessage, attachments: Vec::new() })
+}
+
+/// A draft of another kind (an edit or a reply another client saved) comes
+/// back as its text: the composer here keeps new messages only.
+fn read_draft(draft: ComposerDraft) -> Option<Draft> {
+    if draft.plain_text.trim().is_empty() {
+        return None;
+    }
+    let mut mentions = Vec::new();
+    if let Some(nodes) = draft.html_text.as_deref().and_then(formatted::sanitize) {
+        collect_mentions(&nodes, &mut mentions);
+    }
+    // A pill is only given back if its label is still in the text.
+    mentions.retain(|m| label(m).is_some_and(|l| draft.plain_text.contains(l)));
+    Some(Draft { text: draft.plain_text, mentions })
+}
+
+fn label(part: &MessagePart) -> Option<&str> {
+    match part {
+        MessagePart::Text { .. } => None,
+        MessagePart::User { name, .. } | MessagePart::Room { name, .. } => Some(name),
+        MessagePart::AtRoom => Some(AT_ROOM),
+    }
+}
+
+fn collect_mentions(nodes: &[FormattedNode], out: &mut Vec<MessagePart>) {
+    for node in nodes {
+        let FormattedNode::Element(element) = node else { continue };
+        let href = element.href.as_deref().filter(|_| element.tag == AllowedTag::A);
+        let Some(href) = href else {
+            collect_mentions(&element.children, out);
+            continue;
+        };
+        let name = text_of(&element.children);
+        let part = if href == AT_ROOM_HREF {
+            Some(MessagePart::AtRoom)
+        } else {
+            match links::parse(href) {
+                Ok(Link::User { user_id }) => Some(MessagePart::User { user_id: user_id.to_string(), name }),
+                Ok(Link::Room { id_or_alias, event_id: None, .. }) if id_or_alias.is_room_id() => {
+                    Some(MessagePart::Room { room_id: id_or_alias.to_string(), name })
+                }
+                _ => None,
+            }
+        };
+        out.extend(part.filter(|p| !out.contains(p)));
+    }
+}
+
+fn text_of(nodes: &[FormattedNode]) -> String {
+    nodes
+        .iter()
+        .map(|node| match node {
+            FormattedNode::Text { text } => text.clone(),
+            FormattedNode::Element(element) => text_of(&element.children),
+        })
+        .collect()
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(t: &str) -> MessagePart {
+        MessagePart::Text { text: t.into() }
+    }
+
+    fn round_trip(parts: Vec<MessagePart>) -> Option<Draft> {
+        composer_draft(&ComposedMessage { parts }).and_then(read_draft)
+    }
+
+    #[test]
+    fn text_and_pills_come_back_as_they_were() {
+        let bruno = MessagePart::User { user_id: "@bruno.petit:agent.tchap.gouv.fr".into(), name: "Bruno <Petit> & Cie".into() };
+        let room = MessagePart::Room { room_id: "!projet:agent.tchap.gouv.fr".into(), name: "#Projet \"X\"".into() };
+        let draft = round_trip(vec![
+            text("Merci "),
+            bruno.clone(),
+            text(",\n  voir "),
+            room.clone(),
+            text(" et "),
+            MessagePart::AtRoom,
+            text(" **vite** <b>"),
+        ])
+        .unwrap();
+        assert_eq!(draft.text, "Merci Bruno <Petit> & Cie,\n  voir #Projet \"X\" et @room **vite** <b>");
+        assert_eq!(draft.mentions, vec![bruno, room, MessagePart::AtRoom]);
+    }
+
+    #[test]
+    fn an_empty_field_is_no_draft() {
+        assert!(round_trip(vec![text("  \n ")]).is_none());
+        assert!(round_trip(vec![]).is_none());
+    }
+
+    #[test]
+    fn a_draft_from_elsewhere_gives_its_text_and_no_made_up_mention() {
+        let foreign = ComposerDraft {
+            plain_text: "Relis https://exemple.fr et Marie".into(),
+            html_text: Some(
+                "Relis <a href=\"https://exemple.fr\">https://exemple.fr</a> et <a href=\"https://matrix.to/#/@marie:a.fr\">Marie</a> <a href=\"https://matrix.to/#/@zoe:a.fr\">Zoé</a><img src=x onerror=alert(1)>"
+                    .into(),
+            ),
+            draft_type: ComposerDraftType::Reply { event_id: "$e:a.fr".try_into().unwrap() },
+            attachments: Vec::new(),
+        };
+        let draft = read_draft(foreign).unwrap();
+        assert_eq!(draft.text, "Relis https://exemple.fr et Marie");
+        // Zoé's label is not in the text: no pill for her.
+        assert_eq!(draft.mentions, vec![MessagePart::User { user_id: "@marie:a.fr".into(), name: "Marie".into() }]);
+    }
+}
