@@ -75,3 +75,64 @@ test("reply to a peer, edit the last message with ↑, delete with confirmation"
     await eventually("our timeline says it was deleted", async () => (await log.getProperty("innerText")).includes("Message supprimé"));
   });
 });
+
+test("a mention is a pill in the composer; the draft, pill included, outlives a restart; the peer is mentioned", async () => {
+  const agent = await register("agent", "Agnès Agent");
+  const other = await register("autre", "Olivier Autre");
+  const otherClient = peer(other);
+  const roomId = await otherClient.createRoom("Salle des brouillons", [agent.userId]);
+  await peer(agent).join(roomId);
+  await otherClient.sendText(roomId, "Qui fait le compte rendu ?");
+  const written = "Merci Olivier Autre pour le compte rendu";
+
+  const dataDir = await withApp({ homeserver }, "failure-draft-written.png", async (app) => {
+    const browser = app.browser;
+    await signIn(browser, agent.username, PASSWORD);
+    await postponeSecureBackup(browser);
+    await openRoom(browser, "Salle des brouillons");
+    const composer = await browser.$("aria/Message");
+    await composer.click();
+    await composer.addValue("Merci @Oliv");
+    const suggestion = await browser.$('[aria-label="Suggestions de mention"] [role="option"]*=Olivier Autre');
+    await suggestion.waitForDisplayed({ timeout: 30000 });
+    await browser.keys("Enter");
+    await composer.addValue("pour le compte rendu");
+    assert.equal(await composer.getValue(), written);
+    const pill = await browser.$("mark.composer__pill");
+    assert.equal(await pill.getProperty("innerText"), "Olivier Autre");
+    // The pills are drawn under the field's own text: the same box and the
+    // same text metrics, so each one sits under its words.
+    const layout = await browser.execute(() => {
+      const field = document.querySelector("textarea.composer__input");
+      const layer = document.querySelector(".composer__pills");
+      const props = ["font", "letter-spacing", "line-height", "padding-left", "padding-top", "border-left-width", "border-top-width", "white-space"];
+      const box = (el) => JSON.stringify(["left", "top", "width", "height"].map((k) => Math.round(el.getBoundingClientRect()[k])));
+      const text = (el) => props.map((p) => getComputedStyle(el).getPropertyValue(p)).join("|");
+      const mark = layer.querySelector("mark").getBoundingClientRect();
+      const inner = layer.getBoundingClientRect();
+      return { sameBox: box(field) === box(layer), field: text(field), layer: text(layer), markInside: mark.left > inner.left && mark.right < inner.right };
+    });
+    assert.ok(layout.sameBox, "the pill layer and the field have the same box");
+    assert.equal(layout.layer.replace(/pre-wrap$/, ""), layout.field.replace(/pre-wrap$/, ""), "same text metrics");
+    assert.ok(layout.markInside, "the pill is within the field");
+    // The draft is saved shortly after typing stops.
+    await new Promise((r) => setTimeout(r, 2000));
+  });
+
+  await withApp({ homeserver, dataDir }, "failure-draft-restart.png", async (app) => {
+    const browser = app.browser;
+    await postponeSecureBackup(browser);
+    await openRoom(browser, "Salle des brouillons");
+    const composer = await browser.$("aria/Message");
+    await eventually("the draft is back after the restart", async () => (await composer.getValue()) === written);
+    assert.equal(await browser.$("mark.composer__pill").getProperty("innerText"), "Olivier Autre");
+    await composer.click();
+    await browser.keys("Enter");
+    await eventually("the peer receives the message, mentioning them", async () =>
+      (await otherClient.messageEvents(roomId)).some(
+        (e) => e.content.body === written && e.content["m.mentions"]?.user_ids?.includes(other.userId) && decodeURIComponent(e.content.formatted_body ?? "").includes(`https://matrix.to/#/${other.userId}`),
+      ),
+    );
+    await eventually("the composer is empty", async () => (await composer.getValue()) === "");
+  });
+});

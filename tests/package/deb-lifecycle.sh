@@ -6,8 +6,11 @@
 # brings the package and its dependencies; the installed app shows its login
 # screen under Xvfb and signs in (tests/package/installed.test.mjs); a newer
 # build published to the same mirror is applied with `apt-get install
-# --only-upgrade` and the app opens signed in; remove and purge take the
-# package's files and leave the user's data as it was.
+# --only-upgrade` and the app opens signed in; the next one is found by the
+# app itself (its policy names the mirror), verified, and installed when the
+# user clicks "Redémarrer pour mettre à jour" (a stand-in for polkit's
+# password prompt runs dpkg), and the app opens signed in again; remove and
+# purge take the package's files and leave the user's data as it was.
 # Runs as root (sudo otherwise), against the test Synapse:
 #   scripts/with-synapse.sh tests/package/deb-lifecycle.sh
 # Whatever happens, the machine is left as it was: apt source, keyring,
@@ -76,6 +79,9 @@ dpkg-deb -R "$DEB" "$WORK/newer/tree"
 dpkg-deb --root-owner-group -Zgzip -z1 -b "$WORK/newer/tree" "$WORK/newer/v1-rebuilt.deb" >/dev/null
 sed -i "s/^Version: .*/Version: $V2/" "$WORK/newer/tree/DEBIAN/control"
 dpkg-deb --root-owner-group -Zgzip -z1 -b "$WORK/newer/tree" "$WORK/newer/v2.deb" >/dev/null
+V3=$(awk -F. -v OFS=. '{ $3 = $3 + 1; print }' <<<"$V2")
+sed -i "s/^Version: .*/Version: $V3/" "$WORK/newer/tree/DEBIAN/control"
+dpkg-deb --root-owner-group -Zgzip -z1 -b "$WORK/newer/tree" "$WORK/newer/v3.deb" >/dev/null
 rm -rf "$WORK/newer/tree"
 
 # One static server for the good mirror and the two bad ones.
@@ -153,8 +159,8 @@ done
 step "the installed app shows its login screen, signs in, quits"
 DATA=$WORK/home/data
 mkdir -p "$DATA"
-run_installed() { # PHASE
-  (cd "$ROOT/tests/e2e" && TCHAP_APP_BINARY=/usr/bin/tchap-desktop TCHAP_PACKAGE_PHASE=$1 TCHAP_PACKAGE_DATA_DIR=$DATA \
+run_installed() { # PHASE [VAR=VALUE…]: the app's extra environment
+  (cd "$ROOT/tests/e2e"; if [ $# -gt 1 ]; then export "${@:2}"; fi; TCHAP_APP_BINARY=/usr/bin/tchap-desktop TCHAP_PACKAGE_PHASE=$1 TCHAP_PACKAGE_DATA_DIR=$DATA \
     TCHAP_KEYRING_HOME=$WORK/keyring timeout 600 xvfb-run -a -s "-screen 0 1280x800x24" ../keyring/with-keyring.sh \
     node --test --test-concurrency=1 --test-timeout=300000 ../package/installed.test.mjs)
 }
@@ -179,6 +185,22 @@ apt_install --only-upgrade "$PACKAGE" >/dev/null
 step "the upgraded app opens signed in"
 run_installed after-upgrade
 
+step "publish $V3: the app finds it, and installs it when the user restarts it"
+publish good "$ARCHIVE_KEY" "$WORK/newer/v3.deb"
+echo "{\"updater\": {\"enabled\": true, \"endpoints\": [\"$BASE/good/latest.json\"]}}" >"$WORK/policy.json"
+# polkit's prompt, where the agent would type their password, is not on a
+# test machine: this stand-in notes the call and runs the command as root.
+mkdir -p "$WORK/bin"
+printf '#!/bin/sh\necho "$*" >>%q\nexec %s "$@"\n' "$WORK/pkexec.log" "$SUDO" >"$WORK/bin/pkexec"
+chmod +x "$WORK/bin/pkexec"
+run_installed in-app-update PATH="$WORK/bin:$PATH" TCHAP_POLICY_FILE="$WORK/policy.json" \
+  TCHAP_TEST_UPDATER_PUBKEY="$(cat "$WORK/minisign.key.pub")" TCHAP_PACKAGE_EXPECT_VERSION="$V3"
+[ "$(installed_version)" = "$V3" ] || fail "the app did not upgrade $PACKAGE to $V3 (got '$(installed_version)')"
+grep -q '^dpkg -i .*\.deb$' "$WORK/pkexec.log" || fail "the update was not installed through pkexec + dpkg"
+# apt was not asked for it: the download of $V3 in the server's log is the app's.
+grep -q "GET /good/pool/main/t/$PACKAGE/${PACKAGE}_${V3}_" "$WORK/http.log" || fail "the app did not download $V3 from the mirror"
+run_installed after-upgrade
+
 step "apt-get remove, then purge: the package's files go, the user's data stays"
 snapshot() { (cd "$DATA" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
 before=$(snapshot)
@@ -189,4 +211,4 @@ apt_get remove -y -qq "$PACKAGE" >/dev/null
 apt_get purge -y -qq "$PACKAGE" >/dev/null
 dpkg-query -W -f='${Status}' "$PACKAGE" 2>/dev/null | grep -q "install ok" && fail "$PACKAGE is still known to dpkg after purge"
 [ "$(snapshot)" = "$before" ] || fail "purge changed the user's data folder"
-echo "deb lifecycle: $PACKAGE $V1 installed, launched, signed in, upgraded to $V2 with the session kept, removed, purged; tampered and unknown-key repositories refused"
+echo "deb lifecycle: $PACKAGE $V1 installed, launched, signed in, upgraded to $V2 by apt and to $V3 by the app itself with the session kept, removed, purged; tampered and unknown-key repositories refused"

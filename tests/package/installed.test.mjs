@@ -1,10 +1,15 @@
 // The app as the .deb installs it (/usr/bin/tchap-desktop), driven by
-// tests/package/deb-lifecycle.sh in two phases around an apt upgrade:
+// tests/package/deb-lifecycle.sh in phases around its upgrades:
 //   TCHAP_PACKAGE_PHASE=first-launch   login screen, sign in, quit
 //   TCHAP_PACKAGE_PHASE=after-upgrade  the upgraded app opens signed in
-// Both phases share TCHAP_PACKAGE_DATA_DIR and the keyring (TCHAP_KEYRING_HOME).
+//   TCHAP_PACKAGE_PHASE=in-app-update  signed in, the app finds the mirror's
+//     newer .deb (its policy names the mirror), the user clicks "Redémarrer
+//     pour mettre à jour", and the package is upgraded to
+//     TCHAP_PACKAGE_EXPECT_VERSION by the app itself
+// All phases share TCHAP_PACKAGE_DATA_DIR and the keyring (TCHAP_KEYRING_HOME).
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { postponeSecureBackup, signIn, withApp } from "../e2e/app.mjs";
 import { PASSWORD, call, homeserver, register } from "../e2e/matrix.mjs";
 
@@ -43,6 +48,24 @@ if (phase === "first-launch") {
       }
     });
   });
+} else if (phase === "in-app-update") {
+  test("the installed app updates itself from the mirror when the user restarts it", async () => {
+    const expected = process.env.TCHAP_PACKAGE_EXPECT_VERSION;
+    const installed = () => execFileSync("dpkg-query", ["-W", "-f=${Version}", "tchap"], { encoding: "utf8" }).trim();
+    await withApp({ homeserver, dataDir }, "failure-installed-in-app-update.png", async (app) => {
+      await assertSignedIn(app.browser);
+      const banner = app.browser.$("p*=Mise à jour disponible");
+      await banner.waitForDisplayed({ timeout: 120000 });
+      assert.notEqual(installed(), expected, "not upgraded before the user's click");
+      await app.browser.$("aria/Redémarrer pour mettre à jour").click();
+      // The app installs the package and restarts: the window goes, dpkg tells.
+      const deadline = Date.now() + 180000;
+      while (installed() !== expected) {
+        if (Date.now() > deadline) throw new Error(`the package is still ${installed()}, not ${expected}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    });
+  });
 } else {
-  throw new Error(`TCHAP_PACKAGE_PHASE must be first-launch or after-upgrade (got "${phase}")`);
+  throw new Error(`TCHAP_PACKAGE_PHASE must be first-launch, after-upgrade or in-app-update (got "${phase}")`);
 }
