@@ -93,7 +93,7 @@ test("a mention is a pill in the composer; the draft, pill included, outlives a 
     const composer = await browser.$("aria/Message");
     await composer.click();
     await composer.addValue("Merci @Oliv");
-    const suggestion = await browser.$('[aria-label="Suggestions de mention"] [role="option"]*=Olivier Autre');
+    const suggestion = await browser.$('[aria-label="Suggestions de mention"]').$('[role="option"]*=Olivier Autre');
     await suggestion.waitForDisplayed({ timeout: 30000 });
     await browser.keys("Enter");
     await composer.addValue("pour le compte rendu");

@@ -364,12 +364,16 @@ export type ConnectionState = { state: "online" } | { state: "offline"; waiting:
 /**  The sync tries again after having lost the server, no answer yet. */
 { state: "reconnecting"; waiting: number };
 
-/**  Stable codes: the UI keys its French sentences on them, never rename one. */
+/**
+ *  A draft given back to the composer: its text, and the mentions in it
+ *  (each one's name is its label in the text).
+ */
 export type Draft = {
 	text: string,
 	mentions: MessagePart[],
 };
 
+/**  Stable codes: the UI keys its French sentences on them, never rename one. */
 export type ErrorCode = "invalid_homeserver_url" | "homeserver_unreachable" | "not_a_matrix_server" | "invalid_credentials" | "user_deactivated" | "rate_limited" | "not_logged_in" | "room_not_found" | 
 /**  What was asked for does not exist (any other than a room). */
 "not_found" | "invalid_user_id" | "user_not_found" | "forbidden" | "network" | "storage" | 
