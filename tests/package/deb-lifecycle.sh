@@ -148,7 +148,7 @@ grep -q '^Icon=tchap-desktop$' "$DESKTOP" || fail "the desktop entry does not na
 declared=$(python3 -c "import json; print(sum(i.endswith('.png') for i in json.load(open('$ROOT/tauri.conf.json'))['bundle']['icon']))")
 icons=(/usr/share/icons/hicolor/*/apps/tchap-desktop.png)
 [ ${#icons[@]} -ge "$declared" ] && [ -f "${icons[0]}" ] || fail "${#icons[@]} icons installed, $declared declared"
-hidpi=$(ls -d /usr/share/icons/hicolor/*@2 2>/dev/null | xargs -r -n1 basename | tr '\n' ' ')
+hidpi=$(find /usr/share/icons/hicolor -mindepth 1 -maxdepth 1 -name '*@2' -printf '%f ')
 [ -z "$hidpi" ] || fail "icons installed only for HiDPI: $hidpi"
 for size in 16 24 32 48 64 128 256 512; do
   icon=/usr/share/icons/hicolor/${size}x${size}/apps/tchap-desktop.png
