@@ -43,22 +43,27 @@ export function setDraft(roomId: string, draft: Draft): void {
   clearTimeout(unsaved.get(roomId));
   unsaved.set(
     roomId,
-    setTimeout(() => saveDraft(roomId), SAVE_DELAY_MS),
+    setTimeout(() => void saveDraft(roomId), SAVE_DELAY_MS),
   );
 }
 
 /** Saves now what waits to be saved (the composer is going away). */
 export function flushDraft(roomId: string): void {
-  if (unsaved.has(roomId)) saveDraft(roomId);
+  if (unsaved.has(roomId)) void saveDraft(roomId);
 }
 
-function saveDraft(roomId: string): void {
+/** Saves every draft that waits to be saved (before the app restarts for an update). */
+export async function saveAllDrafts(): Promise<void> {
+  await Promise.all([...unsaved.keys()].map(saveDraft));
+}
+
+async function saveDraft(roomId: string): Promise<void> {
   clearTimeout(unsaved.get(roomId));
   unsaved.delete(roomId);
   const draft = drafts.get(roomId);
   if (!draft) return;
   // An empty message clears the saved draft.
-  void call(commands.saveDraft(roomId, { parts: draft.text.trim() ? toParts(draft.text, draft.mentions) : [] }));
+  await call(commands.saveDraft(roomId, { parts: draft.text.trim() ? toParts(draft.text, draft.mentions) : [] }));
 }
 
 /** Forgets this run's drafts (the session ends); what was saved stays saved. */
@@ -68,7 +73,3 @@ export function clearDrafts(): void {
   drafts.clear();
 }
 
-/** Whether any room has unsent text (the updater waits before restarting). */
-export function hasDrafts(): boolean {
-  return [...drafts.values()].some((d) => d.text !== "");
-}

@@ -1,8 +1,9 @@
-import { hasDrafts } from "../timeline/drafts";
-
-/** Whether the user is writing a message: a room's draft, or a message being edited. */
+/**
+ * Whether the user is writing something a restart would lose. A room's
+ * draft is not: it is saved (timeline/drafts.ts) and comes back after the
+ * restart. A message being edited and a thread's answer are not kept.
+ */
 export function messageBeingWritten(): boolean {
-  if (hasDrafts()) return true;
-  const fields = document.querySelectorAll<HTMLTextAreaElement>("textarea.composer__input");
-  return Array.from(fields).some((field) => field.value.trim() !== "");
+  const unkept = document.querySelectorAll<HTMLTextAreaElement>("textarea.composer__input[data-editing], .thread__composer textarea");
+  return Array.from(unkept).some((field) => field.value.trim() !== "");
 }
