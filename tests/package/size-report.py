@@ -23,7 +23,8 @@ def run(*command):
 
 
 def extract_binary(deb, into):
-    subprocess.run(f"dpkg-deb --fsys-tarfile '{deb}' | tar -x -C '{into}' usr/bin", shell=True, check=True)
+    # dpkg-deb, not tar: the paths in the archive may start with ./ (xz-deb.sh's repack) or not (Tauri's).
+    subprocess.run(["dpkg-deb", "-x", deb, into], check=True)
     folder = os.path.join(into, "usr/bin")
     return os.path.join(folder, os.listdir(folder)[0])
 
