@@ -3,6 +3,7 @@
 import type { FormattedNode, MessageContent, TimelineItem } from "../../bindings";
 import type { MessageKey, Params } from "../../lib/i18n/translate";
 import { messageText } from "../../lib/timelineView";
+import { textOf } from "./formattedLinks";
 import type { Mention } from "./mentions";
 
 type EventItem = Extract<TimelineItem, { kind: "event" }>;
@@ -66,10 +67,6 @@ export function mentionsOf(content: MessageContent, text: string): Mention[] {
   };
   if ("formatted" in content && content.formatted) walk(content.formatted);
   return found;
-}
-
-function textOf(nodes: readonly FormattedNode[]): string {
-  return nodes.map((n) => (n.type === "text" ? n.text : textOf(n.children))).join("");
 }
 
 /** ↑ in an empty composer: the user's latest message that can be edited. */

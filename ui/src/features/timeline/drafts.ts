@@ -3,7 +3,7 @@
 // that it outlives a restart, as in Element.
 import { commands } from "../../bindings";
 import { call } from "../../lib/ipc";
-import { toParts, type Mention } from "./mentions";
+import { EVERYONE, toParts, type Mention } from "./mentions";
 
 export type Draft = { text: string; mentions: Mention[] };
 
@@ -27,7 +27,7 @@ export async function loadDraft(roomId: string): Promise<Draft | null> {
   // The user may have typed while it loaded: what they typed wins.
   if (drafts.has(roomId)) return drafts.get(roomId)!;
   const mentions: Mention[] = res.data.mentions.flatMap((part) =>
-    part.type === "text" ? [] : [{ label: part.type === "atRoom" ? "@room" : part.name, part }],
+    part.type === "text" ? [] : [{ label: part.type === "atRoom" ? EVERYONE.label : part.name, part }],
   );
   const saved = { text: res.data.text, mentions };
   drafts.set(roomId, saved);
