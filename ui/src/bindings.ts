@@ -76,9 +76,12 @@ export const commands = {
 	/**  Sends a message with its mentions; a reply when `in_reply_to` (an event id) is given. */
 	sendComposed: (roomId: string, message: ComposedMessage, inReplyTo: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("send_composed", { roomId, message, inReplyTo })),
 	editMessage: (roomId: string, itemId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("edit_message", { roomId, itemId, message })),
-	/**  Keeps the composer's unsent text for the room, across restarts; an empty message clears it. */
-	saveDraft: (roomId: string, message: ComposedMessage) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("save_draft", { roomId, message })),
-	loadDraft: (roomId: string) => typedError<Draft | null, AppError_Serialize>(__TAURI_INVOKE("load_draft", { roomId })),
+	/**
+	 *  Keeps a composer's unsent text across restarts: the room's, or a thread's
+	 *  answer (`thread_root`), with the message it replies to; an empty message clears it.
+	 */
+	saveDraft: (roomId: string, threadRoot: string | null, message: ComposedMessage, replyTo: string | null) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("save_draft", { roomId, threadRoot, message, replyTo })),
+	loadDraft: (roomId: string, threadRoot: string | null) => typedError<Draft_Serialize | null, AppError_Serialize>(__TAURI_INVOKE("load_draft", { roomId, threadRoot })),
 	redactMessage: (roomId: string, itemId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("redact_message", { roomId, itemId })),
 	/**  Fetches the message a reply quotes; the quote updates through the timeline channel. */
 	loadReplyDetails: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("load_reply_details", { roomId, eventId })),
@@ -365,12 +368,31 @@ export type ConnectionState = { state: "online" } | { state: "offline"; waiting:
 { state: "reconnecting"; waiting: number };
 
 /**
- *  A draft given back to the composer: its text, and the mentions in it
- *  (each one's name is its label in the text).
+ *  A draft given back to the composer: its text, the mentions in it (each
+ *  one's name is its label in the text), and the message it answers.
  */
-export type Draft = {
+export type Draft = Draft_Serialize | Draft_Deserialize;
+
+/**
+ *  A draft given back to the composer: its text, the mentions in it (each
+ *  one's name is its label in the text), and the message it answers.
+ */
+export type Draft_Deserialize = {
 	text: string,
 	mentions: MessagePart[],
+	/**  The message this draft is a reply to, as the composer quotes it. */
+	replyTo?: ReplyPreview_Deserialize | null,
+};
+
+/**
+ *  A draft given back to the composer: its text, the mentions in it (each
+ *  one's name is its label in the text), and the message it answers.
+ */
+export type Draft_Serialize = {
+	text: string,
+	mentions: MessagePart[],
+	/**  The message this draft is a reply to, as the composer quotes it. */
+	replyTo: ReplyPreview_Serialize | null,
 };
 
 /**  Stable codes: the UI keys its French sentences on them, never rename one. */

@@ -227,33 +227,53 @@ async fn a_mention_notifies_the_peer_and_links_them() {
     assert_eq!(err.code, ErrorCode::Forbidden);
 }
 
-/// A half-written message, with its mention, is there again after a
-/// restart (the SDK's draft, in the encrypted state store: never in clear on
-/// disk); an emptied field clears it.
+/// A half-written message, with its mention and the message it answers, is
+/// there again after a restart (the SDK's draft, in the encrypted state
+/// store: never in clear on disk); a thread's answer is kept apart from the
+/// room's; an emptied field clears it.
 #[tokio::test(flavor = "multi_thread")]
-async fn a_draft_and_its_mention_outlive_a_restart_and_are_never_on_disk_in_clear() {
+async fn a_draft_its_mention_and_its_reply_outlive_a_restart_and_are_never_on_disk_in_clear() {
     let me = register("brouillon", "Martine Agent").await;
     let peer_user = register("peer", "Olivier Autre").await;
-    let room_id = RawClient::new(&peer_user).create_room("Brouillons", &[&me.user_id]).await;
+    let peer = RawClient::new(&peer_user);
+    let room_id = peer.create_room("Brouillons", &[&me.user_id]).await;
+    let question = peer.send_text(&room_id, "On décale la réunion ?\nÀ confirmer.").await;
+    let root = peer.send_text(&room_id, "Fil sur le budget").await;
     let data = data_dir();
     let session = session::login(data.path(), &homeserver(), &me.localpart, PASSWORD).await.unwrap();
     join_invited_room(&session, &room_id).await;
 
     const SECRET: &str = "le budget ornithorynque";
+    const THREAD_SECRET: &str = "réponse dans le fil";
     let olivier = MessagePart::User { user_id: peer_user.user_id.clone(), name: "Olivier Autre".into() };
     let draft = ComposedMessage { parts: vec![MessagePart::Text { text: "Merci ".into() }, olivier.clone(), MessagePart::Text { text: format!(" pour {SECRET}") }] };
-    session.timelines().save_draft(&room_id, &draft).await.unwrap();
+    session.timelines().save_draft(&room_id, None, &draft, Some(&question)).await.unwrap();
+    session.timelines().save_draft(&room_id, Some(&root), &text(THREAD_SECRET), None).await.unwrap();
     session.stop().await;
     drop(session);
     assert!(!dir_contains(data.path(), SECRET.as_bytes()), "a draft is message text: never written in clear");
+    assert!(!dir_contains(data.path(), THREAD_SECRET.as_bytes()), "nor a thread's");
 
+    // No timeline is open: the quoted message is read from the store or the server.
     let again = session::restore(data.path()).await.unwrap().expect("the session reopens");
-    let loaded = again.timelines().load_draft(&room_id).await.unwrap().expect("the draft is kept");
+    let loaded = again.timelines().load_draft(&room_id, None).await.unwrap().expect("the draft is kept");
     assert_eq!(loaded.text, format!("Merci Olivier Autre pour {SECRET}"));
     assert_eq!(loaded.mentions, vec![olivier]);
+    let reply = loaded.reply_to.expect("still a reply");
+    assert_eq!(reply.event_id, question);
+    match reply.quoted {
+        QuotedMessage::Ready { sender_name, content: MessageContent::Text { body, .. }, .. } => {
+            assert_eq!(sender_name, "Olivier Autre");
+            assert_eq!(body, "On décale la réunion ?\nÀ confirmer.");
+        }
+        other => panic!("the quote is known: {other:?}"),
+    }
+    let in_thread = again.timelines().load_draft(&room_id, Some(&root)).await.unwrap().expect("the thread's draft is kept");
+    assert_eq!((in_thread.text.as_str(), in_thread.reply_to), (THREAD_SECRET, None));
 
-    // Emptied (sent, or erased): nothing comes back.
-    again.timelines().save_draft(&room_id, &ComposedMessage { parts: vec![] }).await.unwrap();
-    assert_eq!(again.timelines().load_draft(&room_id).await.unwrap(), None);
+    // Emptied (sent, or erased): nothing comes back, and the other draft stays.
+    again.timelines().save_draft(&room_id, None, &ComposedMessage { parts: vec![] }, None).await.unwrap();
+    assert_eq!(again.timelines().load_draft(&room_id, None).await.unwrap(), None);
+    assert!(again.timelines().load_draft(&room_id, Some(&root)).await.unwrap().is_some());
     again.stop().await;
 }

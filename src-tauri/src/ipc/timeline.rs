@@ -98,17 +98,27 @@ pub async fn edit_message(state: State<'_, AppState>, room_id: String, item_id: 
     logged("edit_message", async { state.session()?.timelines().edit(&room_id, &item_id, &message).await }).await
 }
 
-/// Keeps the composer's unsent text for the room, across restarts; an empty message clears it.
+/// Keeps a composer's unsent text across restarts: the room's, or a thread's
+/// answer (`thread_root`), with the message it replies to; an empty message clears it.
 #[tauri::command]
 #[specta::specta]
-pub async fn save_draft(state: State<'_, AppState>, room_id: String, message: ComposedMessage) -> AppResult<()> {
-    logged("save_draft", async { state.session()?.timelines().save_draft(&room_id, &message).await }).await
+pub async fn save_draft(
+    state: State<'_, AppState>,
+    room_id: String,
+    thread_root: Option<String>,
+    message: ComposedMessage,
+    reply_to: Option<String>,
+) -> AppResult<()> {
+    logged("save_draft", async {
+        state.session()?.timelines().save_draft(&room_id, thread_root.as_deref(), &message, reply_to.as_deref()).await
+    })
+    .await
 }
 
 #[tauri::command]
 #[specta::specta]
-pub async fn load_draft(state: State<'_, AppState>, room_id: String) -> AppResult<Option<Draft>> {
-    logged("load_draft", async { state.session()?.timelines().load_draft(&room_id).await }).await
+pub async fn load_draft(state: State<'_, AppState>, room_id: String, thread_root: Option<String>) -> AppResult<Option<Draft>> {
+    logged("load_draft", async { state.session()?.timelines().load_draft(&room_id, thread_root.as_deref()).await }).await
 }
 
 #[tauri::command]

@@ -9,18 +9,23 @@
 //! composer its pills again.
 
 use matrix_sdk::{
-    ComposerDraft, ComposerDraftType,
-    ruma::{RoomId, UserId},
+    ComposerDraft, ComposerDraftType, Room,
+    deserialized_responses::TimelineEvent,
+    ruma::{
+        EventId, OwnedEventId, RoomId, UserId,
+        events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, room::message::SyncRoomMessageEvent},
+    },
 };
 use serde::Serialize;
 
 use super::{
-    ComposedMessage, MessagePart, TimelineService,
+    ComposedMessage, MessagePart, QuotedMessage, ReplyPreview, TimelineService,
     actions::AT_ROOM,
     formatted::{self, AllowedTag, FormattedNode},
+    msgtype_content, quoted, quoted_item,
 };
 use crate::{
-    error::{AppError, AppResult},
+    error::{AppError, AppResult, ErrorCode},
     links::{self, Link},
 };
 
@@ -28,34 +33,85 @@ use crate::{
 /// module writes and reads (a user id cannot be `@room`).
 const AT_ROOM_HREF: &str = "https://matrix.to/#/@room";
 
-/// A draft given back to the composer: its text, and the mentions in it
-/// (each one's name is its label in the text).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+/// A draft given back to the composer: its text, the mentions in it (each
+/// one's name is its label in the text), and the message it answers.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
 pub struct Draft {
     pub text: String,
     pub mentions: Vec<MessagePart>,
+    /// The message this draft is a reply to, as the composer quotes it.
+    pub reply_to: Option<ReplyPreview>,
 }
 
 impl TimelineService {
-    /// Keeps what the composer holds for the room; an empty one clears it.
-    pub async fn save_draft(&self, room_id: &str, message: &ComposedMessage) -> AppResult<()> {
+    /// Keeps what a composer holds: the room's (`thread_root` None) or a
+    /// thread's answer field, each on its own. An empty one clears it.
+    pub async fn save_draft(&self, room_id: &str, thread_root: Option<&str>, message: &ComposedMessage, reply_to: Option<&str>) -> AppResult<()> {
         let room = self.room(room_id)?;
-        let draft = composer_draft(message);
-        let saved = match draft {
-            Some(draft) => room.save_composer_draft(draft, None).await,
-            None => room.clear_composer_draft(None).await,
+        let thread_root = thread_root.map(parse_event_id).transpose()?;
+        let draft_type = match reply_to {
+            Some(id) => ComposerDraftType::Reply { event_id: parse_event_id(id)? },
+            None => ComposerDraftType::NewMessage,
+        };
+        let saved = match composer_draft(message, draft_type) {
+            Some(draft) => room.save_composer_draft(draft, thread_root.as_deref()).await,
+            None => room.clear_composer_draft(thread_root.as_deref()).await,
         };
         saved.map_err(|e| AppError::storage("draft", e))
     }
 
-    pub async fn load_draft(&self, room_id: &str) -> AppResult<Option<Draft>> {
+    pub async fn load_draft(&self, room_id: &str, thread_root: Option<&str>) -> AppResult<Option<Draft>> {
         let room = self.room(room_id)?;
-        let draft = room.load_composer_draft(None).await.map_err(|e| AppError::storage("draft", e))?;
-        Ok(draft.and_then(read_draft))
+        let thread_root = thread_root.map(parse_event_id).transpose()?;
+        let saved = room.load_composer_draft(thread_root.as_deref()).await.map_err(|e| AppError::storage("draft", e))?;
+        let Some(saved) = saved else { return Ok(None) };
+        let answered = match &saved.draft_type {
+            ComposerDraftType::Reply { event_id } => Some(event_id.clone()),
+            _ => None,
+        };
+        let Some(mut draft) = read_draft(saved) else { return Ok(None) };
+        if let Some(event_id) = answered {
+            draft.reply_to = Some(self.reply_preview(&room, room_id, &event_id).await);
+        }
+        Ok(Some(draft))
+    }
+
+    /// The quote of the message a draft answers: from the open timeline, else
+    /// from the event cache or the server. Not found or not a message, the
+    /// draft still comes back (its quote says so), not its reply lost.
+    async fn reply_preview(&self, room: &Room, room_id: &str, event_id: &EventId) -> ReplyPreview {
+        let in_timeline = match self.timeline(room_id) {
+            Ok(timeline) => timeline.item_by_event_id(event_id).await,
+            Err(_) => None,
+        };
+        let quoted = match in_timeline {
+            Some(item) => quoted_item(&item),
+            None => match room.load_or_fetch_event(event_id, None).await {
+                Ok(event) => quoted_event(room, &event).await.unwrap_or(QuotedMessage::Unavailable),
+                Err(_) => QuotedMessage::Unavailable,
+            },
+        };
+        ReplyPreview { event_id: event_id.to_string(), quoted }
     }
 }
 
-fn composer_draft(message: &ComposedMessage) -> Option<ComposerDraft> {
+fn parse_event_id(id: &str) -> AppResult<OwnedEventId> {
+    EventId::parse(id).map_err(|_| AppError::new(ErrorCode::NotFound, "malformed event id"))
+}
+
+/// A message read outside the timeline (decrypted if it could be), quoted.
+async fn quoted_event(room: &Room, event: &TimelineEvent) -> Option<QuotedMessage> {
+    let AnySyncTimelineEvent::MessageLike(AnySyncMessageLikeEvent::RoomMessage(SyncRoomMessageEvent::Original(message))) = event.raw().deserialize().ok()? else {
+        return None;
+    };
+    // The room's members may not be loaded yet (lazy loading): asked for if so.
+    let member = room.get_member(&message.sender).await.ok().flatten();
+    let display_name = member.as_ref().and_then(|m| m.display_name());
+    Some(quoted(display_name, message.sender.as_str(), msgtype_content(&message.content.msgtype)))
+}
+
+fn composer_draft(message: &ComposedMessage, draft_type: ComposerDraftType) -> Option<ComposerDraft> {
     let mut plain = String::new();
     let mut html = String::new();
     for part in &message.parts {
@@ -78,11 +134,12 @@ fn composer_draft(message: &ComposedMessage) -> Option<ComposerDraft> {
     if plain.trim().is_empty() {
         return None;
     }
-    Some(ComposerDraft { plain_text: plain, html_text: Some(html), draft_type: ComposerDraftType::NewMessage, attachments: Vec::new() })
+    Some(ComposerDraft { plain_text: plain, html_text: Some(html), draft_type, attachments: Vec::new() })
 }
 
-/// A draft of another kind (an edit or a reply another client saved) comes
-/// back as its text: the composer here keeps new messages only.
+/// A saved draft's text and pills (its reply is looked up apart). An edit
+/// another client saved comes back as its text: the composer here keeps
+/// new messages and replies only.
 fn read_draft(draft: ComposerDraft) -> Option<Draft> {
     if draft.plain_text.trim().is_empty() {
         return None;
@@ -93,7 +150,7 @@ fn read_draft(draft: ComposerDraft) -> Option<Draft> {
     }
     // A pill is only given back if its label is still in the text.
     mentions.retain(|m| label(m).is_some_and(|l| draft.plain_text.contains(l)));
-    Some(Draft { text: draft.plain_text, mentions })
+    Some(Draft { text: draft.plain_text, mentions, reply_to: None })
 }
 
 fn label(part: &MessagePart) -> Option<&str> {
@@ -151,7 +208,7 @@ mod tests {
     }
 
     fn round_trip(parts: Vec<MessagePart>) -> Option<Draft> {
-        composer_draft(&ComposedMessage { parts }).and_then(read_draft)
+        composer_draft(&ComposedMessage { parts }, ComposerDraftType::NewMessage).and_then(read_draft)
     }
 
     #[test]

@@ -203,17 +203,30 @@ fn reply_preview(event: &EventTimelineItem) -> Option<ReplyPreview> {
                 TimelineDetails::Ready(profile) => profile.display_name.as_deref(),
                 _ => None,
             };
-            let sender = person_name(display_name, embedded.sender.as_str());
-            QuotedMessage::Ready {
-                sender_id: embedded.sender.to_string(),
-                sender_name: sender.name,
-                sender_domain: sender.domain,
-                sender_is_external: sender.is_external,
-                content: message_content(&embedded.content),
-            }
+            quoted(display_name, embedded.sender.as_str(), message_content(&embedded.content))
         }
     };
     Some(ReplyPreview { event_id: reply.event_id.to_string(), quoted })
+}
+
+/// A message of the timeline as a reply quotes it.
+pub fn quoted_item(item: &EventTimelineItem) -> QuotedMessage {
+    let display_name = match item.sender_profile() {
+        TimelineDetails::Ready(profile) => profile.display_name.as_deref(),
+        _ => None,
+    };
+    quoted(display_name, item.sender().as_str(), content_of(item))
+}
+
+pub fn quoted(display_name: Option<&str>, sender_id: &str, content: MessageContent) -> QuotedMessage {
+    let sender = person_name(display_name, sender_id);
+    QuotedMessage::Ready {
+        sender_id: sender_id.to_owned(),
+        sender_name: sender.name,
+        sender_domain: sender.domain,
+        sender_is_external: sender.is_external,
+        content,
+    }
 }
 
 pub type TimelineBatch = Vec<ListDiff<TimelineItem>>;
@@ -259,19 +272,9 @@ pub fn content_of(item: &EventTimelineItem) -> MessageContent {
 }
 
 pub fn message_content(content: &TimelineItemContent) -> MessageContent {
-    if let Some(media) = media_message(content).and_then(media_info) {
-        return MessageContent::Media(media);
-    }
     match content {
         TimelineItemContent::MsgLike(msg_like) => match &msg_like.kind {
-            MsgLikeKind::Message(message) => match message.msgtype() {
-                MessageType::Text(text) => MessageContent::Text { body: text.body.clone(), formatted: formatted_nodes(&text.body, text.formatted.as_ref()) },
-                MessageType::Notice(notice) => {
-                    MessageContent::Notice { body: notice.body.clone(), formatted: formatted_nodes(&notice.body, notice.formatted.as_ref()) }
-                }
-                MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone(), formatted: formatted_nodes(&emote.body, emote.formatted.as_ref()) },
-                other => MessageContent::Text { body: other.body().to_owned(), formatted: None },
-            },
+            MsgLikeKind::Message(message) => msgtype_content(message.msgtype()),
             MsgLikeKind::Redacted => MessageContent::Redacted,
             MsgLikeKind::UnableToDecrypt(message) => MessageContent::Undecryptable { reason: undecryptable_reason(message) },
             _ => MessageContent::Unsupported,
@@ -289,6 +292,19 @@ pub fn message_content(content: &TimelineItemContent) -> MessageContent {
         },
         TimelineItemContent::OtherState(state) => other_state(state.content()),
         _ => MessageContent::Unsupported,
+    }
+}
+
+/// A message's content by its `msgtype` (an event read outside a timeline too).
+pub fn msgtype_content(msgtype: &MessageType) -> MessageContent {
+    if let Some(media) = media_info(msgtype) {
+        return MessageContent::Media(media);
+    }
+    match msgtype {
+        MessageType::Text(text) => MessageContent::Text { body: text.body.clone(), formatted: formatted_nodes(&text.body, text.formatted.as_ref()) },
+        MessageType::Notice(notice) => MessageContent::Notice { body: notice.body.clone(), formatted: formatted_nodes(&notice.body, notice.formatted.as_ref()) },
+        MessageType::Emote(emote) => MessageContent::Emote { body: emote.body.clone(), formatted: formatted_nodes(&emote.body, emote.formatted.as_ref()) },
+        other => MessageContent::Text { body: other.body().to_owned(), formatted: None },
     }
 }
 

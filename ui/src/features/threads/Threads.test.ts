@@ -59,6 +59,36 @@ describe("threads", () => {
     await waitFor(() => expect(backend.callsOf("close_thread")).toHaveLength(1));
   });
 
+  it("keeps a thread's unsent answer apart from the room's, across closing the panel and restarts", async () => {
+    const backend = new FakeBackend({
+      load_draft: ({ threadRoot }) => (threadRoot === "$root" ? { text: "Réponse d'hier", mentions: [], replyTo: null } : null),
+    });
+    const { user, log } = await openRoom(backend, ROOM, [root]);
+    const open = async () => {
+      await user.click(await within(log).findByRole("button", { name: /2 réponses/ }));
+      const panel = await screen.findByRole("complementary", { name: "Fil de discussion" });
+      return within(panel).getByRole("textbox", { name: "Répondre dans le fil" });
+    };
+    // Saved before the app restarted: back in the thread's field, not in the room's.
+    let field = await open();
+    await waitFor(() => expect(field).toHaveValue("Réponse d'hier"));
+    expect(screen.getByRole("textbox", { name: "Message" })).toHaveValue("");
+    expect(backend.callsOf("load_draft")).toContainEqual({ roomId: ROOM, threadRoot: "$root" });
+
+    await user.clear(field);
+    await user.type(field, "Je regarde le budget");
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByRole("complementary", { name: "Fil de discussion" })).toBeNull());
+    const saved = { roomId: ROOM, threadRoot: "$root", message: { parts: [{ type: "text", text: "Je regarde le budget" }] }, replyTo: null };
+    await waitFor(() => expect(backend.callsOf("save_draft")).toContainEqual(saved));
+
+    field = await open();
+    expect(field).toHaveValue("Je regarde le budget");
+    await user.type(field, "{Enter}");
+    await waitFor(() => expect(backend.callsOf("send_in_thread")).toEqual([{ roomId: ROOM, rootEventId: "$root", body: "Je regarde le budget" }]));
+    await waitFor(() => expect(backend.callsOf("save_draft").at(-1)).toEqual({ ...saved, message: { parts: [] } }), { timeout: 3000 });
+  });
+
   it("keeps the panel's first message up to date while the thread is open", async () => {
     const backend = new FakeBackend();
     const { user, log } = await openRoom(backend, ROOM, [root]);

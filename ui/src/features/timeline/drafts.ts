@@ -1,55 +1,80 @@
-// Unsent text of each room's composer, with its pills: in memory while the
-// app runs, and saved by the backend (in the session's encrypted store) so
-// that it outlives a restart, as in Element.
-import { commands } from "../../bindings";
+// Unsent text of each composer, with its pills and the message it answers:
+// the room's composer, and each thread's answer field apart. In memory while
+// the app runs, and saved by the backend (in the session's encrypted store)
+// so that it outlives a restart, as in Element.
+import { commands, type ReplyPreview } from "../../bindings";
+import { t } from "../../lib/i18n/locale.svelte";
 import { call } from "../../lib/ipc";
+import { quoteOf, type ComposerMode } from "./composerMode";
 import { EVERYONE, toParts, type Mention } from "./mentions";
 
-export type Draft = { text: string; mentions: Mention[] };
+export type ReplyMode = Extract<ComposerMode, { kind: "reply" }>;
+export type Draft = { text: string; mentions: Mention[]; reply?: ReplyMode | null };
 
 /** Typing saves at most this often; leaving the room saves at once. */
 export const SAVE_DELAY_MS = 800;
 
+/** Where a draft is written: a room's composer, or a thread's (by its root). */
+type Place = { roomId: string; threadRoot: string | null };
+
 const drafts = new Map<string, Draft>();
 const unsaved = new Map<string, ReturnType<typeof setTimeout>>();
+const places = new Map<string, Place>();
 
-/** The draft already known this run, if any (see `loadDraft` for a saved one). */
-export function getDraft(roomId: string): Draft | null {
-  return drafts.get(roomId) ?? null;
+function keyOf(roomId: string, threadRoot: string | null): string {
+  const key = threadRoot === null ? roomId : `${roomId} ${threadRoot}`;
+  places.set(key, { roomId, threadRoot });
+  return key;
 }
 
-/** The room's draft: from this run, else the one saved before (null if none or unreadable). */
-export async function loadDraft(roomId: string): Promise<Draft | null> {
-  const known = drafts.get(roomId);
+/** The draft already known this run, if any (see `loadDraft` for a saved one). */
+export function getDraft(roomId: string, threadRoot: string | null = null): Draft | null {
+  return drafts.get(keyOf(roomId, threadRoot)) ?? null;
+}
+
+/** The draft: from this run, else the one saved before (null if none or unreadable). */
+export async function loadDraft(roomId: string, threadRoot: string | null = null): Promise<Draft | null> {
+  const key = keyOf(roomId, threadRoot);
+  const known = drafts.get(key);
   if (known) return known;
-  const res = await call(commands.loadDraft(roomId));
+  const res = await call(commands.loadDraft(roomId, threadRoot));
   if (res.status === "error" || !res.data) return null;
   // The user may have typed while it loaded: what they typed wins.
-  if (drafts.has(roomId)) return drafts.get(roomId)!;
+  if (drafts.has(key)) return drafts.get(key)!;
   const mentions: Mention[] = res.data.mentions.flatMap((part) =>
     part.type === "text" ? [] : [{ label: part.type === "atRoom" ? EVERYONE.label : part.name, part }],
   );
-  const saved = { text: res.data.text, mentions };
-  drafts.set(roomId, saved);
+  const saved = { text: res.data.text, mentions, reply: res.data.replyTo ? replyMode(res.data.replyTo) : null };
+  drafts.set(key, saved);
   return saved;
 }
 
-export function setDraft(roomId: string, draft: Draft): void {
-  const previous = drafts.get(roomId);
-  if (previous?.text === draft.text && previous.mentions === draft.mentions) return;
+/** The composer's reply banner for a saved reply; a message not found still shows it is a reply. */
+function replyMode(preview: ReplyPreview): ReplyMode {
+  const { quoted } = preview;
+  if (quoted.state !== "ready") return { kind: "reply", eventId: preview.eventId, senderName: "", quote: "" };
+  return { kind: "reply", eventId: preview.eventId, senderName: quoted.senderName, quote: quoteOf(quoted.content, quoted.senderName, t) };
+}
+
+export function setDraft(roomId: string, draft: Draft, threadRoot: string | null = null): void {
+  const key = keyOf(roomId, threadRoot);
+  const previous = drafts.get(key);
+  const reply = draft.reply ?? null;
+  if (previous?.text === draft.text && previous.mentions === draft.mentions && (previous.reply ?? null) === reply) return;
   if (!previous && draft.text === "") return; // nothing typed: nothing to save over
   // An emptied field is kept as such: the saved draft is being cleared.
-  drafts.set(roomId, draft);
-  clearTimeout(unsaved.get(roomId));
+  drafts.set(key, { ...draft, reply });
+  clearTimeout(unsaved.get(key));
   unsaved.set(
-    roomId,
-    setTimeout(() => void saveDraft(roomId), SAVE_DELAY_MS),
+    key,
+    setTimeout(() => void saveDraft(key), SAVE_DELAY_MS),
   );
 }
 
 /** Saves now what waits to be saved (the composer is going away). */
-export function flushDraft(roomId: string): void {
-  if (unsaved.has(roomId)) void saveDraft(roomId);
+export function flushDraft(roomId: string, threadRoot: string | null = null): void {
+  const key = keyOf(roomId, threadRoot);
+  if (unsaved.has(key)) void saveDraft(key);
 }
 
 /** Saves every draft that waits to be saved (before the app restarts for an update). */
@@ -57,13 +82,15 @@ export async function saveAllDrafts(): Promise<void> {
   await Promise.all([...unsaved.keys()].map(saveDraft));
 }
 
-async function saveDraft(roomId: string): Promise<void> {
-  clearTimeout(unsaved.get(roomId));
-  unsaved.delete(roomId);
-  const draft = drafts.get(roomId);
-  if (!draft) return;
-  // An empty message clears the saved draft.
-  await call(commands.saveDraft(roomId, { parts: draft.text.trim() ? toParts(draft.text, draft.mentions) : [] }));
+async function saveDraft(key: string): Promise<void> {
+  clearTimeout(unsaved.get(key));
+  unsaved.delete(key);
+  const draft = drafts.get(key);
+  const place = places.get(key);
+  if (!draft || !place) return;
+  // An empty message clears the saved draft (and its reply with it).
+  const parts = draft.text.trim() ? toParts(draft.text, draft.mentions) : [];
+  await call(commands.saveDraft(place.roomId, place.threadRoot, { parts }, parts.length ? (draft.reply?.eventId ?? null) : null));
 }
 
 /** Forgets this run's drafts (the session ends); what was saved stays saved. */
@@ -71,5 +98,5 @@ export function clearDrafts(): void {
   for (const timer of unsaved.values()) clearTimeout(timer);
   unsaved.clear();
   drafts.clear();
+  places.clear();
 }
-

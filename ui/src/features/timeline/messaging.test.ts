@@ -45,6 +45,52 @@ describe("reply", () => {
     expect(backend.callsOf("send_composed")).toHaveLength(1);
   });
 
+  it("a reply being written is a draft: its quote stays across rooms, is saved with it, and goes when sent", async () => {
+    const backend = new FakeBackend();
+    const { user } = await openRoom(backend, ROOM, [message("m1", "Le point est à 10 h ?")]);
+    await user.click(actionsOf("Le point est à 10 h ?").getByRole("button", { name: "Répondre" }));
+    await waitFor(() => expect(composer()).toHaveFocus());
+    await user.keyboard("Plutôt 11 h");
+
+    await user.click(screen.getByRole("option", { name: "Autre salon" }));
+    const saved = { roomId: ROOM, threadRoot: null, message: { parts: [{ type: "text", text: "Plutôt 11 h" }] }, replyTo: "$m1" };
+    await waitFor(() => expect(backend.callsOf("save_draft")).toContainEqual(saved));
+    expect(screen.queryByText("En réponse à Alice Martin")).toBeNull();
+    await user.click(screen.getByRole("option", { name: "Équipe projet" }));
+    await waitFor(() => expect(composer()).toHaveValue("Plutôt 11 h"));
+    expect(screen.getByText("En réponse à Alice Martin").closest("[role=status]")).toHaveTextContent("Le point est à 10 h ?");
+
+    await user.click(composer());
+    await user.keyboard("{Enter}");
+    await waitFor(() => expect(backend.callsOf("send_composed")).toEqual([{ roomId: ROOM, message: saved.message, inReplyTo: "$m1" }]));
+    await waitFor(() => expect(backend.callsOf("save_draft").at(-1)).toEqual({ ...saved, message: { parts: [] }, replyTo: null }), { timeout: 3000 });
+  });
+
+  it("a reply saved before the app restarted comes back with its quote, or says its message is gone", async () => {
+    const quoted = { state: "ready", senderId: "@alice:agent.tchap.gouv.fr", senderName: "Alice Martin", senderDomain: null, senderIsExternal: false };
+    const drafts: Record<string, unknown> = {
+      [ROOM]: { text: "Plutôt 11 h", mentions: [], replyTo: { eventId: "$m1", quoted: { ...quoted, content: { type: "text", body: "Le point est à 10 h ?\nOu à 11 h ?" } } } },
+      "!autre:x": { text: "Toujours d'accord", mentions: [], replyTo: { eventId: "$perdu", quoted: { state: "unavailable" } } },
+    };
+    const backend = new FakeBackend({ load_draft: ({ roomId }) => drafts[roomId as string] ?? null });
+    const { user } = await openRoom(backend, ROOM);
+    await waitFor(() => expect(composer()).toHaveValue("Plutôt 11 h"));
+    const banner = screen.getByText("En réponse à Alice Martin").closest("[role=status]")!;
+    expect(banner).toHaveTextContent("Le point est à 10 h ?");
+    expect(banner).not.toHaveTextContent("Ou à 11 h ?");
+
+    await user.click(screen.getByRole("option", { name: "Autre salon" }));
+    await waitFor(() => expect(composer()).toHaveValue("Toujours d'accord"));
+    expect(screen.getByText("En réponse à un message (introuvable)")).toBeInTheDocument();
+    await user.click(composer());
+    await user.keyboard("{Enter}");
+    await waitFor(() =>
+      expect(backend.callsOf("send_composed")).toEqual([
+        { roomId: "!autre:x", message: { parts: [{ type: "text", text: "Toujours d'accord" }] }, inReplyTo: "$perdu" },
+      ]),
+    );
+  });
+
   it("shows the quoted message above a reply, asks for it when unknown, and jumps to it", async () => {
     const backend = new FakeBackend();
     const quoted = message("m1", "Message d'origine");
@@ -263,7 +309,7 @@ describe("mentions", () => {
 
     // Another room, and back: the text and its pill are there.
     await user.click(screen.getByRole("option", { name: "Autre salon" }));
-    await waitFor(() => expect(backend.callsOf("save_draft")).toContainEqual({ roomId: ROOM, message: draft }));
+    await waitFor(() => expect(backend.callsOf("save_draft")).toContainEqual({ roomId: ROOM, threadRoot: null, message: draft, replyTo: null }));
     expect(composer()).toHaveValue("");
     await user.click(screen.getByRole("option", { name: "Équipe projet" }));
     await waitFor(() => expect(composer()).toHaveValue("Merci Bruno Petit pour le CR"));
@@ -273,7 +319,9 @@ describe("mentions", () => {
     await user.click(composer());
     await user.keyboard("{Enter}");
     await waitFor(() => expect(backend.callsOf("send_composed")).toEqual([{ roomId: ROOM, inReplyTo: null, message: draft }]));
-    await waitFor(() => expect(backend.callsOf("save_draft").at(-1)).toEqual({ roomId: ROOM, message: { parts: [] } }), { timeout: 3000 });
+    await waitFor(() => expect(backend.callsOf("save_draft").at(-1)).toEqual({ roomId: ROOM, threadRoot: null, message: { parts: [] }, replyTo: null }), {
+      timeout: 3000,
+    });
   });
 
   it("a draft saved before the app restarted comes back with its pill", async () => {

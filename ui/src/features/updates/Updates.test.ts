@@ -1,5 +1,5 @@
 import type { Channel } from "@tauri-apps/api/core";
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/svelte";
+import { fireEvent, render, screen, waitFor } from "@testing-library/svelte";
 import { describe, expect, it } from "vitest";
 import type { UpdateStatus as Status } from "../../bindings";
 import { FakeBackend } from "../../test/backend";
@@ -38,38 +38,50 @@ describe("update banner", () => {
     expect(backend.callsOf("install_update")).toHaveLength(1);
   });
 
-  it("a room's draft is saved before the restart, which goes ahead: the draft comes back after it", async () => {
+  it("a room's and a thread's drafts are saved before the restart, which goes ahead: they come back after it", async () => {
     const backend = new FakeBackend();
     setDraft("!salle:agent.tchap.gouv.fr", { text: "Bonjour, je vous envoie le compte rendu", mentions: [] });
+    setDraft("!salle:agent.tchap.gouv.fr", { text: "D'accord pour jeudi", mentions: [] }, "$racine:agent.tchap.gouv.fr");
+    const thread = document.body.appendChild(document.createElement("div"));
+    thread.innerHTML = '<div class="thread__composer"><textarea></textarea></div>';
+    thread.querySelector("textarea")!.value = "D'accord pour jeudi";
     const send = await shown(UpdateBanner, backend);
     send({ kind: "ready", version: "0.2.0" });
     await fireEvent.click(await screen.findByRole("button", { name: "Redémarrer pour mettre à jour" }));
     await waitFor(() => expect(backend.callsOf("install_update")).toHaveLength(1));
     const order = backend.calls.map((c) => c.cmd).filter((cmd) => cmd === "save_draft" || cmd === "install_update");
-    expect(order).toEqual(["save_draft", "install_update"]);
-    expect(backend.callsOf("save_draft")[0]).toEqual({
-      roomId: "!salle:agent.tchap.gouv.fr",
-      message: { parts: [{ type: "text", text: "Bonjour, je vous envoie le compte rendu" }] },
-    });
+    expect(order).toEqual(["save_draft", "save_draft", "install_update"]);
+    expect(backend.callsOf("save_draft")).toEqual([
+      {
+        roomId: "!salle:agent.tchap.gouv.fr",
+        threadRoot: null,
+        message: { parts: [{ type: "text", text: "Bonjour, je vous envoie le compte rendu" }] },
+        replyTo: null,
+      },
+      {
+        roomId: "!salle:agent.tchap.gouv.fr",
+        threadRoot: "$racine:agent.tchap.gouv.fr",
+        message: { parts: [{ type: "text", text: "D'accord pour jeudi" }] },
+        replyTo: null,
+      },
+    ]);
     expect(screen.queryByText(/Un message est en cours d'écriture/)).toBeNull();
+    thread.remove();
   });
 
-  it("never restarts over a message being edited or a thread's answer: it warns, the user decides", async () => {
-    for (const html of ['<textarea class="composer__input" data-editing></textarea>', '<div class="thread__composer"><textarea></textarea></div>']) {
-      const backend = new FakeBackend();
-      const holder = document.body.appendChild(document.createElement("div"));
-      holder.innerHTML = html;
-      holder.querySelector("textarea")!.value = "Je corrige : la réunion est à 15 h";
-      const send = await shown(UpdateBanner, backend);
-      send({ kind: "ready", version: "0.2.0" });
-      await fireEvent.click(await screen.findByRole("button", { name: "Redémarrer pour mettre à jour" }));
-      expect(backend.callsOf("install_update")).toHaveLength(0);
-      expect(screen.getByText(/Un message est en cours d'écriture/)).toBeInTheDocument();
-      await fireEvent.click(screen.getByRole("button", { name: "Redémarrer quand même" }));
-      await waitFor(() => expect(backend.callsOf("install_update")).toHaveLength(1));
-      holder.remove();
-      cleanup();
-    }
+  it("never restarts over a message being edited: it warns, the user decides", async () => {
+    const backend = new FakeBackend();
+    const holder = document.body.appendChild(document.createElement("div"));
+    holder.innerHTML = '<textarea class="composer__input" data-editing></textarea>';
+    holder.querySelector("textarea")!.value = "Je corrige : la réunion est à 15 h";
+    const send = await shown(UpdateBanner, backend);
+    send({ kind: "ready", version: "0.2.0" });
+    await fireEvent.click(await screen.findByRole("button", { name: "Redémarrer pour mettre à jour" }));
+    expect(backend.callsOf("install_update")).toHaveLength(0);
+    expect(screen.getByText(/Un message est en cours d'écriture/)).toBeInTheDocument();
+    await fireEvent.click(screen.getByRole("button", { name: "Redémarrer quand même" }));
+    await waitFor(() => expect(backend.callsOf("install_update")).toHaveLength(1));
+    holder.remove();
   });
 });
 

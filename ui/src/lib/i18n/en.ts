@@ -517,6 +517,7 @@ export const en: Messages = {
   "messageActions.delete": "Delete",
   "messageActions.deleteTitle": "Delete this message for everyone",
   "composer.replyingTo": "Replying to {name}",
+  "composer.replyingToUnknown": "Replying to a message (not found)",
   "composer.editing": "Editing message",
   "composer.cancelReply": "Cancel reply (Esc)",
   "composer.cancelEdit": "Cancel editing (Esc)",

@@ -528,6 +528,7 @@ export const fr = {
   "messageActions.delete": "Supprimer",
   "messageActions.deleteTitle": "Supprimer ce message pour tout le monde",
   "composer.replyingTo": "En réponse à {name}",
+  "composer.replyingToUnknown": "En réponse à un message (introuvable)",
   "composer.editing": "Modification du message",
   "composer.cancelReply": "Annuler la réponse (Échap)",
   "composer.cancelEdit": "Annuler la modification (Échap)",
