@@ -107,7 +107,7 @@ bench-media: ui
 #   make bench-search BENCH_SEARCH_ARGS="--messages 1000 --runs 1 --out /tmp/bench-search.md"
 bench-search:
 	cargo build -p tchap-core --locked --example bench_search
-	$(CARGO_TARGET_DIR)/debug/examples/bench_search $(or $(BENCH_SEARCH_ARGS),--messages 3000 --runs 3 --out $(CURDIR)/BENCHMARKS.md)
+	$(CARGO_TARGET_DIR)/debug/examples/bench_search $(or $(BENCH_SEARCH_ARGS),--messages 100000 --runs 2 --out $(CURDIR)/BENCHMARKS.md)
 
 # Long-room figures (issue 15, tests/e2e/bench-timeline.mjs): the debug app in
 # its real window under Xvfb scrolling back 20,000 messages (PSS every 2,000,

@@ -76,13 +76,13 @@ test("reply to a peer, edit the last message with ↑, delete with confirmation"
   });
 });
 
-test("a mention is a pill in the composer; the draft, pill included, outlives a restart; the peer is mentioned", async () => {
+test("a mention is a pill in the composer; the draft, pill and reply included, outlives a restart; the peer is mentioned", async () => {
   const agent = await register("agent", "Agnès Agent");
   const other = await register("autre", "Olivier Autre");
   const otherClient = peer(other);
   const roomId = await otherClient.createRoom("Salle des brouillons", [agent.userId]);
   await peer(agent).join(roomId);
-  await otherClient.sendText(roomId, "Qui fait le compte rendu ?");
+  const question = (await otherClient.sendText(roomId, "Qui fait le compte rendu ?")).event_id;
   const written = "Merci Olivier Autre pour le compte rendu";
 
   const dataDir = await withApp({ homeserver }, "failure-draft-written.png", async (app) => {
@@ -90,6 +90,7 @@ test("a mention is a pill in the composer; the draft, pill included, outlives a 
     await signIn(browser, agent.username, PASSWORD);
     await postponeSecureBackup(browser);
     await openRoom(browser, "Salle des brouillons");
+    await messageAction(browser, "Qui fait le compte rendu ?", "Répondre");
     const composer = await browser.$("aria/Message");
     await composer.click();
     await composer.addValue("Merci @Oliv");
@@ -126,11 +127,19 @@ test("a mention is a pill in the composer; the draft, pill included, outlives a 
     const composer = await browser.$("aria/Message");
     await eventually("the draft is back after the restart", async () => (await composer.getValue()) === written);
     assert.equal(await browser.$("mark.composer__pill").getProperty("innerText"), "Olivier Autre");
+    // Still a reply, quoting the question.
+    const banner = await browser.$("form.composer").$('[role="status"]').getProperty("innerText");
+    assert.match(banner, /En réponse à Olivier Autre/);
+    assert.match(banner, /Qui fait le compte rendu \?/);
     await composer.click();
     await browser.keys("Enter");
-    await eventually("the peer receives the message, mentioning them", async () =>
+    await eventually("the peer receives the message, a reply to the question mentioning them", async () =>
       (await otherClient.messageEvents(roomId)).some(
-        (e) => e.content.body === written && e.content["m.mentions"]?.user_ids?.includes(other.userId) && decodeURIComponent(e.content.formatted_body ?? "").includes(`https://matrix.to/#/${other.userId}`),
+        (e) =>
+          e.content.body === written &&
+          e.content["m.relates_to"]?.["m.in_reply_to"]?.event_id === question &&
+          e.content["m.mentions"]?.user_ids?.includes(other.userId) &&
+          decodeURIComponent(e.content.formatted_body ?? "").includes(`https://matrix.to/#/${other.userId}`),
       ),
     );
     await eventually("the composer is empty", async () => (await composer.getValue()) === "");

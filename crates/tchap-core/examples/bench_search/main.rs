@@ -354,16 +354,6 @@ fn report(messages: usize, runs: usize, batch: usize, ours_ix: &[Indexing], bare
         fmt(stats(&ix(ours_ix, |i| i.first_1000_ms)).1),
         fmt(stats(&ix(ours_ix, |i| i.last_1000_ms)).1),
     ));
-    let thousands = messages / 1000;
-    if messages < 100_000 && thousands >= 2 {
-        // Linear growth of the cost per 1,000 from the first to the last, carried on to 100.
-        let (first, last) = (stats(&ix(ours_ix, |i| i.first_1000_ms)).1, stats(&ix(ours_ix, |i| i.last_1000_ms)).1);
-        let slope = ((last - first) / (thousands - 1) as f64).max(0.0);
-        let minutes = (0..100).map(|k| first + slope * k as f64).sum::<f64>() / 60_000.0;
-        l.push(format!(
-            "\nNot measured, extrapolated: if the cost per 1,000 messages kept growing as it did here (linearly, {slope:.0} ms more per 1,000 already indexed), indexing 100,000 messages in one room with ours would take about {minutes:.0} min of this machine's time."
-        ));
-    }
     l.push("\n### What is measured\n".to_owned());
     l.push(format!(
         "- *Ours* is the index as the app configures it: `search::store_kind` (the SDK's `EncryptedDirectory`, passphrase derived from the stores' key), opened with `matrix_sdk_search`'s `RoomIndexBuilder::new_on_disk(…).encrypted(…)` as the SDK does; the *baseline* is the same builder's `.unencrypted()` (the SDK's `UnencryptedDirectory`). Both are tantivy indexes in one folder per room."
