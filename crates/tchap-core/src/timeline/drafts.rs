@@ -8,8 +8,11 @@
 //! picked as links (as Element X keeps its pills), read back to give the
 //! composer its pills again.
 
+use std::time::Duration;
+
 use matrix_sdk::{
     ComposerDraft, ComposerDraftType, Room,
+    config::RequestConfig,
     deserialized_responses::TimelineEvent,
     ruma::{
         EventId, OwnedEventId, RoomId, UserId,
@@ -32,6 +35,9 @@ use crate::{
 /// The `@room` pill's link in a draft: not an address, a marker only this
 /// module writes and reads (a user id cannot be `@room`).
 const AT_ROOM_HREF: &str = "https://matrix.to/#/@room";
+
+/// How long a reply draft's quoted message is waited for from the server.
+const QUOTE_FETCH_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A draft given back to the composer: its text, the mentions in it (each
 /// one's name is its label in the text), and the message it answers.
@@ -87,7 +93,9 @@ impl TimelineService {
         };
         let quoted = match in_timeline {
             Some(item) => quoted_item(&item),
-            None => match room.load_or_fetch_event(event_id, None).await {
+            // Quickly, without retrying: the draft waits for it, and the user's
+            // typing would win over a draft that comes back late.
+            None => match room.load_or_fetch_event(event_id, Some(RequestConfig::short_retry().timeout(QUOTE_FETCH_TIMEOUT))).await {
                 Ok(event) => quoted_event(room, &event).await.unwrap_or(QuotedMessage::Unavailable),
                 Err(_) => QuotedMessage::Unavailable,
             },
