@@ -60,7 +60,8 @@ export function setDraft(roomId: string, draft: Draft, threadRoot: string | null
   const key = keyOf(roomId, threadRoot);
   const previous = drafts.get(key);
   const reply = draft.reply ?? null;
-  if (previous?.text === draft.text && previous.mentions === draft.mentions && (previous.reply ?? null) === reply) return;
+  const sameMentions = previous && (previous.mentions === draft.mentions || (previous.mentions.length === 0 && draft.mentions.length === 0));
+  if (previous?.text === draft.text && sameMentions && (previous.reply ?? null) === reply) return;
   if (!previous && draft.text === "") return; // nothing typed: nothing to save over
   // An emptied field is kept as such: the saved draft is being cleared.
   drafts.set(key, { ...draft, reply });
