@@ -3,7 +3,7 @@
 //! `Timeline` (relations, fallbacks and local echoes are its business).
 
 use matrix_sdk::ruma::{
-    EventId, OwnedUserId, RoomId, UserId,
+    OwnedUserId, RoomId, UserId,
     events::{
         Mentions,
         room::message::{RoomMessageEventContent, RoomMessageEventContentWithoutRelation},
@@ -12,7 +12,7 @@ use matrix_sdk::ruma::{
 use matrix_sdk::room::edit::EditedContent;
 use serde::{Deserialize, Serialize};
 
-use super::TimelineService;
+use super::{TimelineService, parse_event_id};
 use crate::error::{AppError, AppResult, ErrorCode};
 
 /// A message as the composer made it: text (Markdown allowed), and the
@@ -129,7 +129,7 @@ impl TimelineService {
         let timeline = self.timeline(room_id)?;
         match in_reply_to {
             Some(event_id) => {
-                let event_id = EventId::parse(event_id).map_err(|_| AppError::new(ErrorCode::NotFound, "malformed event id"))?;
+                let event_id = parse_event_id(event_id)?;
                 timeline.send_reply(content, event_id).await.map_err(|e| AppError::internal("reply", e))
             }
             None => timeline.send(RoomMessageEventContent::from(content).into()).await.map(|_| ()).map_err(|e| AppError::internal("send", e)),
@@ -169,7 +169,7 @@ impl TimelineService {
     /// not hold it; the quote updates through the timeline's diffs.
     pub async fn load_reply_details(&self, room_id: &str, event_id: &str) -> AppResult<()> {
         let timeline = self.timeline(room_id)?;
-        let event_id = EventId::parse(event_id).map_err(|_| AppError::new(ErrorCode::NotFound, "malformed event id"))?;
+        let event_id = parse_event_id(event_id)?;
         timeline.fetch_details_for_event(&event_id).await.map_err(|e| AppError::internal("reply details", e))
     }
 }

@@ -15,7 +15,7 @@ use matrix_sdk::{
     config::RequestConfig,
     deserialized_responses::TimelineEvent,
     ruma::{
-        EventId, OwnedEventId, RoomId, UserId,
+        EventId, RoomId, UserId,
         events::{AnySyncMessageLikeEvent, AnySyncTimelineEvent, room::message::SyncRoomMessageEvent},
     },
 };
@@ -23,12 +23,13 @@ use serde::Serialize;
 
 use super::{
     ComposedMessage, MessagePart, QuotedMessage, ReplyPreview, TimelineService,
+    parse_event_id,
     actions::AT_ROOM,
     formatted::{self, AllowedTag, FormattedNode},
     msgtype_content, quoted, quoted_item,
 };
 use crate::{
-    error::{AppError, AppResult, ErrorCode},
+    error::{AppError, AppResult},
     links::{self, Link},
 };
 
@@ -102,10 +103,6 @@ impl TimelineService {
         };
         ReplyPreview { event_id: event_id.to_string(), quoted }
     }
-}
-
-fn parse_event_id(id: &str) -> AppResult<OwnedEventId> {
-    EventId::parse(id).map_err(|_| AppError::new(ErrorCode::NotFound, "malformed event id"))
 }
 
 /// A message read outside the timeline (decrypted if it could be), quoted.

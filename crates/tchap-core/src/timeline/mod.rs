@@ -21,7 +21,7 @@ use std::{
 use futures_util::StreamExt;
 use matrix_sdk::{
     room::Receipts,
-    ruma::{EventId, OwnedRoomId, RoomId, events::room::message::RoomMessageEventContent},
+    ruma::{EventId, OwnedEventId, OwnedRoomId, RoomId, events::room::message::RoomMessageEventContent},
 };
 use matrix_sdk_ui::timeline::{EventTimelineItem, Timeline};
 
@@ -71,6 +71,10 @@ pub struct TimelineService {
 
 fn parse_room_id(room_id: &str) -> AppResult<OwnedRoomId> {
     RoomId::parse(room_id).map_err(|_| AppError::new(ErrorCode::RoomNotFound, "malformed room id"))
+}
+
+fn parse_event_id(event_id: &str) -> AppResult<OwnedEventId> {
+    EventId::parse(event_id).map_err(|_| AppError::new(ErrorCode::NotFound, "malformed event id"))
 }
 
 impl TimelineService {
@@ -247,7 +251,7 @@ impl TimelineService {
     /// the SDK ignores a receipt older than the one it already sent.
     pub async fn mark_read(&self, room_id: &str, event_id: &str) -> AppResult<()> {
         let timeline = self.timeline(room_id)?;
-        let event_id = EventId::parse(event_id).map_err(|_| AppError::new(ErrorCode::NotFound, "malformed event id"))?;
+        let event_id = parse_event_id(event_id)?;
         let receipts = Receipts::new().fully_read_marker(event_id.clone()).public_read_receipt(event_id);
         timeline.send_multiple_receipts(receipts).await.map_err(|e| AppError::internal("read receipt", e))
     }
