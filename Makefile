@@ -111,17 +111,16 @@ bench-search:
 
 # Long-room figures (issue 15, tests/e2e/bench-timeline.mjs): the debug app in
 # its real window under Xvfb scrolling back 20,000 messages (PSS every 2,000,
-# app and WebKit apart) beside BENCH_TIMELINE_BASELINE, the app built from the
-# commit before the virtualised timeline (a783428: `cargo build -p tchap-desktop`
-# there, copied to /tmp/tchap-desktop-prev-a783428); then opening a room of
+# app and WebKit apart) beside BENCH_TIMELINE_BASELINE, the debug app built at
+# the commit to compare with (`cargo build -p tchap-desktop` there, copied to
+# that path; BENCH_TIMELINE_LABEL says what it is); then opening a room of
 # 5,000 members beside a room of 2. Seeding takes tens of minutes. Written to
-# BENCHMARKS.md. After merging the virtualised timeline, the figures as issue 15 asks:
-#   make bench-timeline BENCH_TIMELINE_BASELINE=/tmp/tchap-desktop-prev-a783428
-# Quicker: add BENCH_TIMELINE_ARGS="--events 2000 --members 300 --runs 1 --out /tmp/bench-timeline.md"
-BENCH_TIMELINE_BASELINE ?= /tmp/tchap-desktop-prev-a783428
+# BENCHMARKS.md. Quicker: add BENCH_TIMELINE_ARGS="--events 2000 --members 300 --runs 1 --out /tmp/bench-timeline.md"
+BENCH_TIMELINE_BASELINE ?= /var/tmp/tchap-desktop-75a3a70
+BENCH_TIMELINE_LABEL ?= the app before recentring, commit 75a3a70
 bench-timeline: ui
 	cargo build -p tchap-desktop --locked
 	cp $(APP) /tmp/tchap-desktop-bench-timeline
 	scripts/with-synapse.sh xvfb-run -a -s "-screen 0 1280x800x24" tests/keyring/with-keyring.sh \
 	  node tests/e2e/bench-timeline.mjs --binary /tmp/tchap-desktop-bench-timeline \
-	  --baseline-binary $(BENCH_TIMELINE_BASELINE) $(BENCH_TIMELINE_ARGS)
+	  --baseline-binary $(BENCH_TIMELINE_BASELINE) --baseline-label "$(BENCH_TIMELINE_LABEL)" $(BENCH_TIMELINE_ARGS)

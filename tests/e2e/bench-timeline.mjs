@@ -39,6 +39,8 @@ const { values: options } = parseArgs({
     out: { type: "string", default: join(root, "BENCHMARKS.md") },
     binary: { type: "string", default: join(process.env.CARGO_TARGET_DIR ?? join(homedir(), ".cache/tchap/target"), "debug/tchap-desktop") },
     "baseline-binary": { type: "string" },
+    // What the baseline is, for the block (e.g. "the app before recentring, commit 75a3a70").
+    "baseline-label": { type: "string", default: "the app before the virtualised timeline, commit a783428" },
     // Trying the script: keep the seeded rooms (--save-seed) and measure them
     // again on the same server (--seeded) without seeding for minutes. A
     // `note` in that file (what differs from a full seeding) goes into the block.
@@ -117,10 +119,19 @@ const shownAndIdle = (selector, text) => {
   return false;
 };
 
-/** Scrolls the log to its bottom (run in the page). */
+/**
+ * Scrolls the log to its bottom (run in the page); or, reading a history
+ * around a message (ours, once read far back), clicks "Aller aux messages
+ * récents" as a reader would rather than scroll down thousands of messages.
+ */
 const scrollDown = (selector) => {
   const log = document.querySelector(selector);
   if (!log) return;
+  const back = [...document.querySelectorAll("button")].find((button) => button.innerText.includes("Aller aux messages récents"));
+  if (back) {
+    back.click();
+    return;
+  }
   log.scrollTop = log.scrollHeight;
   log.dispatchEvent(new Event("scroll"));
 };
@@ -363,7 +374,7 @@ function backSummary() {
   const ratio = scroll.ours?.back && scroll.baseline?.back
     ? `: ours ÷ baseline **${((scroll.ours.back.total - scroll.ours.start.total) / (scroll.baseline.back.total - scroll.baseline.start.total)).toFixed(2)}×**`
     : "";
-  return `- Back down at the latest messages, ${BACK_SETTLE_MS / 1000} s later (PSS growth from the room opened): ${line("ours", scroll.ours)}; ${line("baseline", scroll.baseline)}${ratio}. Ours starts the live timeline afresh once the reader is back at the latest messages of a room read far back (the SDK's event cache shrinks the room to its last chunk, the page's store starts again from it).`;
+  return `- Back down at the latest messages, ${BACK_SETTLE_MS / 1000} s later (PSS growth from the room opened): ${line("ours", scroll.ours)}; ${line("baseline", scroll.baseline)}${ratio}. Back at the latest messages of a room read far back, ours starts the live timeline afresh (the SDK's event cache shrinks the room to its last chunk, the page's store starts again from it); reading a history around a message, it clicks "Aller aux messages récents".`;
 }
 
 function scrollRatio() {
@@ -397,12 +408,12 @@ const block = [
   `Written by \`make bench-timeline\` (\`tests/e2e/bench-timeline.mjs\`), ${((Date.now() - benchStarted) / 60000).toFixed(0)} min in all${options.seeded ? " after seeding" : ""}.`,
   "",
   `- Machine: ${machine()}. Date: ${new Date(benchStarted).toISOString().slice(0, 16).replace("T", " ")} UTC. Load average (1 min) at the start of the measures ${loadAtStart.toFixed(2)}, at the end ${loadAtEnd.toFixed(2)} (other programs ran on the machine meanwhile).`,
-  `- Builds (dev profile: dependencies at opt-level 2, our crates at 0): ours \`${OURS}\`, baseline \`${BASELINE}\`${sameBinary ? " — **the same binary**: both are the app before the virtualised timeline (commit a783428); the virtualised figures come with the command at the end" : ""}. WebKitGTK ${installedVersion("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])}. Xvfb 1280×800.`,
+  `- Builds (dev profile: dependencies at opt-level 2, our crates at 0): ours \`${OURS}\`, baseline \`${BASELINE}\` (${options["baseline-label"]})${sameBinary ? " — **the same binary**: both are the app before the virtualised timeline (commit a783428); the virtualised figures come with the command at the end" : ""}. WebKitGTK ${installedVersion("dpkg-query", ["-W", "-f=${Version}", "libwebkit2gtk-4.1-0"])}. Xvfb 1280×800.`,
   `- Server: Synapse ${await synapseVersion(homeserver)} (SQLite) on the same machine (\`scripts/with-synapse.sh\`). Rooms seeded through its client and admin APIs in ${seed.times.total.toFixed(0)} s, not measured: ${seed.events} messages (${seed.times.history.toFixed(0)} s) and ${seed.members} members (${seed.times.members.toFixed(0)} s) at once, then ${OPENING_MESSAGES} messages in each room to open (${seed.times.opening.toFixed(0)} s)${options.seeded ? "; seeded by an earlier invocation on the same server (`--seeded`)" : ""}.${seed.note ? ` **Note**: ${seed.note}.` : ""}`,
   "",
   `### Scrolling back ${seed.events} messages`,
   "",
-  `Plain text messages from another user, 3 to 60 words, one in seven on several lines, one in 250 a reply, one in 500 with a reaction. Each binary signs in afresh, opens the room (its newest message shown), waits ${SETTLE_MS / 1000} s, then scrolls to the top again and again until the room's first message is on screen, or stops after ${options["cap-minutes"]} min of scrolling or once its PSS grew by ${CAP_GROWTH_MIB} MiB (the machine is shared). PSS growth is from the room opened; in brackets its share in the app process (the Rust side: the SDK timeline keeps every event it loaded) and in the WebKit web process (the page); the rest is the network process.`,
+  `Plain text messages from another user, 3 to 60 words, one in seven on several lines, one in 250 a reply, one in 500 with a reaction. Each binary signs in afresh, opens the room (its newest message shown), waits ${SETTLE_MS / 1000} s, then scrolls to the top again and again until the room's first message is on screen, or stops after ${options["cap-minutes"]} min of scrolling or once its PSS grew by ${CAP_GROWTH_MIB} MiB (the machine is shared). PSS growth is from the room opened; in brackets its share in the app process (the Rust side: the SDK's timeline and event cache) and in the WebKit web process (the page); the rest is the network process.`,
   "",
   ...scrollTable(),
   "",
@@ -433,7 +444,7 @@ const block = [
   `- *PSS*: the sum over the app process and its WebKit processes (\`/proc/PID/smaps_rollup\`), as in the whole-app figures; read every ${STEP} messages without waiting for other programs' WebKit processes to end (they share library pages with ours, which lowers our PSS a little), and the time spent reading it is left out of the scrolling time.`,
   "- *Opening*: the time from the WebDriver click to the poll (every 25 ms) that finds the newest message's text inside the log's visible rectangle with `aria-busy` not true; up to one poll late.",
   "",
-  `Repeat (ours, the virtualised timeline, beside the app before it): \`make bench-timeline BENCH_TIMELINE_BASELINE=/tmp/tchap-desktop-prev-a783428\` (builds the debug app; the baseline is \`cargo build -p tchap-desktop\` at commit a783428, copied there). Quicker: \`make bench-timeline BENCH_TIMELINE_BASELINE=… BENCH_TIMELINE_ARGS="--events 2000 --members 300 --runs 1 --out /tmp/bench-timeline.md"\`.`,
+  `Repeat: \`make bench-timeline BENCH_TIMELINE_BASELINE=PATH BENCH_TIMELINE_LABEL="what it is"\` (builds the debug app; the baseline is \`cargo build -p tchap-desktop\` at the commit to compare with, copied to PATH). Quicker: add \`BENCH_TIMELINE_ARGS="--events 2000 --members 300 --runs 1 --out /tmp/bench-timeline.md"\`.`,
   MARKS.end,
 ].join("\n");
 

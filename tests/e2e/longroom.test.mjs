@@ -13,9 +13,15 @@ mkdirSync(artifacts, { recursive: true });
 const MESSAGES = 600;
 /** The most rows the timeline may hold in the DOM at any time (its MAX_ROWS). */
 const ROW_BOUND = 200;
+/**
+ * The most items the page may hold: a window of the room (WINDOW_ITEMS, 500)
+ * and the page of older or newer messages that crossed it, with its day
+ * separators. Without recentring, reading back holds every message.
+ */
+const ITEM_BOUND = 560;
 const body = (n) => `Note de service n° ${String(n).padStart(4, "0")}`;
 
-test("a room of 600 messages is read back to its start and down again with a bounded number of rows drawn", async () => {
+test("a room of 600 messages is read back to its start and down again with a bounded number of rows drawn and of messages held", async () => {
   const agent = await register("lectrice", "Léa Lectrice");
   const other = await register("bavard", "Bruno Bavard");
   const otherClient = peer(other);
@@ -34,9 +40,15 @@ test("a room of 600 messages is read back to its start and down again with a bou
     await browser.execute(() => {
       const log = document.querySelector('[role="log"]');
       window.__mostRows = log.querySelectorAll(".timeline__row").length;
+      window.__mostItems = 0;
+      window.__readingHistory = false;
       new MutationObserver(() => {
+        const log = document.querySelector('[role="log"]');
+        if (!log) return;
         window.__mostRows = Math.max(window.__mostRows, log.querySelectorAll(".timeline__row").length);
-      }).observe(log, { childList: true });
+        window.__mostItems = Math.max(window.__mostItems, Number(log.dataset.items));
+        window.__readingHistory ||= document.body.innerText.includes("Vous lisez des messages plus anciens.");
+      }).observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["data-items"] });
     });
     const rowsNow = () => browser.execute(() => document.querySelectorAll('[role="log"] .timeline__row').length);
     const mostRows = () => browser.execute(() => window.__mostRows);
@@ -85,6 +97,11 @@ test("a room of 600 messages is read back to its start and down again with a bou
       240000,
     );
     assert.ok(await drawn(1), "the first message is drawn at the start of the room");
+    // Read far back, the timeline became a window around the reader, and says
+    // so ("Vous lisez des messages plus anciens.", with a way back).
+    assert.ok(await browser.execute(() => window.__readingHistory), "the history bar showed while reading far back");
+    const mostItems = await browser.execute(() => window.__mostItems);
+    assert.ok(mostItems <= ITEM_BOUND, `the page held at most ${ITEM_BOUND} items reading back, held ${mostItems}`);
     assert.ok(!(await drawn(MESSAGES)), "the latest message is not drawn while reading the start");
 
     // Back down a screen and a half at a time: every message passes by, down to the latest.
@@ -119,6 +136,8 @@ test("a room of 600 messages is read back to its start and down again with a bou
 
     const most = await mostRows();
     assert.ok(most <= ROW_BOUND, `the DOM never held more than ${ROW_BOUND} rows (at most ${most})`);
+    const mostItemsOverall = await browser.execute(() => window.__mostItems);
+    assert.ok(mostItemsOverall <= ITEM_BOUND, `the page never held more than ${ITEM_BOUND} items (at most ${mostItemsOverall})`);
     await browser.saveScreenshot(resolve(artifacts, "longroom.png"));
   });
 });

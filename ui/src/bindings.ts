@@ -51,6 +51,12 @@ export const commands = {
 	 *  of (they load again when needed); `true` when it did.
 	 */
 	lightenTimeline: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("lighten_timeline", { roomId })),
+	/**
+	 *  The reader reads on far from where the timeline started: it is replaced,
+	 *  on its channel, by the history around `event_id` (the message the reader
+	 *  is at), so that only a window of the room is held; unchanged on failure.
+	 */
+	recentreTimeline: (roomId: string, eventId: string) => typedError<null, AppError_Serialize>(__TAURI_INVOKE("recentre_timeline", { roomId, eventId })),
 	/**  Loads older messages; `true` once the start of the room is reached. */
 	paginateBackwards: (roomId: string) => typedError<boolean, AppError_Serialize>(__TAURI_INVOKE("paginate_backwards", { roomId })),
 	/**

@@ -64,3 +64,64 @@ async fn a_room_read_far_back_is_lightened_back_at_the_latest_messages() {
     while !timelines.paginate_backwards(&room_id).await.unwrap() {}
     shown.wait_until("every note again", |items| notes_in(items) == NOTES).await;
 }
+
+/// The reader reads on far back: the timeline is replaced, on the same
+/// channel, by the history around the message the reader is at, so what is
+/// held stays a window of the room; and reading on from there, back to the
+/// start or down to the latest, still passes every message.
+#[tokio::test(flavor = "multi_thread")]
+async fn reading_far_back_holds_a_window_around_the_reader() {
+    let reader = register("reader", "Régine Lectrice").await;
+    let other = register("writer", "Walter Rédacteur").await;
+    let raw = RawClient::new(&other);
+    let room_id = raw.create_room("Registre du courrier", &[&reader.user_id]).await;
+    let mut ids = Vec::new();
+    for n in 1..=NOTES {
+        ids.push(raw.send_text(&room_id, &format!("note {n}")).await);
+    }
+
+    let data = data_dir();
+    let session = session::login(data.path(), &homeserver(), &reader.localpart, PASSWORD).await.unwrap();
+    join_invited_room(&session, &room_id).await;
+    let timelines = session.timelines();
+    let shown = Mirror::new();
+    timelines.open(&room_id, shown.sink()).await.unwrap();
+    shown.wait_until("the latest note", |items| readable_texts(items).contains(&"note 400")).await;
+    while !timelines.paginate_backwards(&room_id).await.unwrap() {}
+    shown.wait_until("every note", |items| notes_in(items) == NOTES).await;
+    let held = events_in_memory(&session, &room_id).await;
+
+    // A message that cannot be found changes nothing: the timeline and its
+    // channel go on as they were.
+    let error = timelines.recentre(&room_id, "$absent:localhost").await.unwrap_err();
+    assert_eq!(error.code, tchap_core::error::ErrorCode::EventNotFound);
+    assert_eq!(notes_in(&shown.snapshot()), NOTES, "the timeline is untouched");
+
+    // The reader is at note 150: only the notes around it are held now, by
+    // the UI and by the SDK's room cache (its live events let go of).
+    timelines.recentre(&room_id, &ids[149]).await.unwrap();
+    let items = shown.wait_until("the notes around note 150", |items| notes_in(items) < NOTES / 4).await;
+    let texts = readable_texts(&items);
+    assert!(texts.contains(&"note 150"), "the reader's message is held: {texts:?}");
+    assert!(!texts.contains(&"note 400") && !texts.contains(&"note 1"), "only a window is held: {texts:?}");
+    let held_now = events_in_memory(&session, &room_id).await;
+    assert!(held_now < held / 2, "the SDK still holds {held_now} of {held} live events");
+
+    // Back to the start of the room from there.
+    while !timelines.paginate_backwards(&room_id).await.unwrap() {}
+    shown.wait_until("notes 1 to 150", |items| {
+        let texts = readable_texts(items);
+        texts.contains(&"note 1") && texts.contains(&"note 150")
+    })
+    .await;
+
+    // Recentred again, at note 10, then read down: every note, to the latest.
+    timelines.recentre(&room_id, &ids[9]).await.unwrap();
+    shown.wait_until("the notes around note 10", |items| notes_in(items) < NOTES / 4).await;
+    while !timelines.paginate_forwards(&room_id).await.unwrap() {}
+    let items = shown.wait_until("down to the latest note", |items| readable_texts(items).contains(&"note 400")).await;
+    let texts = readable_texts(&items);
+    for n in 10..=NOTES {
+        assert!(texts.contains(&format!("note {n}").as_str()), "note {n} was passed over");
+    }
+}

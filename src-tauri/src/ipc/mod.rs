@@ -58,6 +58,7 @@ pub fn specta_builder() -> Builder<tauri::Wry> {
             timeline::open_timeline,
             timeline::close_timeline,
             timeline::lighten_timeline,
+            timeline::recentre_timeline,
             timeline::paginate_backwards,
             timeline::paginate_forwards,
             timeline::send_message,

@@ -46,6 +46,15 @@ pub async fn lighten_timeline(state: State<'_, AppState>, room_id: String) -> Ap
     logged("lighten_timeline", async { state.session()?.timelines().lighten(&room_id).await }).await
 }
 
+/// The reader reads on far from where the timeline started: it is replaced,
+/// on its channel, by the history around `event_id` (the message the reader
+/// is at), so that only a window of the room is held; unchanged on failure.
+#[tauri::command]
+#[specta::specta]
+pub async fn recentre_timeline(state: State<'_, AppState>, room_id: String, event_id: String) -> AppResult<()> {
+    logged("recentre_timeline", async { state.session()?.timelines().recentre(&room_id, &event_id).await }).await
+}
+
 /// Loads older messages; `true` once the start of the room is reached.
 #[tauri::command]
 #[specta::specta]

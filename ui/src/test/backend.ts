@@ -103,6 +103,7 @@ export class FakeBackend {
       mark_thread_read: () => null,
       paginate_forwards: () => false,
       close_timeline: () => null,
+      recentre_timeline: () => null,
       paginate_backwards: () => true,
       send_message: () => null,
       retry_send: () => null,

@@ -56,6 +56,15 @@ struct OpenTimeline {
     _subscription: RoomSubscription,
 }
 
+impl OpenTimeline {
+    /// Stops forwarding and waits until the forwarder is done, so that none
+    /// of this timeline's changes reaches the channel after what replaces it.
+    async fn stop(mut self) {
+        self.forwarder.abort();
+        let _ = (&mut self.forwarder).await;
+    }
+}
+
 impl Drop for OpenTimeline {
     fn drop(&mut self) {
         self.forwarder.abort();
@@ -116,7 +125,15 @@ impl TimelineService {
     async fn start(&self, room: &matrix_sdk::Room, focus: Focus<'_>, sink: Sink) -> AppResult<()> {
         let key = focus.key(room.room_id().as_str());
         let live = matches!(focus, Focus::Live);
-        let timeline = Arc::new(focus::build(room, focus).await?);
+        let timeline = focus::build(room, focus).await?;
+        self.show(room, key, live, timeline, sink).await;
+        Ok(())
+    }
+
+    /// Sends the UI `timeline`'s items (a reset), then its changes, and keeps
+    /// it in place of the previous one of the same key.
+    async fn show(&self, room: &matrix_sdk::Room, key: String, live: bool, timeline: Timeline, sink: Sink) {
+        let timeline = Arc::new(timeline);
         let (items, stream) = timeline.subscribe().await;
         let mut people = People::of_room(room).await;
         let mut to_ui = move |item: &Arc<matrix_sdk_ui::timeline::TimelineItem>| {
@@ -136,7 +153,54 @@ impl TimelineService {
         });
         let _subscription = self.context.subscribe_room(room.room_id());
         self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, sink, live, _subscription });
+    }
+
+    /// The reader reads on far from where the room's timeline started (back
+    /// through its history, or down a history opened at a message): the
+    /// timeline is replaced, on the same channel, by the history around
+    /// `event_id` (the message the reader is at), so that the SDK, this
+    /// service and the UI hold a window of the room however far the reader
+    /// goes (see `unload`). The previous timeline stays until the new one is
+    /// ready: on failure (e.g. the server cannot be reached), nothing changes.
+    pub async fn recentre(&self, room_id: &str, event_id: &str) -> AppResult<()> {
+        let room = self.room(room_id)?;
+        let sink = self.open.lock().unwrap().get(room_id).map(|open| open.sink.clone());
+        let sink = sink.ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "timeline not open"))?;
+        // Built a first time to know the message can be shown: the SDK keeps
+        // the history it loaded, so the second build below is local.
+        drop(Box::pin(focus::build(&room, Focus::Event(event_id))).await?);
+        let previous = {
+            let mut open = self.open.lock().unwrap();
+            // Closed, or opened again on another channel, while it was built.
+            match open.get(room_id) {
+                Some(current) if Arc::ptr_eq(&current.sink, &sink) => open.remove(room_id),
+                _ => return Ok(()),
+            }
+        };
+        if let Some(previous) = previous {
+            let loaded = if previous.live { unload::events_in_memory(&room).await } else { 0 };
+            previous.stop().await;
+            // Every timeline of the room subscribes to its live events: they
+            // are let go of only once none is open (no thread either).
+            if loaded > unload::LIGHTEN_ABOVE_EVENTS && !self.has_threads_open(room_id) {
+                unload::wait_for_shrink(&room, loaded).await;
+            }
+        }
+        match Box::pin(focus::build(&room, Focus::Event(event_id))).await {
+            Ok(timeline) => self.show(&room, room_id.to_owned(), false, timeline, sink).await,
+            // Unlikely (it was just built): the latest messages, rather than nothing.
+            Err(error) => {
+                Box::pin(self.start(&room, Focus::Live, sink)).await?;
+                return Err(error);
+            }
+        }
+        unload::return_freed_memory();
         Ok(())
+    }
+
+    fn has_threads_open(&self, room_id: &str) -> bool {
+        let prefix = focus::thread_key(room_id, "");
+        self.open.lock().unwrap().keys().any(|key| key.starts_with(&prefix))
     }
 
     /// The reader is back at the latest messages of a room read far back:
@@ -160,7 +224,7 @@ impl TimelineService {
         let Some(previous) = previous else { return Ok(false) };
         let sink = previous.sink.clone();
         // The SDK shrinks the room once the timeline's subscription is gone.
-        drop(previous);
+        previous.stop().await;
         unload::wait_for_shrink(&room, loaded).await;
         Box::pin(self.start(&room, Focus::Live, sink)).await?;
         unload::return_freed_memory();

@@ -17,6 +17,15 @@ const queues = new Map<string, Promise<unknown>>();
  */
 export const LIGHTEN_ABOVE_ITEMS = 400;
 const LIGHTEN_RETRY_AFTER_ITEMS = 200;
+/**
+ * Items held beyond which reading on (further back, or further down a
+ * history) recentres the timeline on the message the reader is at: the page
+ * and the backend then hold a window of the room however far it is read.
+ * When the backend declines (the server is out of reach), pagination goes on
+ * and it is asked again this many items later.
+ */
+export const WINDOW_ITEMS = 500;
+const RECENTRE_RETRY_AFTER_ITEMS = 150;
 function inOrder<T>(roomId: string, task: () => Promise<T>): Promise<T> {
   const previous = queues.get(roomId);
   const next = previous ? previous.then(task, task) : task();
@@ -34,7 +43,8 @@ function inOrder<T>(roomId: string, task: () => Promise<T>): Promise<T> {
  */
 export class TimelineStore {
   readonly roomId: string;
-  readonly focusedEventId: string | null;
+  /** The message the history shown is around; null for the live timeline. */
+  focusedEventId = $state<string | null>(null);
   items = $state.raw<TimelineItem[]>([]);
   loaded = $state(false);
   error = $state<AppError | null>(null);
@@ -46,6 +56,10 @@ export class TimelineStore {
   /** The newest messages are loaded (always, for the live timeline). */
   reachedLatest = $state(true);
   paginatingForwards = $state(false);
+  /** A recentring is under way: no pagination meanwhile. */
+  recentring = $state(false);
+  /** Resets received on the channel (a recentring is done once its reset is in). */
+  resets = $state(0);
 
   #channel: Channel<ListDiff<TimelineItem>[]> | null = null;
   #closed = false;
@@ -53,6 +67,8 @@ export class TimelineStore {
   #lastMarked: string | null = null;
   /** The item count when `lighten` last asked in vain (0: ask when needed). */
   #lightenedAt = 0;
+  /** The item count when `recentre` last failed (0: ask when needed). */
+  #recentreFailedAt = 0;
 
   constructor(roomId: string, focusedEventId: string | null = null) {
     this.roomId = roomId;
@@ -66,7 +82,10 @@ export class TimelineStore {
       if (this.#closed) return;
       // A reset (e.g. after a gap, on reconnection) may drop older items:
       // the start must be reached again before we stop offering more.
-      if (batch.some((diff) => diff.op === "reset" || diff.op === "clear")) this.reachedStart = false;
+      if (batch.some((diff) => diff.op === "reset" || diff.op === "clear")) {
+        this.reachedStart = false;
+        this.resets++;
+      }
       this.items = applyDiffs(this.items, batch);
       this.loaded = true;
     };
@@ -89,7 +108,7 @@ export class TimelineStore {
 
   /** Loads older messages, one request at a time. Resolves true if a request was made. */
   async paginate(): Promise<boolean> {
-    if (this.paginating || this.atStart || this.#closed) return false;
+    if (this.paginating || this.recentring || this.atStart || this.#closed) return false;
     this.paginating = true;
     this.paginationError = null;
     const res = await call(commands.paginateBackwards(this.roomId));
@@ -101,13 +120,47 @@ export class TimelineStore {
 
   /** Loads newer messages of a timeline opened at a message, one request at a time. */
   async paginateForwards(): Promise<void> {
-    if (this.paginatingForwards || this.reachedLatest || this.#closed) return;
+    if (this.paginatingForwards || this.recentring || this.reachedLatest || this.#closed) return;
     this.paginatingForwards = true;
     this.paginationError = null;
     const res = await call(commands.paginateForwards(this.roomId));
     this.paginatingForwards = false;
     if (res.status === "ok") this.reachedLatest = res.data;
     else this.paginationError = res.error;
+  }
+
+  /** Reading on would hold more than a window of the room: time to recentre. */
+  get needsRecentre(): boolean {
+    const count = this.items.length;
+    if (this.#closed || this.recentring || count <= WINDOW_ITEMS) return false;
+    return this.#recentreFailedAt === 0 || count >= this.#recentreFailedAt + RECENTRE_RETRY_AFTER_ITEMS;
+  }
+
+  /**
+   * The reader reads on far from where this timeline started: the backend
+   * replaces it, on the same channel, with the history around `eventId` (the
+   * message the reader is at). From then on it is a history around a message,
+   * which becomes the live timeline again once the latest are reached. False
+   * when the backend declined: the timeline is unchanged.
+   */
+  async recentre(eventId: string): Promise<boolean> {
+    if (this.recentring || this.#closed) return false;
+    this.recentring = true;
+    const was = { focusedEventId: this.focusedEventId, reachedLatest: this.reachedLatest };
+    this.focusedEventId = eventId;
+    this.reachedLatest = false;
+    const res = await inOrder(this.roomId, () => call(commands.recentreTimeline(this.roomId, eventId)));
+    this.recentring = false;
+    if (res.status === "ok") {
+      this.#recentreFailedAt = 0;
+      return true;
+    }
+    if (!this.#closed) {
+      this.focusedEventId = was.focusedEventId;
+      this.reachedLatest = was.reachedLatest;
+      this.#recentreFailedAt = this.items.length;
+    }
+    return false;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { appError, deferred, FakeBackend, message } from "../../test/backend";
-import { LIGHTEN_ABOVE_ITEMS, TimelineStore } from "./timeline.svelte";
+import { LIGHTEN_ABOVE_ITEMS, TimelineStore, WINDOW_ITEMS } from "./timeline.svelte";
 
 describe("TimelineStore", () => {
   it("sends one pagination request at a time and stops at the start", async () => {
@@ -126,6 +126,63 @@ describe("TimelineStore", () => {
       expect(backend.callsOf("open_timeline")).toHaveLength(2);
       backend.pushTimeline("!r:x", [{ op: "reset", values: many(3) }]);
       expect(timeline.items).toHaveLength(3);
+    });
+  });
+
+  describe("reading on far from where it started", () => {
+    const many = (n: number, from = 0) => Array.from({ length: n }, (_, i) => message(`m${from + i}`, `note ${from + i}`));
+
+    it("recentres on the reader's message once it holds more than a window, and becomes a history around it", async () => {
+      const answer = deferred<null>();
+      const backend = new FakeBackend({ recentre_timeline: () => answer.promise });
+      const timeline = new TimelineStore("!r:x");
+      await timeline.open();
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(WINDOW_ITEMS) }]);
+      expect(timeline.needsRecentre).toBe(false);
+      backend.pushTimeline("!r:x", [{ op: "pushFront", value: message("old", "plus ancien") }]);
+      expect(timeline.needsRecentre).toBe(true);
+
+      const recentring = timeline.recentre("$m10");
+      expect(timeline.focusedEventId).toBe("$m10");
+      expect(timeline.reachedLatest).toBe(false);
+      // Nothing is paginated while the timeline is being replaced.
+      expect(await timeline.paginate()).toBe(false);
+      expect(backend.callsOf("paginate_backwards")).toHaveLength(0);
+      expect(await timeline.recentre("$m11")).toBe(false);
+
+      // The backend's reset brings the window around the message on the same channel.
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(41, -10) }]);
+      answer.resolve(null);
+      expect(await recentring).toBe(true);
+      expect(backend.callsOf("recentre_timeline")).toEqual([{ roomId: "!r:x", eventId: "$m10" }]);
+      expect(timeline.items).toHaveLength(41);
+      expect(timeline.needsRecentre).toBe(false);
+      expect(timeline.atStart).toBe(false);
+      // A history around a message: no read receipt, newer messages on demand.
+      timeline.markSeen(new Set(["m20"]));
+      expect(backend.callsOf("mark_read")).toHaveLength(0);
+      await timeline.paginateForwards();
+      expect(backend.callsOf("paginate_forwards")).toHaveLength(1);
+    });
+
+    it("stays as it was when the backend could not recentre, and asks again only after more messages", async () => {
+      const backend = new FakeBackend({
+        recentre_timeline: () => {
+          throw appError("network");
+        },
+      });
+      const timeline = new TimelineStore("!r:x");
+      await timeline.open();
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(WINDOW_ITEMS + 1) }]);
+      expect(await timeline.recentre("$m10")).toBe(false);
+      expect(timeline.focusedEventId).toBeNull();
+      expect(timeline.reachedLatest).toBe(true);
+      expect(timeline.items).toHaveLength(WINDOW_ITEMS + 1);
+      expect(timeline.needsRecentre).toBe(false);
+      expect(await timeline.paginate()).toBe(true);
+
+      backend.pushTimeline("!r:x", [{ op: "reset", values: many(WINDOW_ITEMS + 200) }]);
+      expect(timeline.needsRecentre).toBe(true);
     });
   });
 });
