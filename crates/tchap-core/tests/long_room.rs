@@ -1,7 +1,8 @@
-//! A room read far back lets go of its older messages once the reader is
-//! back at the latest ones: the live timeline starts afresh from the last
-//! messages, and the older ones load again, from the local store, when the
-//! reader scrolls back.
+//! A room read far back lets go of its older messages: once the reader is
+//! back at the latest ones, the live timeline starts afresh from the last
+//! messages (the older ones load again, from the local store, when the
+//! reader scrolls back); while the reader reads on far back, the timeline is
+//! a window around the message the reader is at.
 
 mod common;
 
@@ -21,24 +22,39 @@ fn notes_in(items: &[tchap_core::timeline::TimelineItem]) -> usize {
     readable_texts(items).iter().filter(|text| text.starts_with("note ")).count()
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn a_room_read_far_back_is_lightened_back_at_the_latest_messages() {
+/// A room of NOTES notes from another user, open in the reader's session.
+struct LongRoom {
+    raw: RawClient,
+    room_id: String,
+    /// The notes' event ids, note 1 first.
+    ids: Vec<String>,
+    session: std::sync::Arc<tchap_core::session::Session>,
+    shown: Mirror<tchap_core::timeline::TimelineItem>,
+    _data: tempfile::TempDir,
+}
+
+async fn open_long_room(name: &str) -> LongRoom {
     let reader = register("reader", "Régine Lectrice").await;
     let other = register("writer", "Walter Rédacteur").await;
     let raw = RawClient::new(&other);
-    let room_id = raw.create_room("Archives du service", &[&reader.user_id]).await;
+    let room_id = raw.create_room(name, &[&reader.user_id]).await;
+    let mut ids = Vec::new();
     for n in 1..=NOTES {
-        raw.send_text(&room_id, &format!("note {n}")).await;
+        ids.push(raw.send_text(&room_id, &format!("note {n}")).await);
     }
-
     let data = data_dir();
     let session = session::login(data.path(), &homeserver(), &reader.localpart, PASSWORD).await.unwrap();
     join_invited_room(&session, &room_id).await;
-    let timelines = session.timelines();
-
     let shown = Mirror::new();
-    timelines.open(&room_id, shown.sink()).await.unwrap();
+    session.timelines().open(&room_id, shown.sink()).await.unwrap();
     shown.wait_until("the latest note", |items| readable_texts(items).contains(&"note 400")).await;
+    LongRoom { raw, room_id, ids, session, shown, _data: data }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_room_read_far_back_is_lightened_back_at_the_latest_messages() {
+    let LongRoom { raw, room_id, session, shown, _data: _dir, .. } = open_long_room("Archives du service").await;
+    let timelines = session.timelines();
     // A short history is not worth starting again.
     assert!(!timelines.lighten(&room_id).await.unwrap(), "nothing to let go of yet");
 
@@ -71,22 +87,8 @@ async fn a_room_read_far_back_is_lightened_back_at_the_latest_messages() {
 /// start or down to the latest, still passes every message.
 #[tokio::test(flavor = "multi_thread")]
 async fn reading_far_back_holds_a_window_around_the_reader() {
-    let reader = register("reader", "Régine Lectrice").await;
-    let other = register("writer", "Walter Rédacteur").await;
-    let raw = RawClient::new(&other);
-    let room_id = raw.create_room("Registre du courrier", &[&reader.user_id]).await;
-    let mut ids = Vec::new();
-    for n in 1..=NOTES {
-        ids.push(raw.send_text(&room_id, &format!("note {n}")).await);
-    }
-
-    let data = data_dir();
-    let session = session::login(data.path(), &homeserver(), &reader.localpart, PASSWORD).await.unwrap();
-    join_invited_room(&session, &room_id).await;
+    let LongRoom { room_id, ids, session, shown, _data: _dir, .. } = open_long_room("Registre du courrier").await;
     let timelines = session.timelines();
-    let shown = Mirror::new();
-    timelines.open(&room_id, shown.sink()).await.unwrap();
-    shown.wait_until("the latest note", |items| readable_texts(items).contains(&"note 400")).await;
     while !timelines.paginate_backwards(&room_id).await.unwrap() {}
     shown.wait_until("every note", |items| notes_in(items) == NOTES).await;
     let held = events_in_memory(&session, &room_id).await;
