@@ -22,6 +22,14 @@ fn notes_in(items: &[tchap_core::timeline::TimelineItem]) -> usize {
     readable_texts(items).iter().filter(|text| text.starts_with("note ")).count()
 }
 
+/// Whether the SDK still holds its cache of the history around `event_id`.
+async fn history_held_around(session: &tchap_core::session::Session, room_id: &str, event_id: &str) -> bool {
+    let room = session.client().get_room(&matrix_sdk::ruma::RoomId::parse(room_id).unwrap()).unwrap();
+    let (cache, _handles) = room.event_cache().await.unwrap();
+    let event_id = matrix_sdk::ruma::EventId::parse(event_id).unwrap();
+    cache.get_event_focused_cache(event_id, matrix_sdk::event_cache::EventFocusThreadMode::Automatic).await.unwrap().is_some()
+}
+
 /// A room of NOTES notes from another user, open in the reader's session.
 struct LongRoom {
     raw: RawClient,
@@ -118,12 +126,20 @@ async fn reading_far_back_holds_a_window_around_the_reader() {
     .await;
 
     // Recentred again, at note 10, then read down: every note, to the latest.
+    // The history around note 150 is let go of, in the SDK too.
+    assert!(history_held_around(&session, &room_id, &ids[149]).await);
     timelines.recentre(&room_id, &ids[9]).await.unwrap();
     shown.wait_until("the notes around note 10", |items| notes_in(items) < NOTES / 4).await;
+    assert!(!history_held_around(&session, &room_id, &ids[149]).await, "the SDK still holds the history around note 150");
+    assert!(history_held_around(&session, &room_id, &ids[9]).await);
     while !timelines.paginate_forwards(&room_id).await.unwrap() {}
     let items = shown.wait_until("down to the latest note", |items| readable_texts(items).contains(&"note 400")).await;
     let texts = readable_texts(&items);
     for n in 10..=NOTES {
         assert!(texts.contains(&format!("note {n}").as_str()), "note {n} was passed over");
     }
+
+    // Closed, the room keeps no history around a message in memory.
+    timelines.close(&room_id).await;
+    assert!(!history_held_around(&session, &room_id, &ids[9]).await, "the SDK still holds the history around note 10");
 }

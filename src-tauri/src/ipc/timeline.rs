@@ -7,7 +7,7 @@ use tchap_core::{
     timeline::{ComposedMessage, Draft, TimelineBatch},
 };
 
-use super::{logged, logged_sync};
+use super::logged;
 
 #[tauri::command]
 #[specta::specta]
@@ -33,8 +33,12 @@ pub async fn open_timeline(
 
 #[tauri::command]
 #[specta::specta]
-pub fn close_timeline(state: State<'_, AppState>, room_id: String) -> AppResult<()> {
-    logged_sync("close_timeline", state.session().map(|s| s.timelines().close(&room_id)))
+pub async fn close_timeline(state: State<'_, AppState>, room_id: String) -> AppResult<()> {
+    logged("close_timeline", async {
+        state.session()?.timelines().close(&room_id).await;
+        Ok(())
+    })
+    .await
 }
 
 /// The reader is back at the latest messages of a room read far back: the

@@ -2,9 +2,9 @@
 //! the messages around one event (a link to a message, a reply's original).
 
 use matrix_sdk::{
-    event_cache::EventCacheError,
+    event_cache::{EventCacheError, EventFocusThreadMode},
     paginators::PaginatorError,
-    ruma::EventId,
+    ruma::{EventId, OwnedEventId},
 };
 use matrix_sdk_ui::timeline::{Error as TimelineError, PaginationError, RoomExt, Timeline, TimelineEventFocusThreadMode, TimelineFocus};
 
@@ -31,6 +31,14 @@ impl Focus<'_> {
         match self {
             Focus::Live | Focus::Event(_) => room_id.to_owned(),
             Focus::Thread(root) => thread_key(room_id, root),
+        }
+    }
+
+    /// The event a history around a message is focused on.
+    pub(super) fn event_id(self) -> Option<OwnedEventId> {
+        match self {
+            Focus::Event(id) => EventId::parse(id).ok(),
+            Focus::Live | Focus::Thread(_) => None,
         }
     }
 }
@@ -86,5 +94,14 @@ fn out_of_reach(error: AppError) -> AppError {
     match error.code {
         ErrorCode::NotFound | ErrorCode::Forbidden => AppError::new(ErrorCode::EventNotFound, error.message),
         _ => error,
+    }
+}
+
+/// Forgets the SDK's cache of the history around `event_id` (see
+/// vendor/matrix-sdk/PATCHES.md): no timeline of ours shows it any more.
+/// Built with `Automatic`, the thread mode of `build`.
+pub(super) async fn forget(room: &matrix_sdk::Room, event_id: OwnedEventId) {
+    if let Ok((cache, _handles)) = room.event_cache().await {
+        let _ = cache.remove_event_focused_cache(event_id, EventFocusThreadMode::Automatic).await;
     }
 }

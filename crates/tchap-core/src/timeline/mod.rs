@@ -52,6 +52,9 @@ struct OpenTimeline {
     /// Kept to start the live timeline afresh on the same channel.
     sink: Sink,
     live: bool,
+    /// The event a history around a message is focused on (its SDK cache is
+    /// forgotten once the timeline is gone: see `retire`).
+    focused_on: Option<OwnedEventId>,
     /// Every event of the room while it is on screen, not only the latest.
     _subscription: RoomSubscription,
 }
@@ -125,14 +128,15 @@ impl TimelineService {
     async fn start(&self, room: &matrix_sdk::Room, focus: Focus<'_>, sink: Sink) -> AppResult<()> {
         let key = focus.key(room.room_id().as_str());
         let live = matches!(focus, Focus::Live);
+        let focused_on = focus.event_id();
         let timeline = focus::build(room, focus).await?;
-        self.show(room, key, live, timeline, sink).await;
+        self.show(room, key, live, focused_on, timeline, sink).await;
         Ok(())
     }
 
     /// Sends the UI `timeline`'s items (a reset), then its changes, and keeps
     /// it in place of the previous one of the same key.
-    async fn show(&self, room: &matrix_sdk::Room, key: String, live: bool, timeline: Timeline, sink: Sink) {
+    async fn show(&self, room: &matrix_sdk::Room, key: String, live: bool, focused_on: Option<OwnedEventId>, timeline: Timeline, sink: Sink) {
         let timeline = Arc::new(timeline);
         let (items, stream) = timeline.subscribe().await;
         let mut people = People::of_room(room).await;
@@ -152,7 +156,11 @@ impl TimelineService {
             }
         });
         let _subscription = self.context.subscribe_room(room.room_id());
-        self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, sink, live, _subscription });
+        let kept_focus = focused_on.clone();
+        let replaced = self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, sink, live, focused_on, _subscription });
+        if let Some(replaced) = replaced {
+            retire(room, replaced, kept_focus.as_deref()).await;
+        }
     }
 
     /// The reader reads on far from where the room's timeline started (back
@@ -164,6 +172,7 @@ impl TimelineService {
     /// ready: on failure (e.g. the server cannot be reached), nothing changes.
     pub async fn recentre(&self, room_id: &str, event_id: &str) -> AppResult<()> {
         let room = self.room(room_id)?;
+        let target = EventId::parse(event_id).map_err(|_| AppError::new(ErrorCode::EventNotFound, "malformed event id"))?;
         let sink = self.open.lock().unwrap().get(room_id).map(|open| open.sink.clone());
         let sink = sink.ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "timeline not open"))?;
         // Built a first time to know the message can be shown: the SDK keeps
@@ -171,23 +180,25 @@ impl TimelineService {
         drop(Box::pin(focus::build(&room, Focus::Event(event_id))).await?);
         let previous = {
             let mut open = self.open.lock().unwrap();
-            // Closed, or opened again on another channel, while it was built.
             match open.get(room_id) {
                 Some(current) if Arc::ptr_eq(&current.sink, &sink) => open.remove(room_id),
-                _ => return Ok(()),
+                _ => None,
             }
         };
-        if let Some(previous) = previous {
-            let loaded = if previous.live { unload::events_in_memory(&room).await } else { 0 };
-            previous.stop().await;
-            // Every timeline of the room subscribes to its live events: they
-            // are let go of only once none is open (no thread either).
-            if loaded > unload::LIGHTEN_ABOVE_EVENTS && !self.has_threads_open(room_id) {
-                unload::wait_for_shrink(&room, loaded).await;
-            }
+        let Some(previous) = previous else {
+            // Closed, or opened again on another channel, while it was built.
+            focus::forget(&room, target).await;
+            return Ok(());
+        };
+        let loaded = if previous.live { unload::events_in_memory(&room).await } else { 0 };
+        retire(&room, previous, Some(&target)).await;
+        // Every timeline of the room subscribes to its live events: they are
+        // let go of only once none is open (no thread either).
+        if loaded > unload::LIGHTEN_ABOVE_EVENTS && !self.has_threads_open(room_id) {
+            unload::wait_for_shrink(&room, loaded).await;
         }
         match Box::pin(focus::build(&room, Focus::Event(event_id))).await {
-            Ok(timeline) => self.show(&room, room_id.to_owned(), false, timeline, sink).await,
+            Ok(timeline) => self.show(&room, room_id.to_owned(), false, Some(target), timeline, sink).await,
             // Unlikely (it was just built): the latest messages, rather than nothing.
             Err(error) => {
                 Box::pin(self.start(&room, Focus::Live, sink)).await?;
@@ -231,8 +242,11 @@ impl TimelineService {
         Ok(true)
     }
 
-    pub fn close(&self, room_id: &str) {
-        self.open.lock().unwrap().remove(room_id);
+    pub async fn close(&self, room_id: &str) {
+        let closed = self.open.lock().unwrap().remove(room_id);
+        if let (Some(closed), Ok(room)) = (closed, self.room(room_id)) {
+            retire(&room, closed, None).await;
+        }
     }
 
     /// Closes every timeline (the session stops).
@@ -318,5 +332,17 @@ impl TimelineService {
         let event_id = parse_event_id(event_id)?;
         let receipts = Receipts::new().fully_read_marker(event_id.clone()).public_read_receipt(event_id);
         timeline.send_multiple_receipts(receipts).await.map_err(|e| AppError::internal("read receipt", e))
+    }
+}
+
+/// Lets go of a timeline taken out of the open ones: its forwarder stopped,
+/// and, for a history around a message, the SDK's cache of it forgotten
+/// (the SDK would keep it as long as the session), unless `kept_focus`, the
+/// timeline taking its place, is focused on the same event.
+async fn retire(room: &matrix_sdk::Room, timeline: OpenTimeline, kept_focus: Option<&EventId>) {
+    let focused_on = timeline.focused_on.clone();
+    timeline.stop().await;
+    if let Some(event_id) = focused_on.filter(|event_id| Some(event_id.as_ref()) != kept_focus) {
+        focus::forget(room, event_id).await;
     }
 }
