@@ -110,6 +110,33 @@ describe("a link to a message", () => {
     await waitFor(() => expect(opens(backend)).toEqual(["$m12", null, "$m12"]));
   });
 
+  it("stays on the history until it is read down to the latest message, so none is skipped", async () => {
+    const backend = new FakeBackend();
+    backend.on("paginate_forwards", () => true);
+    const shell = await signedIn(backend);
+    await shell.receive();
+    await waitFor(() => expect(opens(backend)).toEqual(["$m12"]));
+    const log = screen.getByRole("log", { name: "Messages" });
+    // A screen of 700 px over 1000 px of messages, 150 px from the bottom:
+    // near enough to load newer messages, not at the bottom.
+    let scrollTop = 150;
+    Object.defineProperties(log, {
+      scrollHeight: { configurable: true, get: () => 1000 },
+      clientHeight: { configurable: true, get: () => 700 },
+      scrollTop: { configurable: true, get: () => scrollTop, set: () => {} },
+    });
+    backend.pushTimeline(ROOM, [{ op: "reset", values: around }]);
+    await waitFor(() => expect(backend.callsOf("paginate_forwards")).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(opens(backend)).toEqual(["$m12"]);
+    expect(within(log).getByText("note 13")).toBeInTheDocument();
+
+    // Read down to the bottom: the live timeline takes over.
+    scrollTop = 300;
+    log.dispatchEvent(new Event("scroll"));
+    await waitFor(() => expect(opens(backend)).toEqual(["$m12", null]));
+  });
+
   it("goes back to the live timeline when the user sends from the history", async () => {
     const backend = new FakeBackend();
     backend.on("paginate_forwards", () => false);
