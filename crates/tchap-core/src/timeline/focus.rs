@@ -33,38 +33,47 @@ impl Focus<'_> {
             Focus::Thread(root) => thread_key(room_id, root),
         }
     }
+}
 
-    /// The event a history around a message is focused on.
-    pub(super) fn event_id(self) -> Option<OwnedEventId> {
-        match self {
-            Focus::Event(id) => EventId::parse(id).ok(),
-            Focus::Live | Focus::Thread(_) => None,
-        }
-    }
+/// What a built timeline shows (a `Focus` once its event ids are read).
+#[derive(Clone, PartialEq)]
+pub(super) enum Showing {
+    Live,
+    /// The history around this event.
+    Around(OwnedEventId),
+    Thread,
 }
 
 pub(super) fn thread_key(room_id: &str, root: &str) -> String {
     format!("{room_id} {root}")
 }
 
-pub(super) async fn build(room: &matrix_sdk::Room, focus: Focus<'_>) -> AppResult<Timeline> {
-    let event_id = |id: &str| EventId::parse(id).map_err(|_| AppError::new(ErrorCode::EventNotFound, "malformed event id"));
+fn parse_event_id(id: &str) -> AppResult<OwnedEventId> {
+    EventId::parse(id).map_err(|_| AppError::new(ErrorCode::EventNotFound, "malformed event id"))
+}
+
+pub(super) async fn build(room: &matrix_sdk::Room, focus: Focus<'_>) -> AppResult<(Timeline, Showing)> {
     let focus = match focus {
-        Focus::Live => return room.timeline_builder().with_focus(TimelineFocus::Live { hide_threaded_events: true }).build().await.map_err(|e| AppError::internal("timeline", e)),
+        Focus::Live => {
+            let timeline = room.timeline_builder().with_focus(TimelineFocus::Live { hide_threaded_events: true }).build().await;
+            return Ok((timeline.map_err(|e| AppError::internal("timeline", e))?, Showing::Live));
+        }
         Focus::Thread(root) => {
-            let root_event_id = event_id(root)?;
-            return room.timeline_builder().with_focus(TimelineFocus::Thread { root_event_id }).build().await.map_err(focus_error);
+            let root_event_id = parse_event_id(root)?;
+            let timeline = room.timeline_builder().with_focus(TimelineFocus::Thread { root_event_id }).build().await;
+            return Ok((timeline.map_err(focus_error)?, Showing::Thread));
         }
         Focus::Event(id) => id,
     };
-    let target = event_id(focus)?;
+    let target = parse_event_id(focus)?;
     // Asked first on its own: the SDK's event-focused cache, started on an
     // event the server does not know, leaves the room's cache unable to load
     // older messages (matrix-sdk 0.18: "Query returned no rows").
     room.load_or_fetch_event(&target, None).await.map_err(|e| out_of_reach(AppError::from_sdk("event to focus", &e)))?;
-    room.timeline_builder()
+    let timeline = room
+        .timeline_builder()
         .with_focus(TimelineFocus::Event {
-            target,
+            target: target.clone(),
             num_context_events: CONTEXT_EVENTS,
             // A reply in a thread opens its thread's history; elsewhere
             // thread replies stay in their threads, as in the live timeline.
@@ -72,7 +81,8 @@ pub(super) async fn build(room: &matrix_sdk::Room, focus: Focus<'_>) -> AppResul
         })
         .build()
         .await
-        .map_err(focus_error)
+        .map_err(focus_error)?;
+    Ok((timeline, Showing::Around(target)))
 }
 
 /// Why the history around an event cannot be shown: the event does not
@@ -100,7 +110,8 @@ fn out_of_reach(error: AppError) -> AppError {
 /// Forgets the SDK's cache of the history around `event_id` (see
 /// vendor/matrix-sdk/PATCHES.md): no timeline of ours shows it any more.
 /// Built with `Automatic`, the thread mode of `build`.
-pub(super) async fn forget(room: &matrix_sdk::Room, event_id: OwnedEventId) {
+pub(super) async fn forget(room: &matrix_sdk::Room, showing: Showing) {
+    let Showing::Around(event_id) = showing else { return };
     if let Ok((cache, _handles)) = room.event_cache().await {
         let _ = cache.remove_event_focused_cache(event_id, EventFocusThreadMode::Automatic).await;
     }

@@ -32,7 +32,7 @@ pub use thread_list::{ThreadListBatch, ThreadMessage, ThreadSummary};
 pub use reactions::{MAX_REACTION_GROUPS, NamedUser, ReactionGroup};
 use reactions::People;
 
-use self::focus::Focus;
+use self::focus::{Focus, Showing};
 use crate::{
     context::{RoomSubscription, SessionContext},
     error::{AppError, AppResult, ErrorCode},
@@ -51,10 +51,9 @@ struct OpenTimeline {
     forwarder: tokio::task::JoinHandle<()>,
     /// Kept to start the live timeline afresh on the same channel.
     sink: Sink,
-    live: bool,
-    /// The event a history around a message is focused on (its SDK cache is
-    /// forgotten once the timeline is gone: see `retire`).
-    focused_on: Option<OwnedEventId>,
+    /// For a history around a message, the SDK's cache of it is forgotten
+    /// once the timeline is gone (see `retire`).
+    showing: Showing,
     /// Every event of the room while it is on screen, not only the latest.
     _subscription: RoomSubscription,
 }
@@ -127,16 +126,14 @@ impl TimelineService {
     /// changes, and keeps it in place of the previous one of the same key.
     async fn start(&self, room: &matrix_sdk::Room, focus: Focus<'_>, sink: Sink) -> AppResult<()> {
         let key = focus.key(room.room_id().as_str());
-        let live = matches!(focus, Focus::Live);
-        let focused_on = focus.event_id();
-        let timeline = focus::build(room, focus).await?;
-        self.show(room, key, live, focused_on, timeline, sink).await;
+        let (timeline, showing) = focus::build(room, focus).await?;
+        self.show(room, key, showing, timeline, sink).await;
         Ok(())
     }
 
     /// Sends the UI `timeline`'s items (a reset), then its changes, and keeps
     /// it in place of the previous one of the same key.
-    async fn show(&self, room: &matrix_sdk::Room, key: String, live: bool, focused_on: Option<OwnedEventId>, timeline: Timeline, sink: Sink) {
+    async fn show(&self, room: &matrix_sdk::Room, key: String, showing: Showing, timeline: Timeline, sink: Sink) {
         let timeline = Arc::new(timeline);
         let (items, stream) = timeline.subscribe().await;
         let mut people = People::of_room(room).await;
@@ -156,10 +153,10 @@ impl TimelineService {
             }
         });
         let _subscription = self.context.subscribe_room(room.room_id());
-        let kept_focus = focused_on.clone();
-        let replaced = self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, sink, live, focused_on, _subscription });
+        let kept = showing.clone();
+        let replaced = self.open.lock().unwrap().insert(key, OpenTimeline { timeline, forwarder, sink, showing, _subscription });
         if let Some(replaced) = replaced {
-            retire(room, replaced, kept_focus.as_deref()).await;
+            retire(room, replaced, Some(&kept)).await;
         }
     }
 
@@ -172,12 +169,12 @@ impl TimelineService {
     /// ready: on failure (e.g. the server cannot be reached), nothing changes.
     pub async fn recentre(&self, room_id: &str, event_id: &str) -> AppResult<()> {
         let room = self.room(room_id)?;
-        let target = EventId::parse(event_id).map_err(|_| AppError::new(ErrorCode::EventNotFound, "malformed event id"))?;
         let sink = self.open.lock().unwrap().get(room_id).map(|open| open.sink.clone());
         let sink = sink.ok_or_else(|| AppError::new(ErrorCode::RoomNotFound, "timeline not open"))?;
         // Built a first time to know the message can be shown: the SDK keeps
         // the history it loaded, so the second build below is local.
-        drop(Box::pin(focus::build(&room, Focus::Event(event_id))).await?);
+        let (probe, showing) = Box::pin(focus::build(&room, Focus::Event(event_id))).await?;
+        drop(probe);
         let previous = {
             let mut open = self.open.lock().unwrap();
             match open.get(room_id) {
@@ -187,18 +184,13 @@ impl TimelineService {
         };
         let Some(previous) = previous else {
             // Closed, or opened again on another channel, while it was built.
-            focus::forget(&room, target).await;
+            focus::forget(&room, showing).await;
             return Ok(());
         };
-        let loaded = if previous.live { unload::events_in_memory(&room).await } else { 0 };
-        retire(&room, previous, Some(&target)).await;
-        // Every timeline of the room subscribes to its live events: they are
-        // let go of only once none is open (no thread either).
-        if loaded > unload::LIGHTEN_ABOVE_EVENTS && !self.has_threads_open(room_id) {
-            unload::wait_for_shrink(&room, loaded).await;
-        }
+        let loaded = if previous.showing == Showing::Live { unload::events_in_memory(&room).await } else { 0 };
+        self.let_go_of(&room, previous, loaded, Some(&showing)).await;
         match Box::pin(focus::build(&room, Focus::Event(event_id))).await {
-            Ok(timeline) => self.show(&room, room_id.to_owned(), false, Some(target), timeline, sink).await,
+            Ok((timeline, showing)) => self.show(&room, room_id.to_owned(), showing, timeline, sink).await,
             // Unlikely (it was just built): the latest messages, rather than nothing.
             Err(error) => {
                 Box::pin(self.start(&room, Focus::Live, sink)).await?;
@@ -207,6 +199,18 @@ impl TimelineService {
         }
         unload::return_freed_memory();
         Ok(())
+    }
+
+    /// Lets go of the room's main timeline before another takes its place on
+    /// the same channel (see `retire`); when it held `loaded` live events,
+    /// many of them, waits for the SDK to shrink them. Every timeline of the
+    /// room subscribes to its live events: they are let go of only once none
+    /// is open, so not while a thread is.
+    async fn let_go_of(&self, room: &matrix_sdk::Room, previous: OpenTimeline, loaded: usize, kept: Option<&Showing>) {
+        retire(room, previous, kept).await;
+        if loaded > unload::LIGHTEN_ABOVE_EVENTS && !self.has_threads_open(room.room_id().as_str()) {
+            unload::wait_for_shrink(room, loaded).await;
+        }
     }
 
     fn has_threads_open(&self, room_id: &str) -> bool {
@@ -228,15 +232,13 @@ impl TimelineService {
         let previous = {
             let mut open = self.open.lock().unwrap();
             match open.get(room_id) {
-                Some(timeline) if timeline.live => open.remove(room_id),
+                Some(timeline) if timeline.showing == Showing::Live => open.remove(room_id),
                 _ => None,
             }
         };
         let Some(previous) = previous else { return Ok(false) };
         let sink = previous.sink.clone();
-        // The SDK shrinks the room once the timeline's subscription is gone.
-        previous.stop().await;
-        unload::wait_for_shrink(&room, loaded).await;
+        self.let_go_of(&room, previous, loaded, None).await;
         Box::pin(self.start(&room, Focus::Live, sink)).await?;
         unload::return_freed_memory();
         Ok(true)
@@ -337,12 +339,12 @@ impl TimelineService {
 
 /// Lets go of a timeline taken out of the open ones: its forwarder stopped,
 /// and, for a history around a message, the SDK's cache of it forgotten
-/// (the SDK would keep it as long as the session), unless `kept_focus`, the
-/// timeline taking its place, is focused on the same event.
-async fn retire(room: &matrix_sdk::Room, timeline: OpenTimeline, kept_focus: Option<&EventId>) {
-    let focused_on = timeline.focused_on.clone();
+/// (the SDK would keep it as long as the session), unless `kept`, the
+/// timeline taking its place, shows the same history.
+async fn retire(room: &matrix_sdk::Room, timeline: OpenTimeline, kept: Option<&Showing>) {
+    let showing = timeline.showing.clone();
     timeline.stop().await;
-    if let Some(event_id) = focused_on.filter(|event_id| Some(event_id.as_ref()) != kept_focus) {
-        focus::forget(room, event_id).await;
+    if kept != Some(&showing) {
+        focus::forget(room, showing).await;
     }
 }

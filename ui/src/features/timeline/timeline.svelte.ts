@@ -52,7 +52,9 @@ export class TimelineStore {
   paginationError = $state<AppError | null>(null);
   /** paginate_backwards said the start of the room is reached. */
   reachedStart = $state(false);
-  atStart = $derived(this.reachedStart || this.items.some((i) => i.kind === "timelineStart"));
+  /** The SDK's start item is in the list (a history around a message may reach the start without it). */
+  hasStartItem = $derived(this.items.some((i) => i.kind === "timelineStart"));
+  atStart = $derived(this.reachedStart || this.hasStartItem);
   /** The newest messages are loaded (always, for the live timeline). */
   reachedLatest = $state(true);
   paginatingForwards = $state(false);
